@@ -1,0 +1,19 @@
+/** Reads a JSON file, turning a missing file or a syntax error into an InputError that names the file. */
+import { readFile } from "node:fs/promises";
+import { InputError } from "../errors.js";
+
+export async function readJsonFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : String(error);
+    throw new InputError(`cannot read ${file}: ${reason}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
