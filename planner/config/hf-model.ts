@@ -13,8 +13,7 @@ const FAMILY_DEFAULTS: Record<ModelType, { rmsNormEps: number; ropeTheta: number
   mixtral: { rmsNormEps: 1e-5, ropeTheta: 1e6 },
 };
 
-/** The part of the message for an unsupported model_type that says what is supported. */
-export const SUPPORTED_FAMILIES = `nanoweave plans Llama-family decoders (model_type ${SUPPORTED_MODEL_TYPES.join(", ")})`;
+const SUPPORTED_FAMILIES = `nanoweave plans Llama-family decoders (model_type ${SUPPORTED_MODEL_TYPES.join(", ")})`;
 
 /**
  * Refuses a config of another family before the schema runs, since a GPT-2 or T5 config lacks

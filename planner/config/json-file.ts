@@ -14,6 +14,14 @@ export async function readJsonFile(file: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}${lineAndColumn(text, error as Error)}`);
   }
+}
+
+/** Node 20 reports where JSON breaks as a character offset only (later versions add the line); editors count lines. */
+function lineAndColumn(text: string, error: Error): string {
+  const offset = /position (\d+)/.exec(error.message)?.[1];
+  if (offset === undefined || /\bline \d+/.test(error.message)) return "";
+  const before = text.slice(0, Number(offset)).split("\n");
+  return ` (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
 }

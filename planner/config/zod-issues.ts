@@ -12,7 +12,7 @@ export function formatZodIssues(error: z.ZodError, file: string): string {
 
 /** Validates `value` against `schema`, or throws an InputError listing every issue; `what` names the kind of file. */
 export function parseWithSchema<S extends z.ZodType>(schema: S, value: unknown, file: string, what: string): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: missingFieldMessage });
   if (result.success) return result.data;
   const lines = formatZodIssues(result.error, file).replaceAll("\n", "\n  ");
   throw new InputError(`${file} is not a valid ${what}:\n  ${lines}`);
@@ -23,6 +23,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((key, index) => (typeof key === "number" ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`))
     .join("");
+}
+
+/** zod calls a missing key "expected number, received undefined"; say what happened instead. */
+function missingFieldMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  return issue.code === "invalid_type" && issue.input === undefined ? `missing field (expected ${issue.expected})` : undefined;
 }
 
 function issueLines(issue: z.core.$ZodIssue, file: string): string[] {
