@@ -31,19 +31,6 @@ const char* ResultName(Result result) {
 
 }  // namespace
 
-Config DefaultConfig() {
-  Config config{};
-  config.size = sizeof(Config);
-  config.magic = kConfigMagic;
-  config.version = kConfigVersion;
-  config.blocking = kConfigUndefinedInt;
-  config.cgaClusterSize = kConfigUndefinedInt;
-  config.minCTAs = kConfigUndefinedInt;
-  config.maxCTAs = kConfigUndefinedInt;
-  config.netName = nullptr;
-  return config;
-}
-
 const NcclApi& Nccl() {
   static LazyApi<NcclApi> nccl(OpenNccl);
   return nccl.Get();

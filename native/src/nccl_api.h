@@ -41,7 +41,10 @@ constexpr int kConfigUndefinedInt = INT_MIN;        // NCCL_CONFIG_UNDEF_INT
 constexpr unsigned int kConfigVersion = 21700;     // NCCL_VERSION(2, 17, 0)
 
 // A config with every field left to NCCL, as NCCL_CONFIG_INITIALIZER makes it.
-Config DefaultConfig();
+constexpr Config DefaultConfig() {
+  return Config{sizeof(Config), kConfigMagic, kConfigVersion, kConfigUndefinedInt,
+                kConfigUndefinedInt, kConfigUndefinedInt, kConfigUndefinedInt, nullptr};
+}
 
 // X(api name as nccl.h spells it, exported symbol, return type, parameters).
 #define NANOWEAVE_NCCL_FUNCTIONS(X)                                                                \
