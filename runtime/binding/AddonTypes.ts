@@ -1,0 +1,209 @@
+/**
+ * The native addon's whole surface, as native/src/addon.cc exports it. This is the one place its
+ * shape is written in TypeScript; runtime/gpu wraps it with argument checks, since the C++ side
+ * trusts what it is given (it refuses wrong or disposed objects, but checks no ranges).
+ *
+ * Sizes and offsets are bytes unless a name says otherwise. Every call may throw an Error with the
+ * NativeErrorFields below.
+ */
+
+/** What the addon adds to the Errors it throws. */
+export interface NativeErrorFields {
+  /** call-failed: a library call returned an error; library-missing: a library was not found;
+   * symbol-missing: it lacks an entry point (too old); misuse: a wrong or disposed object. */
+  kind: "call-failed" | "library-missing" | "symbol-missing" | "misuse";
+  /** "CUDA driver", "cuBLAS", "NCCL" or "NVRTC". */
+  library?: string;
+  /** The failing call, e.g. "cuMemAlloc". */
+  call?: string;
+  /** The library's numeric error code (call-failed). */
+  code?: number;
+  /** Its name, e.g. "CUDA_ERROR_OUT_OF_MEMORY" (call-failed). */
+  codeName?: string;
+  /** The library's own message for the code (call-failed). */
+  libraryMessage?: string;
+  /** More text: NVRTC's compile log, NCCL's last error. */
+  detail?: string;
+  /** What the missing library is used for. */
+  neededFor?: string;
+  /** Every path tried, each with why it failed (library-missing). */
+  searched?: string[];
+}
+
+export type LibraryName = "cuda" | "cublas" | "nccl" | "nvrtc";
+
+export interface NativeLibraryInfo {
+  path: string;
+  /** cuda: the CUDA version the driver supports ("13.0"); others: the library's own version. */
+  version: string;
+  /** nvrtc only: the compute capabilities it can compile for, e.g. 90 for sm_90. */
+  architectures?: number[];
+}
+
+export interface NativeDeviceInfo {
+  ordinal: number;
+  name: string;
+  pciBusId: string;
+  totalMemoryBytes: number;
+  smCount: number;
+  computeCapability: { major: number; minor: number };
+  l2CacheBytes: number;
+  maxSharedMemoryPerBlockOptin: number;
+  maxThreadsPerBlock: number;
+}
+
+export interface NativeGreenContextSupport {
+  supported: boolean;
+  /** Why not, when unsupported. */
+  reason?: string;
+  smCount?: number;
+  /** Smallest partition the driver makes (0: the driver does not say). */
+  minPartitionSms?: number;
+  /** Partitions are multiples of this many SMs (0: the driver does not say). */
+  alignment?: number;
+}
+
+/** Every native object: dispose() is idempotent and releases this object's hold on its resource. */
+export interface NativeDisposable {
+  dispose(): void;
+  readonly disposed: boolean;
+}
+
+export interface NativeDevice extends NativeDisposable {
+  readonly ordinal: number;
+  allocate(bytes: number): NativeDeviceBuffer;
+  /** A plain non-blocking stream; lower priority numbers run first. */
+  createStream(priority: number): NativeStream;
+  createEvent(timing: boolean): NativeEvent;
+  /** One partition per size, carved in order, then the remainder if asked. Needs green contexts. */
+  createGreenPartitions(sizes: number[], includeRemainder: boolean, ignoreCoscheduling: boolean): NativeGreenPartition[];
+  createCublas(smCountTarget: number, workspaceBytes: number): NativeCublasHandle;
+  /** Loads a cubin (or NUL-free PTX text) image. */
+  loadKernelLibrary(image: Uint8Array): NativeKernelLibrary;
+  memoryInfo(): { freeBytes: number; totalBytes: number };
+  /** Waits for all work on the device, its partitions included. */
+  synchronize(): void;
+}
+
+export interface NativeDeviceBuffer extends NativeDisposable {
+  readonly byteLength: number;
+  readonly address: bigint;
+  /** Synchronous host-to-device copy of all of source's bytes. */
+  upload(byteOffset: number, source: ArrayBufferView): void;
+  /** Synchronous device-to-host copy filling all of target. */
+  download(byteOffset: number, target: ArrayBufferView): void;
+  /** Asynchronous memset of count elements of elementBytes each to bitPattern. */
+  fill(byteOffset: number, count: number, elementBytes: 1 | 2 | 4, bitPattern: number, stream: NativeStream): void;
+  /** Asynchronous device-to-device copy. */
+  copyFrom(source: NativeDeviceBuffer, sourceByteOffset: number, byteOffset: number, bytes: number, stream: NativeStream): void;
+}
+
+export interface NativeStream extends NativeDisposable {
+  readonly inGreenPartition: boolean;
+  synchronize(): void;
+  /** True when all work queued so far has finished. */
+  isIdle(): boolean;
+  waitEvent(event: NativeEvent): void;
+  /** mode: 0 global, 1 thread-local, 2 relaxed (cudaStreamCaptureMode). */
+  beginCapture(mode: 0 | 1 | 2): void;
+  endCapture(): NativeCudaGraph;
+}
+
+export interface NativeEvent extends NativeDisposable {
+  record(stream: NativeStream): void;
+  synchronize(): void;
+  isComplete(): boolean;
+  /** GPU milliseconds from start to this event; both recorded, completed and timing-enabled. */
+  elapsedMsSince(start: NativeEvent): number;
+}
+
+export interface NativeGreenPartition extends NativeDisposable {
+  /** The SM count granted, read back from the green context. */
+  readonly smCount: number;
+  createStream(priority: number): NativeStream;
+}
+
+export interface NativeCublasHandle extends NativeDisposable {
+  /** Read back from cuBLAS; 0 means all SMs. */
+  readonly smCountTarget: number;
+  setSmCountTarget(smCount: number): void;
+  /**
+   * Row-major C[m,n] = alpha·A[m,k]·B[n,k]^T + beta·C with bf16 A and B, fp32 accumulation, C bf16
+   * or fp32 (cFloat32). lda/ldb/ldc are row strides in elements.
+   */
+  gemm(
+    stream: NativeStream,
+    a: NativeDeviceBuffer, aByteOffset: number,
+    b: NativeDeviceBuffer, bByteOffset: number,
+    c: NativeDeviceBuffer, cByteOffset: number,
+    m: number, n: number, k: number,
+    lda: number, ldb: number, ldc: number,
+    cFloat32: boolean, alpha: number, beta: number,
+  ): void;
+}
+
+export interface NativeKernelLibrary extends NativeDisposable {
+  /** The extern "C" kernel of that name. */
+  getKernel(name: string): NativeKernel;
+}
+
+/** Launch argument kinds, numbered as native/src/kernel_library.cc reads them. */
+export const KernelArgKind = { Pointer: 0, Int32: 1, Uint32: 2, Float32: 3, Int64: 4 } as const;
+
+export type NativeKernelArg =
+  | readonly [typeof KernelArgKind.Pointer, NativeDeviceBuffer, number]
+  | readonly [typeof KernelArgKind.Int32 | typeof KernelArgKind.Uint32 | typeof KernelArgKind.Float32, number]
+  | readonly [typeof KernelArgKind.Int64, bigint];
+
+export interface NativeKernelAttributes {
+  registersPerThread: number;
+  staticSharedBytes: number;
+  localBytesPerThread: number;
+  maxThreadsPerBlock: number;
+  maxDynamicSharedBytes: number;
+}
+
+export type Dim3 = readonly [number, number, number];
+
+export interface NativeKernel extends NativeDisposable {
+  readonly name: string;
+  attributes(): NativeKernelAttributes;
+  /** Needed before a launch asks for more than 48 KiB of dynamic shared memory. */
+  setMaxDynamicSharedMemory(bytes: number): void;
+  launch(stream: NativeStream, grid: Dim3, block: Dim3, dynamicSharedBytes: number, args: readonly NativeKernelArg[]): void;
+}
+
+export interface NativeCudaGraph extends NativeDisposable {
+  launch(stream: NativeStream): void;
+}
+
+export interface NativeAllReduceOp {
+  rank: number;
+  send: NativeDeviceBuffer;
+  sendByteOffset: number;
+  receive: NativeDeviceBuffer;
+  receiveByteOffset: number;
+  /** Elements, not bytes. */
+  count: number;
+  /** bf16 when true, fp32 otherwise. */
+  bfloat16: boolean;
+  stream: NativeStream;
+}
+
+export interface NativeNcclCommunicators extends NativeDisposable {
+  readonly size: number;
+  /** Sum over ranks; one op per rank, issued as one NCCL group. */
+  allReduce(ops: readonly NativeAllReduceOp[]): void;
+}
+
+export interface NanoweaveAddon {
+  openDevice(ordinal: number): NativeDevice;
+  listDevices(): NativeDeviceInfo[];
+  libraryInfo(name: LibraryName): NativeLibraryInfo;
+  librarySearchDirectories(): string[];
+  greenContextSupport(ordinal: number): NativeGreenContextSupport;
+  /** NVRTC, off the JS thread. Rejects with an NVRTC error whose detail holds the log. */
+  compileProgram(source: string, name: string, options: readonly string[]): Promise<{ image: Uint8Array; log: string }>;
+  /** Rank i on devices[i]; NCCL init off the JS thread. */
+  createNcclCommunicators(devices: readonly NativeDevice[], options: { maxCTAs?: number; minCTAs?: number }): Promise<NativeNcclCommunicators>;
+}
