@@ -1,5 +1,8 @@
 /** Every CLI command, one module each. Add a command by adding its module here. */
 import type { CommandModule } from "yargs";
+import { doctorCommand } from "./doctor.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [
+  doctorCommand,
+];
