@@ -1,0 +1,70 @@
+// RoPE on q and k of the fused QKV projection, and the append of k and v to the paged KV cache.
+//
+// Layouts (bf16 unless noted; head_dim is 128):
+//   qkv          [tokens, (n_q_heads + 2 n_kv_heads) * 128]: q heads, then k heads, then v heads
+//   q_out        [tokens, n_q_heads, 128]: rotated q, in the layout decode_attention reads
+//   k_cache, v_cache [num_pages, n_kv_heads, page_size, 128], as in decode_attention.cu
+//   positions    int32 [tokens]: the position of each row's token
+//   page_table   int32 [requests, max_pages]; row t is request t, as in decode_attention
+// Row t's k and v go to page page_table[t][pos / page_size], slot pos % page_size.
+// Rotation (Llama, rotate-half, plain theta): for i < 64, a_i = pos * rope_theta^(-i / 64),
+//   y[i] = x[i] cos a_i - x[i + 64] sin a_i,  y[i + 64] = x[i + 64] cos a_i + x[i] sin a_i.
+// The angles are formed in fp64 and reduced to [-pi, pi] before the fast fp32 sine and cosine, so long
+// positions keep full precision.
+//
+// Launch: grid = row_end - row_begin, block 256, no dynamic shared memory.
+#include "common.cuh"
+
+namespace {
+constexpr int kHeadDim = 128;
+constexpr int kThreads = 256;
+
+// cos and sin of pos * theta^(-i / 64).
+__device__ void rope_angle(int pos, int i, double log2_theta, float& c, float& s) {
+  const double angle = pos * exp2(-i * (1.0 / 64.0) * log2_theta);
+  const double two_pi = 6.283185307179586;
+  __sincosf((float)(angle - two_pi * rint(angle / two_pi)), &s, &c);
+}
+
+__device__ __forceinline__ unsigned rotate(unsigned x, unsigned partner, float c0, float s0, float c1,
+                                           float s1, float sign) {
+  return pack_bf16x2(bf16_lo(x) * c0 + sign * bf16_lo(partner) * s0,
+                     bf16_hi(x) * c1 + sign * bf16_hi(partner) * s1);
+}
+}  // namespace
+
+extern "C" __global__ void __launch_bounds__(kThreads)
+    rope_kv_append(const bf16_t* __restrict__ qkv, bf16_t* __restrict__ q_out,
+                   bf16_t* __restrict__ k_cache, bf16_t* __restrict__ v_cache,
+                   const int* __restrict__ positions, const int* __restrict__ page_table,
+                   int row_begin, int row_end, int n_q_heads, int n_kv_heads, int page_size,
+                   int max_pages, float rope_theta) {
+  const int row = row_begin + blockIdx.x;
+  const int pos = positions[row];
+  const int page = page_table[(long long)row * max_pages + pos / page_size];
+  const long long cache_row = ((long long)page * n_kv_heads * page_size + pos % page_size) * kHeadDim;
+  const long long cache_head_stride = (long long)page_size * kHeadDim;
+  const bf16_t* in = qkv + (long long)row * (n_q_heads + 2 * n_kv_heads) * kHeadDim;
+
+  // Lane j rotates dims 2j, 2j + 1 against 64 + 2j, 65 + 2j; its angles are the same for every head.
+  const int j = threadIdx.x & 31;
+  const double log2_theta = log2((double)rope_theta);
+  float c0, s0, c1, s1;
+  rope_angle(pos, 2 * j, log2_theta, c0, s0);
+  rope_angle(pos, 2 * j + 1, log2_theta, c1, s1);
+  for (int h = threadIdx.x >> 5; h < n_q_heads + n_kv_heads; h += kThreads / 32) {
+    const unsigned* x = reinterpret_cast<const unsigned*>(in + h * kHeadDim);
+    const unsigned lo = x[j], hi = x[32 + j];
+    bf16_t* dst = h < n_q_heads ? q_out + ((long long)row * n_q_heads + h) * kHeadDim
+                                : k_cache + cache_row + (h - n_q_heads) * cache_head_stride;
+    unsigned* y = reinterpret_cast<unsigned*>(dst);
+    y[j] = rotate(lo, hi, c0, s0, c1, s1, -1.f);
+    y[32 + j] = rotate(hi, lo, c0, s0, c1, s1, 1.f);
+  }
+  // v is copied as is, 16 bytes a thread.
+  const uint4* v_in = reinterpret_cast<const uint4*>(in + (n_q_heads + n_kv_heads) * kHeadDim);
+  for (int c = threadIdx.x; c < n_kv_heads * kHeadDim / 8; c += kThreads) {
+    const int h = c / (kHeadDim / 8), chunk = c % (kHeadDim / 8);
+    reinterpret_cast<uint4*>(v_cache + cache_row + h * cache_head_stride)[chunk] = v_in[c];
+  }
+}
