@@ -1,0 +1,23 @@
+// Every nanoweave kernel, compiled from native/kernels by NVRTC and loaded as context-independent
+// libraries, so the same handles launch in the primary context and in any green context.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "cuda_api.h"
+
+struct KernelSet {
+  CUkernel decode_attention, rmsnorm_residual, rope_kv_append, silu_and_mul, embedding, argmax,
+      stream_read;
+  struct Source {
+    std::string name;
+    std::string cubin;
+    double compile_ms;
+  };
+  std::vector<Source> sources;
+};
+
+KernelSet build_kernel_set(const std::string& kernel_dir, CUdevice device);
+
+// The kernel's function in whichever context is current.
+CUfunction function_in_current_context(CUkernel kernel);

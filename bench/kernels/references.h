@@ -1,0 +1,33 @@
+// CPU float64 references of every kernel, computed from the same bf16 inputs the GPU reads.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+constexpr int kHeadDim = 128;
+
+// A paged KV cache as decode_attention.cu lays it out.
+struct PagedKvView {
+  const uint16_t* k;  // [num_pages, n_kv, page_size, 128]
+  const uint16_t* v;
+  const int* page_table;  // [requests, max_pages]
+  int n_kv, page_size, max_pages;
+  // Element offset of key `key` of kv head `head` for request `request`.
+  long long offset(int request, int head, int key) const;
+};
+
+// All q heads of one decode row: [n_q, 128].
+std::vector<double> attention_reference(const PagedKvView& kv, const uint16_t* q_row, int n_q,
+                                        int request, int len, double scale);
+
+// residual + x, rounded to bf16 as stored; then rmsnorm of that times weight.
+void rmsnorm_residual_reference(const uint16_t* x, const uint16_t* residual, const uint16_t* weight,
+                                int hidden, double eps, std::vector<uint16_t>& new_residual,
+                                std::vector<double>& out);
+
+// One rotated head (Llama rotate-half) at `pos`.
+std::vector<double> rope_reference(const uint16_t* head, int pos, double theta);
+
+double silu_and_mul_reference(double gate, double up);
+
+// Index of the largest logit, ties to the lowest index.
+int argmax_reference(const uint16_t* logits, int vocab);

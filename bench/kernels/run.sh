@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the kernel harness and runs it on this machine's GPU: every kernel compiled by NVRTC and
+# checked, decode attention timed on every green-context partition beside the read limit, PyTorch's
+# SDPA beside it. Run from the repository root on a GPU machine with CUDA 13 and PyTorch:
+#   bash bench/kernels/run.sh [OUT_DIR]
+# OUT_DIR gets <date>-<gpu>-attention.txt (all output) and .json (all numbers).
+set -euo pipefail
+out=${1:-${OUT:-bench/results}}
+cuda=${CUDA_HOME:-/usr/local/cuda}
+mkdir -p "$out"
+gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1 | tr 'A-Z' 'a-z' | grep -oE 'h100|h200|a100|b200|l40s' || echo gpu)
+stem="$out/$(date -u +%F)-$gpu-attention"
+work=$(mktemp -d)
+log="$stem.txt"
+export PYTHONUNBUFFERED=1
+
+{
+  echo "# bash bench/kernels/run.sh, $(date -u '+%F %T UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv
+  "$cuda/bin/nvcc" --version | tail -2
+  g++ -std=c++17 -O2 -fopenmp -Wall -I"$cuda/include" bench/kernels/*.cpp -o "$work/kernel_bench" \
+    -L"$cuda/lib64" -L"$cuda/lib64/stubs" -Wl,-rpath,"$cuda/lib64" -lnvrtc -lcuda
+  echo "## memcheck of the correctness checks"
+  timeout 300 compute-sanitizer --tool memcheck --print-limit 20 "$work/kernel_bench" --checks-only \
+    | grep -E "FAIL|checks:|ERROR SUMMARY|=========" || true
+  echo "## checks and attention bench"
+  mkdir -p "$work/cubins"
+  set +e
+  "$work/kernel_bench" --kernels native/kernels --json "$work/ours.json" --cubins "$work/cubins"
+  status=$?
+  set -e
+  echo "## decode_attention SASS: instruction counts"
+  cuobjdump -res-usage "$work/cubins/decode_attention.cubin" | grep -E "REG|STACK|SHARED" || true
+  cuobjdump -sass "$work/cubins/decode_attention.cubin" > "$work/attention.sass"
+  for op in LDG.E.128 LDG.E.128.CONSTANT HMMA.16816 MOVM LDL STL LDS.128 SHFL BAR; do
+    printf '  %-20s %s\n' "$op" "$(grep -c "$op" "$work/attention.sass" || true)"
+  done
+  echo "## PyTorch SDPA"
+  python3 bench/kernels/sdpa_bench.py "$work/sdpa.json"
+  echo "## table"
+  python3 bench/kernels/report.py "$work/ours.json" "$work/sdpa.json" "$stem.json"
+  exit $status
+} 2>&1 | tee "$log"
