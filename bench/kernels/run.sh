@@ -21,7 +21,7 @@ export PYTHONUNBUFFERED=1
   g++ -std=c++17 -O2 -fopenmp -Wall -I"$cuda/include" bench/kernels/*.cpp -o "$work/kernel_bench" \
     -L"$cuda/lib64" -L"$cuda/lib64/stubs" -Wl,-rpath,"$cuda/lib64" -lnvrtc -lcuda
   echo "## memcheck of the correctness checks"
-  timeout 300 compute-sanitizer --tool memcheck --print-limit 20 "$work/kernel_bench" --checks-only \
+  timeout 180 compute-sanitizer --tool memcheck --print-limit 20 "$work/kernel_bench" --checks-only \
     | grep -E "FAIL|checks:|ERROR SUMMARY|=========" || true
   echo "## checks and attention bench"
   mkdir -p "$work/cubins"
