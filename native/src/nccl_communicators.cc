@@ -61,15 +61,17 @@ void NcclCommunicators::Init(Napi::Env env, Napi::Object exports) {
 }
 
 Napi::Value NcclCommunicators::Create(const Napi::CallbackInfo& info) {
-  const auto deviceArray = info[0].As<Napi::Array>();
-  std::vector<std::shared_ptr<DeviceContext>> devices;
-  for (uint32_t i = 0; i < deviceArray.Length(); ++i) devices.push_back(Device::From(deviceArray.Get(i), "an NCCL rank's device"));
-  const auto options = info[1].As<Napi::Object>();
-  nccl::Config config = nccl::DefaultConfig();
-  if (options.Has("maxCTAs")) config.maxCTAs = options.Get("maxCTAs").As<Napi::Number>().Int32Value();
-  if (options.Has("minCTAs")) config.minCTAs = options.Get("minCTAs").As<Napi::Number>().Int32Value();
-  nccl::Nccl();  // a missing library rejects here, on the JS thread, with the paths searched
-  return (new InitWorker(info.Env(), std::move(devices), config))->Start();
+  return GuardJs(info.Env(), [&] {
+    const auto deviceArray = info[0].As<Napi::Array>();
+    std::vector<std::shared_ptr<DeviceContext>> devices;
+    for (uint32_t i = 0; i < deviceArray.Length(); ++i) devices.push_back(Device::From(deviceArray.Get(i), "an NCCL rank's device"));
+    const auto options = info[1].As<Napi::Object>();
+    nccl::Config config = nccl::DefaultConfig();
+    if (options.Has("maxCTAs")) config.maxCTAs = options.Get("maxCTAs").As<Napi::Number>().Int32Value();
+    if (options.Has("minCTAs")) config.minCTAs = options.Get("minCTAs").As<Napi::Number>().Int32Value();
+    nccl::Nccl();  // a missing library throws here, on the JS thread, with the paths searched
+    return (new InitWorker(info.Env(), std::move(devices), config))->Start();
+  });
 }
 
 Napi::Value NcclCommunicators::Size(const Napi::CallbackInfo& info) {

@@ -70,12 +70,15 @@ class CompileWorker : public PromiseWorker {
 }  // namespace
 
 Napi::Value CompileProgram(const Napi::CallbackInfo& info) {
-  const auto optionArray = info[2].As<Napi::Array>();
-  std::vector<std::string> options;
-  for (uint32_t i = 0; i < optionArray.Length(); ++i) options.push_back(optionArray.Get(i).As<Napi::String>().Utf8Value());
-  auto* worker = new CompileWorker(info.Env(), info[0].As<Napi::String>().Utf8Value(),
-                                   info[1].As<Napi::String>().Utf8Value(), std::move(options));
-  return worker->Start();
+  return GuardJs(info.Env(), [&] {
+    const auto optionArray = info[2].As<Napi::Array>();
+    std::vector<std::string> options;
+    for (uint32_t i = 0; i < optionArray.Length(); ++i) options.push_back(optionArray.Get(i).As<Napi::String>().Utf8Value());
+    nvrtc::Nvrtc();  // a missing library throws here, on the JS thread, with the paths searched
+    auto* worker = new CompileWorker(info.Env(), info[0].As<Napi::String>().Utf8Value(),
+                                     info[1].As<Napi::String>().Utf8Value(), std::move(options));
+    return worker->Start();
+  });
 }
 
 }  // namespace nanoweave

@@ -50,8 +50,9 @@ export class DeviceArray<D extends DType> extends GpuResource<NativeDeviceBuffer
   upload(data: HostSource<D>, elementOffset = 0): void {
     const bytes = this.hostBytesFor(data);
     this.checkRange(elementOffset, data.length, "the upload");
+    const native = this.nativeFor("upload()");
     this.gpu.synchronize();
-    this.nativeFor("upload()").upload(elementOffset * this.bytesPerElement, bytes);
+    native.upload(elementOffset * this.bytesPerElement, bytes);
   }
 
   /**
@@ -61,8 +62,9 @@ export class DeviceArray<D extends DType> extends GpuResource<NativeDeviceBuffer
   download(elementOffset = 0, count = this.length - elementOffset): HostArray<D> {
     this.checkRange(elementOffset, count, "the download");
     const raw = this.dtype === "int32" ? new Int32Array(count) : this.dtype === "fp32" ? new Float32Array(count) : new Uint16Array(count);
+    const native = this.nativeFor("download()");
     this.gpu.synchronize();
-    this.nativeFor("download()").download(elementOffset * this.bytesPerElement, raw);
+    native.download(elementOffset * this.bytesPerElement, raw);
     return (raw instanceof Uint16Array ? bf16BitsToFloat32(raw) : raw) as HostArray<D>;
   }
 

@@ -1,0 +1,56 @@
+/** `nanoweave doctor` through the real CLI, as a user runs it. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { CLI_ENTRY } from "../support/repository.js";
+import { whyNoGpu } from "../support/driverPresence.js";
+import type { SystemReport } from "../../runtime/gpu/systemReport.js";
+
+function doctor(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [CLI_ENTRY, "doctor", ...args], { encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+}
+
+const noGpu = whyNoGpu();
+
+test("without a CUDA driver, doctor prints the report, names the paths searched and exits 1", { skip: noGpu === undefined && "a GPU is usable here" }, () => {
+  const run = doctor([], { LD_LIBRARY_PATH: "/opt/nanoweave-test-no-such-dir" });
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stdout, /^CUDA driver\s+MISSING$/m);
+  assert.match(run.stdout, /\/opt\/nanoweave-test-no-such-dir\/libcuda\.so\.1 \(not found\)/);
+  assert.match(run.stdout, /libcuda\.so\.1 via the system loader/);
+  assert.match(run.stdout, /^problems:\n {2}CUDA driver not found/m);
+  assert.match(run.stderr, /^error: the runtime cannot use this machine: CUDA driver not found/);
+});
+
+test("doctor --json prints the same report as JSON on stdout only", () => {
+  const run = doctor(["--json"]);
+  const report = JSON.parse(run.stdout) as SystemReport;
+  assert.equal(report.addon.loaded, true);
+  assert.deepEqual(report.libraries.map((library) => library.name), ["cuda", "cublas", "nccl", "nvrtc"]);
+  assert.equal(run.status, report.problems.length === 0 ? 0 : 1);
+  if (noGpu !== undefined) {
+    const driver = report.libraries[0]!;
+    assert.equal(driver.available, false);
+    assert.ok(driver.searched!.length > 0);
+    assert.deepEqual(report.gpus, []);
+  }
+});
+
+test("with a GPU, doctor lists each GPU with its SMs, memory, compute capability and green-context granularity", { skip: noGpu }, () => {
+  const run = doctor([]);
+  const report = JSON.parse(doctor(["--json"]).stdout) as SystemReport;
+  assert.ok(report.gpus.length > 0);
+  for (const gpu of report.gpus) {
+    assert.match(run.stdout, new RegExp(`GPU ${gpu.ordinal}\\s+${gpu.name}`));
+    assert.match(run.stdout, new RegExp(`SMs ${gpu.smCount}, memory [0-9.]+ GiB, compute capability ${gpu.computeCapability.major}\\.${gpu.computeCapability.minor}`));
+    assert.match(run.stdout, /green contexts: (yes|no)/);
+  }
+  assert.match(run.stdout, /^CUDA driver\s+(driver [0-9.]+, )?supports CUDA \d+\.\d/m);
+});
+
+test("without the addon built, doctor says how to build it and exits 1", () => {
+  const run = doctor([], { NANOWEAVE_ADDON_PATH: "/nonexistent/nanoweave.node" });
+  assert.equal(run.status, 1);
+  assert.match(run.stdout, /npm run build:native/);
+  assert.match(run.stdout, /needs g\+\+ and CMake/);
+});
