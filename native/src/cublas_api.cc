@@ -25,8 +25,9 @@ std::unique_ptr<CublasApi> OpenCublas() {
 }  // namespace
 
 const CublasApi& Cublas() {
-  static LazyApi<CublasApi> cublas(OpenCublas);
-  return cublas.Get();
+  // Never destroyed: native objects may still be finalized while the process exits.
+  static auto* cublas = new LazyApi<CublasApi>(OpenCublas);
+  return cublas->Get();
 }
 
 std::string CublasVersion() {

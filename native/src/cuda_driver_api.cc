@@ -44,8 +44,9 @@ std::unique_ptr<DriverApi> OpenDriver() {
 }  // namespace
 
 const DriverApi& Driver() {
-  static LazyApi<DriverApi> driver(OpenDriver);
-  return driver.Get();
+  // Never destroyed: native objects may still be finalized while the process exits.
+  static auto* driver = new LazyApi<DriverApi>(OpenDriver);
+  return driver->Get();
 }
 
 void Check(Result result, const char* call) {

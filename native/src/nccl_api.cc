@@ -32,8 +32,9 @@ const char* ResultName(Result result) {
 }  // namespace
 
 const NcclApi& Nccl() {
-  static LazyApi<NcclApi> nccl(OpenNccl);
-  return nccl.Get();
+  // Never destroyed: native objects may still be finalized while the process exits.
+  static auto* nccl = new LazyApi<NcclApi>(OpenNccl);
+  return nccl->Get();
 }
 
 std::string NcclVersion() {

@@ -51,6 +51,7 @@ constexpr Config DefaultConfig() {
   X(ncclGetVersion, "ncclGetVersion", Result, (int*))                                             \
   X(ncclGetUniqueId, "ncclGetUniqueId", Result, (UniqueId*))                                      \
   X(ncclCommInitRankConfig, "ncclCommInitRankConfig", Result, (Comm*, int, UniqueId, int, Config*)) \
+  X(ncclCommFinalize, "ncclCommFinalize", Result, (Comm))                                         \
   X(ncclCommDestroy, "ncclCommDestroy", Result, (Comm))                                           \
   X(ncclCommGetAsyncError, "ncclCommGetAsyncError", Result, (Comm, Result*))                      \
   X(ncclGroupStart, "ncclGroupStart", Result, ())                                                 \

@@ -48,10 +48,21 @@ class InitWorker : public PromiseWorker {
 const napi_type_tag NcclCommunicators::kTypeTag = {0x6e616e6f77656176ULL, 0x0000000000000009ULL};
 
 NcclCommunicatorsResource::~NcclCommunicatorsResource() {
+  if (comms.empty()) return;
+  // Finalize every rank together first: destroying one rank of a clique alone waits for the
+  // others, and one thread drives them all.
+  const nccl::NcclApi& api = nccl::Nccl();
+  api.ncclGroupStart();
   for (size_t rank = 0; rank < comms.size(); ++rank) {
     if (comms[rank] == nullptr) continue;
     devices[rank]->MakeCurrentQuietly();
-    nccl::Nccl().ncclCommDestroy(comms[rank]);
+    api.ncclCommFinalize(comms[rank]);
+  }
+  api.ncclGroupEnd();
+  for (size_t rank = 0; rank < comms.size(); ++rank) {
+    if (comms[rank] == nullptr) continue;
+    devices[rank]->MakeCurrentQuietly();
+    api.ncclCommDestroy(comms[rank]);
   }
 }
 

@@ -25,8 +25,9 @@ std::unique_ptr<NvrtcApi> OpenNvrtc() {
 }  // namespace
 
 const NvrtcApi& Nvrtc() {
-  static LazyApi<NvrtcApi> nvrtc(OpenNvrtc);
-  return nvrtc.Get();
+  // Never destroyed: native objects may still be finalized while the process exits.
+  static auto* nvrtc = new LazyApi<NvrtcApi>(OpenNvrtc);
+  return nvrtc->Get();
 }
 
 std::string NvrtcVersion() {

@@ -39,6 +39,11 @@ export class NcclCommunicators extends GpuResource<NativeNcclCommunicators> {
     super(native);
   }
 
+  /** Ranks, one per GPU. */
+  get size(): number {
+    return this.nativeFor("size").size;
+  }
+
   /**
    * Sums `count` elements across all ranks: parts[i] belongs to rank i (gpus[i]). Queued on each
    * part's stream; every rank's result lands in its receive array.
