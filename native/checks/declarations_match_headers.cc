@@ -27,6 +27,13 @@ struct Signature<Result (*)(Parameters...)> {
   static constexpr std::array<int, sizeof...(Parameters) + 1> shape{AbiShape<Result>(), AbiShape<Parameters>()...};
 };
 
+// The address of a header function: deduced for plain functions; an overloaded one (cuBLAS adds
+// C++ overloads) is picked by a non-template Address overload declared in its library's section.
+template <typename Function>
+constexpr Function Address(Function function) {
+  return function;
+}
+
 constexpr bool SameText(const char* a, const char* b) {
   while (*a != '\0' && *a == *b) ++a, ++b;
   return *a == *b;
@@ -42,7 +49,7 @@ constexpr bool SameText(const char* a, const char* b) {
 #define CHECK_FUNCTION(api, symbol, result, parameters)                                        \
   static_assert(SameText(EXPANDED_NAME(api), symbol),                                          \
                 #api " is exported as " EXPANDED_NAME(api) ", not as " symbol);                 \
-  static_assert(Signature<decltype(&::api)>::shape == Signature<result(*) parameters>::shape, \
+  static_assert(Signature<decltype(Address(&::api))>::shape == Signature<result(*) parameters>::shape, \
                 "the parameters of " #api " differ from the header's");
 
 #define CHECK_SAME(ours, theirs) \
@@ -98,6 +105,16 @@ CHECK_FIELD(DevSmResource, smCoscheduledAlignment, CUdevSmResource)
 #include <cublas_v2.h>
 
 #include "cublas_api.h"
+
+namespace {
+// cublas_api.h overloads cublasGemmEx in C++ with an older form whose computeType is a
+// cudaDataType; the exported C symbol we load takes a cublasComputeType_t.
+using CublasGemmEx = cublasStatus_t (*)(cublasHandle_t, cublasOperation_t, cublasOperation_t, int, int, int,
+                                        const void*, const void*, cudaDataType, int, const void*, cudaDataType,
+                                        int, const void*, void*, cudaDataType, int, cublasComputeType_t,
+                                        cublasGemmAlgo_t);
+constexpr CublasGemmEx Address(CublasGemmEx function) { return function; }
+}  // namespace
 
 namespace nanoweave::cublas {
 NANOWEAVE_CUBLAS_FUNCTIONS(CHECK_FUNCTION)

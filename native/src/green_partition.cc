@@ -1,16 +1,18 @@
 #include "green_partition.h"
 
+#include <vector>
+
 #include "stream.h"
 
 namespace nanoweave {
 
 namespace {
 
-// Makes a green context owning exactly the SMs of `group`.
+// Makes a green context owning exactly the SMs of `groups` (outputs of one split).
 std::shared_ptr<GreenContextResource> CreateGreenContext(const std::shared_ptr<DeviceContext>& device,
-                                                         cu::DevResource group) {
+                                                         std::vector<cu::DevResource> groups) {
   cu::DevResourceDesc description = nullptr;
-  CU_CALL(cuDevResourceGenerateDesc, &description, &group, 1);
+  CU_CALL(cuDevResourceGenerateDesc, &description, groups.data(), static_cast<unsigned int>(groups.size()));
   cu::GreenContext context = nullptr;
   CU_CALL(cuGreenCtxCreate, &context, description, device->device(), cu::kGreenContextDefaultStream);
   auto resource = std::make_shared<GreenContextResource>(device, context, 0);
@@ -32,28 +34,43 @@ void GreenPartition::Init(Napi::Env env, Napi::Object exports) {
           Guarded<&GreenPartition::CreateStream>("createStream")});
 }
 
+// The driver cannot split a split's output again (without a green context in between), so the
+// device is split once into groups of the smallest unit it allows (8 SMs on Hopper, 2 when
+// coscheduling is ignored), and each partition takes as many consecutive groups as it needs: one
+// descriptor may combine outputs of the same split.
 Napi::Array GreenPartition::Split(Napi::Env env, const std::shared_ptr<DeviceContext>& device,
                                   const std::vector<unsigned int>& sizes, bool includeRemainder,
                                   bool ignoreCoscheduling) {
   if (!cu::Driver().hasGreenContexts) throw NativeError::Misuse("This CUDA driver has no green contexts");
   const unsigned int flags = ignoreCoscheduling ? cu::kSmSplitIgnoreCoscheduling : 0;
   device->MakeCurrent();  // green contexts retain the primary context: have it active first
-  cu::DevResource remaining{};
-  CU_CALL(cuDeviceGetDevResource, device->device(), &remaining, cu::kDevResourceTypeSm);
+  cu::DevResource all{};
+  CU_CALL(cuDeviceGetDevResource, device->device(), &all, cu::kDevResourceTypeSm);
+  unsigned int count = 0;
+  CU_CALL(cuDevSmResourceSplitByCount, nullptr, &count, &all, nullptr, flags, 1);
+  std::vector<cu::DevResource> groups(count);
+  cu::DevResource rest{};
+  CU_CALL(cuDevSmResourceSplitByCount, groups.data(), &count, &all, &rest, flags, 1);
+  groups.resize(count);
+  const unsigned int unit = groups.empty() ? 0 : groups.front().sm.smCount;
+
   std::vector<std::shared_ptr<GreenContextResource>> partitions;
+  size_t next = 0;
   for (const unsigned int size : sizes) {
-    cu::DevResource group{};
-    cu::DevResource rest{};
-    unsigned int groups = 1;
-    CU_CALL(cuDevSmResourceSplitByCount, &group, &groups, &remaining, &rest, flags, size);
-    if (groups != 1) {
-      throw NativeError::Misuse("No partition of " + std::to_string(size) + " SMs fits in the " +
-                                std::to_string(remaining.sm.smCount) + " SMs left");
+    const size_t needed = unit == 0 ? groups.size() + 1 : (size + unit - 1) / unit;
+    if (next + needed > groups.size()) {
+      throw NativeError::Misuse("No partition of " + std::to_string(size) + " SMs fits: the device splits into " +
+                                std::to_string(groups.size()) + " groups of " + std::to_string(unit) + " SMs and " +
+                                std::to_string(next) + " are taken");
     }
-    partitions.push_back(CreateGreenContext(device, group));
-    remaining = rest;
+    partitions.push_back(CreateGreenContext(device, {groups.begin() + next, groups.begin() + next + needed}));
+    next += needed;
   }
-  if (includeRemainder && remaining.sm.smCount > 0) partitions.push_back(CreateGreenContext(device, remaining));
+  if (includeRemainder) {
+    std::vector<cu::DevResource> leftover(groups.begin() + next, groups.end());
+    if (rest.sm.smCount > 0) leftover.push_back(rest);
+    if (!leftover.empty()) partitions.push_back(CreateGreenContext(device, std::move(leftover)));
+  }
   Napi::Array result = Napi::Array::New(env, partitions.size());
   for (size_t i = 0; i < partitions.size(); ++i) result.Set(i, New(env, partitions[i]));
   return result;

@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include <memory>
+#include <vector>
 
 #include "device_context.h"
 #include "native_object.h"
@@ -31,8 +32,8 @@ class GreenPartition : public NativeObject<GreenPartition, GreenContextResource>
   static void Init(Napi::Env env, Napi::Object exports);
   explicit GreenPartition(const Napi::CallbackInfo& info) : NativeObject(info) {}
 
-  // Splits the device's SMs: one partition per requested size, carved in order from what is left,
-  // then (if asked) one more holding the remainder. Returns an array of GreenPartition.
+  // Splits the device's SMs: one partition per requested size (rounded up to the driver's unit),
+  // in order, then (if asked) one more holding the rest. Returns an array of GreenPartition.
   static Napi::Array Split(Napi::Env env, const std::shared_ptr<DeviceContext>& device,
                            const std::vector<unsigned int>& sizes, bool includeRemainder,
                            bool ignoreCoscheduling);

@@ -59,8 +59,8 @@ class GreenPartitionHandle extends GpuResource<NativeGreenPartition> {
 }
 
 /**
- * Splits gpu's SMs into partitions of the requested sizes, carved in order (each request is
- * rounded up by the driver to its granularity), plus the remainder if asked.
+ * Splits gpu's SMs into partitions of the requested sizes, in order (each rounded up to the
+ * driver's unit, 8 SMs on Hopper), plus one of the SMs left if asked (112 + 20 on 132 SMs).
  */
 export function createSmPartitions(gpu: Gpu, sizes: readonly number[], options: SmPartitionOptions = {}): SmPartition[] {
   const total = gpu.info.smCount;

@@ -3,7 +3,7 @@
  * path, or every place searched), each GPU with its green-context granularity, and the problems
  * that stop the runtime from working here.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import type { LibraryName, NanoweaveAddon, NativeDeviceInfo, NativeGreenContextSupport } from "../binding/AddonTypes.js";
 import { addonPath, loadAddon } from "../binding/loadAddon.js";
 import { findCudaIncludeDirectory } from "./cudaIncludeDirectory.js";
@@ -30,7 +30,7 @@ export interface GpuReport extends NativeDeviceInfo {
 
 export interface SystemReport {
   addon: { path: string; loaded: boolean; error?: string };
-  /** The kernel driver's version (/proc/driver/nvidia/version), when readable. */
+  /** The driver's version ("580.159.04"), when it can be read. */
   driverVersion?: string;
   libraries: LibraryReport[];
   /** Where kernels find cuda_bf16.h and friends (else NVRTC's built-in headers). */
@@ -60,8 +60,6 @@ export function collectSystemReport(): SystemReport {
     problems: [],
     warnings: [],
   };
-  const driverVersion = readKernelDriverVersion();
-  if (driverVersion) report.driverVersion = driverVersion;
   let addon: NanoweaveAddon;
   try {
     addon = loadAddon();
@@ -73,6 +71,8 @@ export function collectSystemReport(): SystemReport {
   }
   report.librarySearchDirectories = addon.librarySearchDirectories();
   report.libraries = LIBRARIES.map(({ name, label }) => probeLibrary(addon, name, label));
+  const driverVersion = readDriverVersion(report.libraries[0]?.path);
+  if (driverVersion) report.driverVersion = driverVersion;
   const nvrtc = report.libraries.find((library) => library.name === "nvrtc");
   const include = findCudaIncludeDirectory(nvrtc?.path);
   if (include) report.cudaIncludeDirectory = include;
@@ -136,9 +136,17 @@ function unavailable(library: LibraryReport): string {
   return `${library.label} ${why}${library.neededFor ? ` (needed for ${library.neededFor})` : ""}`;
 }
 
-function readKernelDriverVersion(): string | undefined {
+/** From /proc/driver/nvidia/version, else from the file libcuda.so.1 links to (libcuda.so.580.159.04). */
+function readDriverVersion(libcudaPath: string | undefined): string | undefined {
   try {
-    return /Kernel Module\s+([0-9][0-9.]*)/.exec(readFileSync("/proc/driver/nvidia/version", "utf8"))?.[1];
+    const fromKernel = /Kernel Module\s+([0-9][0-9.]*)/.exec(readFileSync("/proc/driver/nvidia/version", "utf8"))?.[1];
+    if (fromKernel) return fromKernel;
+  } catch {
+    // Not readable in some containers and VMs: try the library's file name.
+  }
+  if (!libcudaPath) return undefined;
+  try {
+    return /libcuda\.so\.(\d+\.\d+(?:\.\d+)?)$/.exec(realpathSync(libcudaPath))?.[1];
   } catch {
     return undefined;
   }
