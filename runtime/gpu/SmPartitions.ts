@@ -5,6 +5,7 @@
  * only steers cuBLAS (its SM count target).
  */
 import type { NativeGreenPartition } from "../binding/AddonTypes.js";
+import type { Cublas } from "./Cublas.js";
 import { GpuResource } from "./GpuResource.js";
 import type { Gpu } from "./Gpu.js";
 import { Stream } from "./Stream.js";
@@ -42,6 +43,11 @@ export class SmPartition {
     expectInteger(priority, "the stream priority", -1000, 1000);
     if (!this.green) return this.gpu.createStream({ priority });
     return new Stream(this.green.nativeFor("createStream()").createStream(priority), this.gpu);
+  }
+
+  /** A cuBLAS handle whose SM count target is this partition's SM count (one per partition). */
+  createCublas(options: { workspaceBytes?: number } = {}): Cublas {
+    return this.gpu.createCublas({ ...options, smCountTarget: this.smCount });
   }
 
   /** Disposes the first stream and this partition's hold on the green context. */
