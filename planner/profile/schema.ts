@@ -1,0 +1,124 @@
+/**
+ * The profile format: what a GPU measured (or, without a measurement, what its specs imply) for
+ * every kind of work the planner schedules. One schema for `nanoweave profile` to write, for the
+ * analytic fallback to derive and for the cost model to read. Times are microseconds.
+ */
+import { z } from "zod";
+
+export const PROFILE_SCHEMA_ID = "nanoweave.profile/1";
+
+const positiveInt = z.number().int().positive();
+const positive = z.number().positive();
+/** Grid axes are strictly increasing so interpolation can bisect them. */
+const axis = z
+  .array(positiveInt)
+  .min(1)
+  .refine((values) => values.every((v, i) => i === 0 || v > values[i - 1]!), "must be strictly increasing");
+
+/** GEMM C[tokens, n] = A[tokens, k] · W[n, k]^T in bf16 with fp32 accumulation. */
+export const GemmTableSchema = z
+  .strictObject({
+    n: positiveInt,
+    k: positiveInt,
+    tokens: axis,
+    sms: axis,
+    /** [tokens][sms] */
+    timeUs: z.array(z.array(positive)),
+  })
+  .superRefine((t, ctx) => checkGrid(ctx, t.timeUs, [t.tokens.length, t.sms.length], ["timeUs"]));
+
+/** Decode attention over a paged KV cache: one query token per request. */
+export const DecodeAttentionTableSchema = z
+  .strictObject({
+  headDim: positiveInt,
+  /** Query heads per KV head (grouped-query attention). */
+  groupSize: positiveInt,
+  /** KV heads on this GPU. */
+  kvHeads: positiveInt,
+  requests: axis,
+  context: axis,
+  sms: axis,
+  /** [requests][context][sms] */
+  timeUs: z.array(z.array(z.array(positive))),
+  })
+  .superRefine((t, ctx) => checkGrid(ctx, t.timeUs, [t.requests.length, t.context.length, t.sms.length], ["timeUs"]));
+
+/** All-reduce (sum, bf16) across `gpus` GPUs of one host, NCCL limited to `ctas` CTAs. */
+export const AllReduceTableSchema = z
+  .strictObject({
+  gpus: z.number().int().min(2),
+  bytes: axis,
+  ctas: axis,
+  /** [bytes][ctas] */
+  timeUs: z.array(z.array(positive)),
+  /** Set when the table was fitted from other GPU counts rather than measured at this one. */
+  extrapolatedFrom: z.array(z.number().int().min(2)).optional(),
+  })
+  .superRefine((t, ctx) => checkGrid(ctx, t.timeUs, [t.bytes.length, t.ctas.length], ["timeUs"]));
+
+/** How much slower each of two co-running kernels gets, beside a partner holding `partnerSms`. */
+export const InterferencePointSchema = z.strictObject({
+  partnerSms: positiveInt,
+  /** GEMM time beside the partner / GEMM time alone on the same SMs (>= 1 means slower). */
+  gemmFactor: positive,
+  /** Partner time beside the GEMM / partner time alone on the same SMs. */
+  partnerFactor: positive,
+});
+
+export const ProfileSchema = z.strictObject({
+  schema: z.literal(PROFILE_SCHEMA_ID),
+  /** measured: made by `nanoweave profile` on the GPU; analytic: derived from the GPU's specs. */
+  source: z.enum(["measured", "analytic"]),
+  provenance: z.strictObject({
+    gpu: z.string().min(1),
+    sms: positiveInt,
+    memoryGiB: positive,
+    computeCapability: z.string().optional(),
+    driver: z.string().optional(),
+    cuda: z.string().optional(),
+    cublas: z.string().optional(),
+    nccl: z.string().optional(),
+    nvrtc: z.string().optional(),
+    /** ISO 8601 date and time the profile was made. */
+    date: z.string().min(1),
+    /** nanoweave version that made it. */
+    tool: z.string().min(1),
+    command: z.string().optional(),
+    durationSeconds: z.number().nonnegative().optional(),
+    /** Assumptions behind an analytic profile, or anything a reader of a measurement should know. */
+    notes: z.array(z.string()).default([]),
+  }),
+  /** SM shares the GPU grants to a partition (green contexts), ascending. */
+  partition: z.strictObject({ granularity: positiveInt, min: positiveInt }),
+  gemm: z.array(GemmTableSchema),
+  decodeAttention: z.array(DecodeAttentionTableSchema).min(1),
+  /** Causal prefill attention: effective TFLOP/s by SM count (4·tokens·context·heads·headDim FLOPs). */
+  prefillAttention: z
+    .strictObject({ headDim: positiveInt, sms: axis, tflops: z.array(positive) })
+    .superRefine((t, ctx) => checkGrid(ctx, t.tflops, [t.sms.length], ["tflops"])),
+  /** Memory-bound small kernels (RMSNorm, RoPE and KV append, SiLU-and-mul, embedding, argmax). */
+  elementwise: z
+    .strictObject({ sms: axis, bandwidthTBs: z.array(positive), launchUs: z.number().nonnegative() })
+    .superRefine((t, ctx) => checkGrid(ctx, t.bandwidthTBs, [t.sms.length], ["bandwidthTBs"])),
+  allReduce: z.array(AllReduceTableSchema),
+  interference: z.strictObject({
+    gemmWithAttention: z.array(InterferencePointSchema).min(1),
+    gemmWithAllReduce: z.array(InterferencePointSchema).min(1),
+  }),
+});
+
+export type Profile = z.infer<typeof ProfileSchema>;
+export type GemmTable = z.infer<typeof GemmTableSchema>;
+export type DecodeAttentionTable = z.infer<typeof DecodeAttentionTableSchema>;
+export type AllReduceTable = z.infer<typeof AllReduceTableSchema>;
+export type InterferencePoint = z.infer<typeof InterferencePointSchema>;
+
+/** A nested array must have one entry per point of its axes. */
+function checkGrid(ctx: z.RefinementCtx, values: unknown, shape: readonly number[], path: (string | number)[] = []): void {
+  const [length, ...rest] = shape;
+  if (!Array.isArray(values) || values.length !== length) {
+    ctx.addIssue({ code: "custom", message: `expected ${length} values, one per point of the axis`, path });
+    return;
+  }
+  if (rest.length > 0) values.forEach((row, i) => checkGrid(ctx, row, rest, [...path, i]));
+}

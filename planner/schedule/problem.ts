@@ -1,0 +1,106 @@
+/**
+ * The scheduling problem of one steady-state decoder layer, in the form the MILP and the exhaustive
+ * search both read: the operation groups one nano-batch passes through, chained by dependencies,
+ * and a duration for any group, nano-batch size and SM count. The cost model fills it in.
+ */
+
+export type StreamCategory = "compute" | "memory" | "network";
+export const STREAM_CATEGORIES: readonly StreamCategory[] = ["compute", "memory", "network"];
+
+export interface OperationGroup {
+  /** Stable id used in the plan, e.g. "attn_in". */
+  readonly id: string;
+  readonly stream: StreamCategory;
+}
+
+export interface ScheduleProblem {
+  /** SMs of the GPU. */
+  readonly sms: number;
+  /** Dense batch size in granules. */
+  readonly granules: number;
+  /** Groups in the order of one nano-batch's chain through the layer. */
+  readonly groups: readonly OperationGroup[];
+  /**
+   * Dependencies within one nano-batch's chain: group `from` ends before group `to` starts. The
+   * last group of layer l also feeds the first group of layer l+1.
+   */
+  readonly edges: readonly { readonly from: number; readonly to: number }[];
+  /** SM counts the memory and network partitions may take; compute gets the remaining SMs. */
+  readonly partitionShares: { readonly memory: readonly number[]; readonly network: readonly number[] };
+  /** Fewest SMs the compute partition may be left with. */
+  readonly minComputeSms: number;
+  /** Microseconds for group `group` on `sizeGranules` granules of tokens confined to `sms` SMs. */
+  durationUs(group: number, sizeGranules: number, sms: number): number;
+}
+
+/** SMs per stream category in one partitioning of the GPU; a category absent from the layer has 0. */
+export interface Layout {
+  readonly compute: number;
+  readonly memory: number;
+  readonly network: number;
+}
+
+/** One nano-operation of a solved schedule: group `group` of nano-batch `nanoBatch`. */
+export interface ScheduledOperation {
+  readonly group: number;
+  readonly nanoBatch: number;
+  /** SMs it runs on: its partition's, or all of them when it runs alone on the whole GPU. */
+  readonly sms: number;
+  readonly wholeGpu: boolean;
+  /** Start, from the first operation of nano-batch 0 in layer 0, and duration, in microseconds. */
+  readonly startUs: number;
+  readonly durationUs: number;
+}
+
+export interface Schedule {
+  readonly nanoBatchCount: number;
+  /** Size of each nano-batch in granules, in token order. */
+  readonly sizes: readonly number[];
+  readonly layout: Layout;
+  /** Steady-state layer period (the initiation interval of a layer) in microseconds. */
+  readonly periodUs: number;
+  /** Every nano-op of one layer (layer 0); layer l runs the same ops l periods later. */
+  readonly operations: readonly ScheduledOperation[];
+}
+
+export function streamsOf(problem: ScheduleProblem): Set<StreamCategory> {
+  return new Set(problem.groups.map((g) => g.stream));
+}
+
+/** Every layout the problem allows: a memory and a network share (where present), compute the rest. */
+export function candidateLayouts(problem: ScheduleProblem): Layout[] {
+  const streams = streamsOf(problem);
+  const memory = streams.has("memory") ? problem.partitionShares.memory : [0];
+  const network = streams.has("network") ? problem.partitionShares.network : [0];
+  const layouts: Layout[] = [];
+  for (const m of memory) {
+    for (const n of network) {
+      const compute = problem.sms - m - n;
+      if (compute >= problem.minComputeSms) layouts.push({ compute, memory: m, network: n });
+    }
+  }
+  return layouts;
+}
+
+/**
+ * Nano-batch sizes for K nano-batches: all but the last hold ceil(G / K) granules, the last the
+ * rest. Undefined when that leaves the last one empty (e.g. 16 granules in 6).
+ */
+export function nanoBatchSizes(granules: number, count: number): number[] | undefined {
+  const size = Math.ceil(granules / count);
+  const last = granules - (count - 1) * size;
+  if (count < 1 || last < 1) return undefined;
+  return [...Array<number>(count - 1).fill(size), last];
+}
+
+/** The sequential baseline: one nano-batch, every group alone on the whole GPU, one after another. */
+export function sequentialSchedule(problem: ScheduleProblem): Schedule {
+  let clock = 0;
+  const operations = problem.groups.map((_, g): ScheduledOperation => {
+    const durationUs = problem.durationUs(g, problem.granules, problem.sms);
+    const op = { group: g, nanoBatch: 0, sms: problem.sms, wholeGpu: true, startUs: clock, durationUs };
+    clock += durationUs;
+    return op;
+  });
+  return { nanoBatchCount: 1, sizes: [problem.granules], layout: { compute: problem.sms, memory: 0, network: 0 }, periodUs: clock, operations };
+}
