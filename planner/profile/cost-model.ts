@@ -1,0 +1,176 @@
+/**
+ * Times for every kind of work the planner schedules, read from a profile by interpolation across
+ * token count (or bytes) and SM count. Where the profile lacks the exact shape asked for, the
+ * nearest one it has is scaled, and a note says so; the plan carries the notes.
+ */
+import * as math from "mathjs";
+import type { AllReduceTable, DecodeAttentionTable, GemmTable, InterferencePoint, Profile } from "./schema.js";
+import { interpolate1d, interpolateGrid } from "./interpolate.js";
+
+export interface DecodeAttentionShape {
+  requests: number;
+  context: number;
+  kvHeads: number;
+  groupSize: number;
+  headDim: number;
+}
+
+export interface PrefillAttentionShape {
+  tokens: number;
+  context: number;
+  qHeads: number;
+  headDim: number;
+}
+
+export class CostModel {
+  /** What had to be scaled or extrapolated, once each. */
+  readonly notes = new Set<string>();
+  private readonly allReduceByGpus = new Map<number, AllReduceTable>();
+
+  constructor(readonly profile: Profile) {
+    for (const table of profile.allReduce) this.allReduceByGpus.set(table.gpus, table);
+  }
+
+  get sms(): number {
+    return this.profile.provenance.sms;
+  }
+
+  gemmUs(n: number, k: number, tokens: number, sms: number): number {
+    if (tokens <= 0) return 0;
+    const table = this.gemmTable(n, k);
+    const time = interpolateGrid([table.tokens, table.sms], table.timeUs, [tokens, sms]);
+    return time * ((n * k) / (table.n * table.k));
+  }
+
+  decodeAttentionUs(shape: DecodeAttentionShape, sms: number): number {
+    if (shape.requests <= 0) return 0;
+    const table = this.attentionTable(shape);
+    const time = interpolateGrid([table.requests, table.context, table.sms], table.timeUs, [shape.requests, shape.context, sms]);
+    // KV bytes, and so time, scale with the KV heads and head size read.
+    return time * ((shape.kvHeads * shape.headDim) / (table.kvHeads * table.headDim));
+  }
+
+  prefillAttentionUs(shape: PrefillAttentionShape, sms: number): number {
+    if (shape.tokens <= 0) return 0;
+    const { sms: axis, tflops } = this.profile.prefillAttention;
+    const flops = 4 * shape.tokens * shape.context * shape.qHeads * shape.headDim;
+    return flops / (interpolate1d(axis, tflops, sms) * 1e12) * 1e6;
+  }
+
+  /** A memory-bound kernel moving `bytes` (read plus write). */
+  elementwiseUs(bytes: number, sms: number): number {
+    if (bytes <= 0) return 0;
+    const { sms: axis, bandwidthTBs, launchUs } = this.profile.elementwise;
+    return launchUs + bytes / (interpolate1d(axis, bandwidthTBs, sms) * 1e12) * 1e6;
+  }
+
+  /** All-reduce of `bytes` across `gpus` GPUs with NCCL confined to `ctas` CTAs. */
+  allReduceUs(bytes: number, gpus: number, ctas: number): number {
+    if (gpus <= 1 || bytes <= 0) return 0;
+    const table = this.allReduceTable(gpus);
+    return interpolateGrid([table.bytes, table.ctas], table.timeUs, [bytes, ctas]);
+  }
+
+  /** Slowdown factors for a GEMM co-running beside attention or an all-reduce holding `partnerSms`. */
+  interference(partner: "attention" | "allReduce", partnerSms: number): { gemmFactor: number; partnerFactor: number } {
+    const points = partner === "attention" ? this.profile.interference.gemmWithAttention : this.profile.interference.gemmWithAllReduce;
+    return interpolateInterference(points, partnerSms);
+  }
+
+  /** The GPU counts whose all-reduce the profile measured rather than extrapolated. */
+  measuredAllReduceGpus(): number[] {
+    return this.profile.allReduce.filter((t) => !t.extrapolatedFrom).map((t) => t.gpus);
+  }
+
+  private gemmTable(n: number, k: number): GemmTable {
+    const exact = this.profile.gemm.find((t) => t.n === n && t.k === k);
+    if (exact) return exact;
+    if (this.profile.gemm.length === 0) throw new Error(`profile has no GEMM tables (needed for ${n}x${k})`);
+    const distance = (t: GemmTable): number => Math.abs(Math.log(t.n / n)) + Math.abs(Math.log(t.k / k));
+    const nearest = this.profile.gemm.reduce((a, b) => (distance(b) < distance(a) ? b : a));
+    this.notes.add(`GEMM ${n}x${k} not profiled: scaled by FLOPs from ${nearest.n}x${nearest.k}`);
+    return nearest;
+  }
+
+  private attentionTable(shape: DecodeAttentionShape): DecodeAttentionTable {
+    const tables = this.profile.decodeAttention;
+    const exact = tables.find((t) => t.headDim === shape.headDim && t.groupSize === shape.groupSize && t.kvHeads === shape.kvHeads);
+    if (exact) return exact;
+    const sameKernel = tables.filter((t) => t.headDim === shape.headDim && t.groupSize === shape.groupSize);
+    const candidates = sameKernel.length > 0 ? sameKernel : tables;
+    const nearest = candidates.reduce((a, b) =>
+      Math.abs(Math.log(b.groupSize / shape.groupSize)) < Math.abs(Math.log(a.groupSize / shape.groupSize)) ? b : a,
+    );
+    this.notes.add(
+      `decode attention with ${shape.kvHeads} KV heads x group ${shape.groupSize} x dim ${shape.headDim} not profiled: ` +
+        `scaled by KV bytes from ${nearest.kvHeads} x ${nearest.groupSize} x ${nearest.headDim}`,
+    );
+    return nearest;
+  }
+
+  private allReduceTable(gpus: number): AllReduceTable {
+    const cached = this.allReduceByGpus.get(gpus);
+    if (cached) return cached;
+    const table = extrapolateAllReduce(this.profile.allReduce, gpus);
+    this.notes.add(
+      `all-reduce at ${gpus} GPUs not measured: extrapolated from ${table.extrapolatedFrom!.join(" and ")} GPUs ` +
+        "with a latency + bytes·2(g-1)/g / bandwidth fit",
+    );
+    this.allReduceByGpus.set(gpus, table);
+    return table;
+  }
+}
+
+function interpolateInterference(points: readonly InterferencePoint[], partnerSms: number): { gemmFactor: number; partnerFactor: number } {
+  const sorted = [...points].sort((a, b) => a.partnerSms - b.partnerSms);
+  const axis = sorted.map((p) => p.partnerSms);
+  const clamp = Math.min(Math.max(partnerSms, axis[0]!), axis.at(-1)!);
+  return {
+    gemmFactor: interpolate1d(axis, sorted.map((p) => p.gemmFactor), clamp),
+    partnerFactor: interpolate1d(axis, sorted.map((p) => p.partnerFactor), clamp),
+  };
+}
+
+/**
+ * A ring all-reduce moves bytes·2(g-1)/g through each GPU's links: fit, for every CTA count,
+ * time = latency + slope·bytes·2(g-1)/g + perGpu·(g-1) by least squares over the measured GPU
+ * counts, and evaluate it at `gpus`. With one measured count the per-GPU latency term is dropped.
+ */
+export function extrapolateAllReduce(tables: readonly AllReduceTable[], gpus: number): AllReduceTable {
+  const measured = tables.filter((t) => !t.extrapolatedFrom);
+  if (measured.length === 0) throw new Error(`profile has no measured all-reduce to extrapolate to ${gpus} GPUs`);
+  const reference = measured.reduce((a, b) => (Math.abs(b.gpus - gpus) < Math.abs(a.gpus - gpus) ? b : a));
+  const counts = [...new Set(measured.map((t) => t.gpus))];
+  const timeUs = reference.bytes.map((bytes) =>
+    reference.ctas.map((ctas) => {
+      const rows: number[][] = [];
+      const targets: number[] = [];
+      for (const table of measured) {
+        for (const b of table.bytes) {
+          const time = interpolateGrid([table.bytes, table.ctas], table.timeUs, [b, ctas]);
+          rows.push(features(b, table.gpus, counts.length > 1));
+          targets.push(time);
+        }
+      }
+      const coefficients = leastSquares(rows, targets);
+      const predicted = math.dot(coefficients, features(bytes, gpus, counts.length > 1));
+      // Never faster than the nearest measurement: more GPUs only add ring steps.
+      const nearest = interpolateGrid([reference.bytes, reference.ctas], reference.timeUs, [bytes, ctas]);
+      return gpus > reference.gpus ? Math.max(predicted, nearest) : Math.max(predicted, 1e-3);
+    }),
+  );
+  return { gpus, bytes: reference.bytes, ctas: reference.ctas, timeUs, extrapolatedFrom: counts.sort((a, b) => a - b) };
+}
+
+function features(bytes: number, gpus: number, withPerGpu: boolean): number[] {
+  const ring = (bytes * 2 * (gpus - 1)) / gpus;
+  return withPerGpu ? [1, ring, gpus - 1] : [1, ring];
+}
+
+/** Solves min |A x - b| through the normal equations (A^T A) x = A^T b. */
+function leastSquares(rows: number[][], targets: number[]): number[] {
+  const A = math.matrix(rows);
+  const At = math.transpose(A);
+  const solution = math.lusolve(math.multiply(At, A), math.multiply(At, math.matrix(targets)));
+  return (math.flatten(solution) as math.Matrix).toArray() as number[];
+}
