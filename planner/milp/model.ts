@@ -10,8 +10,8 @@ export interface Variable {
   readonly index: number;
   readonly name: string;
   readonly type: VariableType;
-  lower: number;
-  upper: number;
+  readonly lower: number;
+  readonly upper: number;
 }
 
 /** A linear expression as (variable, coefficient) pairs; repeated variables are summed. */
@@ -21,8 +21,8 @@ export interface Constraint {
   readonly name: string;
   /** Column index → coefficient, repeated variables already merged. */
   readonly coefficients: ReadonlyMap<number, number>;
-  lower: number;
-  upper: number;
+  readonly lower: number;
+  readonly upper: number;
 }
 
 export class MilpModel {
@@ -33,7 +33,7 @@ export class MilpModel {
 
   addVariable(name: string, type: VariableType, lower = 0, upper = Infinity): Variable {
     this.claimName(name);
-    const [lo, hi] = type === "binary" ? [0, 1] : [lower, upper];
+    const [lo, hi] = type === "binary" ? [Math.max(0, lower), Math.min(1, upper)] : [lower, upper];
     if (lo > hi) throw new Error(`variable ${name}: lower bound ${lo} exceeds upper bound ${hi}`);
     const variable: Variable = { index: this.variables.length, name, type, lower: lo, upper: hi };
     this.variables.push(variable);

@@ -42,7 +42,17 @@ export interface PipelineFormulation {
  * @param cutoffUs only schedules with a layer period below this are sought (the sequential one, or
  *   the best plan found so far); it also bounds the big-M constants.
  */
-export function formulatePipeline(problem: ScheduleProblem, nanoBatchCount: number, cutoffUs: number): PipelineFormulation | undefined {
+export interface FormulationOptions {
+  /** Let ops run alone on the whole GPU; without it every op stays in its partition (a smaller MILP). */
+  allowWholeGpu: boolean;
+}
+
+export function formulatePipeline(
+  problem: ScheduleProblem,
+  nanoBatchCount: number,
+  cutoffUs: number,
+  options: FormulationOptions = { allowWholeGpu: true },
+): PipelineFormulation | undefined {
   const K = nanoBatchCount;
   const sizes = nanoBatchSizes(problem.granules, K);
   const layouts = candidateLayouts(problem);
@@ -62,7 +72,7 @@ export function formulatePipeline(problem: ScheduleProblem, nanoBatchCount: numb
   const wholeGpuUs = problem.groups.map((_, g) => problem.durationUs(g, size, problem.sms));
   const ops = problem.groups.map((group, g): ChainOp => {
     const name = `${group.id}`;
-    const wholeGpu = model.addVariable(`omega_${name}`, "binary");
+    const wholeGpu = model.addVariable(`omega_${name}`, "binary", 0, options.allowWholeGpu ? 1 : 0);
     // zeta[L] = lambda[L] * (1 - omega): exact once lambda and omega are integral.
     const zeta = layouts.map((_, L) => model.addVariable(`zeta_${name}_${L}`, "continuous", 0, 1));
     zeta.forEach((z, L) => model.addAtMost(`zeta_le_lambda_${name}_${L}`, [[z, 1], [lambda[L]!, -1]], 0));
@@ -108,7 +118,9 @@ export function formulatePipeline(problem: ScheduleProblem, nanoBatchCount: numb
   const bigM = (2 * K + 1) * maxP;
   for (let a = 0; a < ops.length; a++) {
     for (let b = a + 1; b < ops.length; b++) {
-      addDisjointModulo(model, ops[a]!, ops[b]!, P, K, maxP, bigM);
+      const u = ops[a]!;
+      const v = ops[b]!;
+      if (u.stream === v.stream || options.allowWholeGpu) addDisjointModulo(model, u, v, P, K, maxP, bigM, reaches(problem, u.group, v.group));
     }
   }
 
@@ -126,7 +138,16 @@ export function formulatePipeline(problem: ScheduleProblem, nanoBatchCount: numb
  * u ends and ends before u's next copy starts. Ops on one stream always obey this; ops on different
  * streams only when one of them runs on the whole GPU (rho = 1).
  */
-function addDisjointModulo(model: MilpModel, u: ChainOp, v: ChainOp, P: Variable, K: number, maxP: number, bigM: number): void {
+function addDisjointModulo(
+  model: MilpModel,
+  u: ChainOp,
+  v: ChainOp,
+  P: Variable,
+  K: number,
+  maxP: number,
+  bigM: number,
+  vFollowsU: boolean,
+): void {
   const pair = `${u.name}_${v.name}`;
   let relax: [Variable, number][] = [];
   let slack = 0;
@@ -138,8 +159,9 @@ function addDisjointModulo(model: MilpModel, u: ChainOp, v: ChainOp, P: Variable
     slack = bigM;
   }
   // kP = sum over k of k * pi_k, pi_k = beta_k * P (McCormick, exact for binary beta).
-  // Ops are in chain order (T_v >= T_u), so T_u - T_v lies in [-K·P, 0] and k in [-K, 1].
-  const windings = range(-K, 1);
+  // Every T lies in [0, K·P]. When v follows u in the chain, T_v >= T_u + d_u, which leaves
+  // kP < P: k in [-K, 0]; otherwise k in [-K, K + 1].
+  const windings = vFollowsU ? range(-K, 0) : range(-K, K + 1);
   const beta = windings.map((k) => model.addVariable(`beta_${pair}_${k < 0 ? `m${-k}` : k}`, "binary"));
   model.addEqual(`one_winding_${pair}`, beta.map((x) => [x, 1] as const), 1);
   const kP: [Variable, number][] = [];
@@ -155,6 +177,23 @@ function addDisjointModulo(model: MilpModel, u: ChainOp, v: ChainOp, P: Variable
   model.addAtMost(`after_${pair}`, [[u.start, 1], [u.duration, 1], [v.start, -1], ...minus(kP), ...relax], slack);
   // T_v + kP + d_v <= T_u + P   (+ bigM (1 - rho) across streams)
   model.addAtMost(`before_${pair}`, [[v.start, 1], ...kP, [v.duration, 1], [u.start, -1], [P, -1], ...relax], slack);
+}
+
+/** Whether a chain of dependencies leads from group `from` to group `to`. */
+function reaches(problem: ScheduleProblem, from: number, to: number): boolean {
+  const seen = new Set<number>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const g = stack.pop()!;
+    if (g === to) return true;
+    for (const e of problem.edges) {
+      if (e.from === g && !seen.has(e.to)) {
+        seen.add(e.to);
+        stack.push(e.to);
+      }
+    }
+  }
+  return false;
 }
 
 function decodeSchedule(

@@ -1,0 +1,60 @@
+/**
+ * Turns a layer's operation graph and a cost model into the scheduling problem: each group's time
+ * on a nano-batch of a given size and SM count, slowed by the profile's interference factors when
+ * it runs in a partition beside other work.
+ */
+import type { GpuSpec } from "../config/index.js";
+import type { DenseBatch } from "../model/dense-batch.js";
+import { tokenCounts, type LayerGraph } from "../model/layer-graph.js";
+import type { CostModel } from "../profile/cost-model.js";
+import type { ScheduleProblem } from "./problem.js";
+
+/** NCCL's default limit on CTAs, so a network partition larger than this buys nothing. */
+const MAX_NETWORK_SMS = 32;
+
+export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost: CostModel, gpu: GpuSpec): ScheduleProblem {
+  const sms = gpu.sms;
+  const step = Math.max(gpu.partition.granularity, gpu.partition.min);
+  const multiples = (max: number): number[] => {
+    const out: number[] = [];
+    for (let s = gpu.partition.min; s <= max; s += step) out.push(s);
+    return out;
+  };
+  const hasMemory = graph.groups.some((g) => g.stream === "memory");
+  const hasNetwork = graph.groups.some((g) => g.stream === "network");
+  const cache = new Map<string, number>();
+
+  const durationUs = (group: number, sizeGranules: number, groupSms: number): number => {
+    const key = `${group}/${sizeGranules}/${groupSms}`;
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached;
+    const spec = graph.groups[group]!;
+    const tokens = tokenCounts(batch, sizeGranules * batch.granule);
+    const alone = spec.kernels.reduce((sum, kernel) => sum + kernel.timeUs(tokens, groupSms), 0);
+    // A kernel confined to a partition shares memory bandwidth and L2 with the other partitions.
+    let factor = 1;
+    if (groupSms < sms) {
+      const partner = sms - groupSms;
+      if (spec.stream === "compute") {
+        if (hasMemory) factor *= cost.interference("attention", partner).gemmFactor;
+        if (hasNetwork) factor *= cost.interference("allReduce", Math.min(partner, MAX_NETWORK_SMS)).gemmFactor;
+      } else {
+        factor = cost.interference(spec.stream === "memory" ? "attention" : "allReduce", groupSms).partnerFactor;
+      }
+    }
+    // Floors at a microsecond so an empty group (no decode rows in a nano-batch) still orders.
+    const value = Math.max(1, alone * factor);
+    cache.set(key, value);
+    return value;
+  };
+
+  return {
+    sms,
+    granules: batch.tokens / batch.granule,
+    groups: graph.groups.map((g) => ({ id: g.id, stream: g.stream })),
+    edges: graph.edges,
+    partitionShares: { memory: hasMemory ? multiples(sms / 2) : [], network: hasNetwork ? multiples(MAX_NETWORK_SMS) : [] },
+    minComputeSms: Math.ceil(sms / 2),
+    durationUs,
+  };
+}

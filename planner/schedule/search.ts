@@ -1,0 +1,135 @@
+/**
+ * Finds the best steady-state schedule: the sequential one, or a pipelined one from the MILP at
+ * each nano-batch count. Counts are tried in order of a cheap lower bound, each MILP is told to
+ * beat the best period found so far, and a count whose bound cannot beat it is skipped; so the
+ * result is optimal over every count, within the gap asked for.
+ */
+import { createSolver } from "../milp/solve.js";
+import type { SolverBackendName } from "../milp/solution.js";
+import { formulatePipeline } from "./formulation.js";
+import { candidateLayouts, nanoBatchSizes, sequentialSchedule, type Schedule, type ScheduleProblem } from "./problem.js";
+
+export interface SearchOptions {
+  backend: SolverBackendName;
+  /** For the whole search. */
+  timeLimitSeconds: number;
+  relativeGap: number;
+  maxNanoBatches: number;
+  onProgress?: (message: string) => void;
+}
+
+export type CountStatus = "optimal" | "time_limit" | "no_better" | "sequential" | "not_divisible";
+
+export interface CountResult {
+  count: number;
+  status: CountStatus;
+  periodUs: number | null;
+  /** Lower bound on the period at this count; null where nothing bounds it. */
+  boundUs: number | null;
+  seconds: number;
+}
+
+export interface SearchResult {
+  best: Schedule;
+  sequential: Schedule;
+  counts: CountResult[];
+  status: "optimal" | "time_limit";
+  boundUs: number;
+  gap: number;
+  seconds: number;
+}
+
+export async function searchSchedule(problem: ScheduleProblem, options: SearchOptions): Promise<SearchResult> {
+  const started = performance.now();
+  const elapsed = (): number => (performance.now() - started) / 1000;
+  const sequential = sequentialSchedule(problem);
+  let best = sequential;
+  const counts: CountResult[] = [{ count: 1, status: "sequential", periodUs: sequential.periodUs, boundUs: sequential.periodUs, seconds: 0 }];
+  const candidates: { count: number; bound: number }[] = [];
+  for (let K = 2; K <= options.maxNanoBatches; K++) {
+    if (!nanoBatchSizes(problem.granules, K)) {
+      counts.push({ count: K, status: "not_divisible", periodUs: null, boundUs: null, seconds: 0 });
+    } else {
+      candidates.push({ count: K, bound: loadBound(problem, K) });
+    }
+  }
+  candidates.sort((a, b) => a.bound - b.bound);
+
+  const solver = createSolver(options.backend);
+  const results = new Map<number, CountResult>();
+  let timedOut = false;
+  try {
+    // First every op in its partition (small MILPs, quick good periods), then with whole-GPU ops
+    // allowed, each MILP told to beat the best period so far.
+    for (const allowWholeGpu of [false, true]) {
+      for (const { count, bound } of candidates) {
+        const t0 = elapsed();
+        const previous = results.get(count);
+        if (bound >= best.periodUs * (1 - options.relativeGap)) {
+          results.set(count, { count, status: "no_better", periodUs: previous?.periodUs ?? null, boundUs: bound, seconds: previous?.seconds ?? 0 });
+          continue;
+        }
+        const remaining = options.timeLimitSeconds - t0;
+        if (remaining <= 0.05) {
+          timedOut = true;
+          results.set(count, previous ?? { count, status: "time_limit", periodUs: null, boundUs: bound, seconds: 0 });
+          continue;
+        }
+        const formulation = formulatePipeline(problem, count, best.periodUs, { allowWholeGpu })!;
+        options.onProgress?.(
+          `${count} nano-batches${allowWholeGpu ? ", whole-GPU ops allowed" : ""}: ${formulation.model.variables.length} variables, ${remaining.toFixed(1)} s left`,
+        );
+        const solution = await solver.solve(formulation.model, { timeLimitSeconds: remaining, relativeGap: options.relativeGap });
+        const seconds = (previous?.seconds ?? 0) + elapsed() - t0;
+        const proven = solution.status === "optimal" || solution.status === "infeasible";
+        const schedule = solution.values.length > 0 ? formulation.decode(solution.values) : undefined;
+        if (schedule && schedule.periodUs < best.periodUs) best = schedule;
+        if (!allowWholeGpu) {
+          // Only a step towards the full MILP: its period stands, its bound does not.
+          results.set(count, { count, status: "time_limit", periodUs: schedule?.periodUs ?? null, boundUs: bound, seconds });
+          continue;
+        }
+        timedOut ||= !proven;
+        const solverBound = solution.status === "infeasible" ? best.periodUs : solution.bound * count;
+        const boundUs = Number.isFinite(solverBound) ? Math.max(bound, solverBound) : bound;
+        const periodUs = schedule?.periodUs ?? previous?.periodUs ?? null;
+        const status: CountStatus = !proven ? "time_limit" : schedule ? "optimal" : "no_better";
+        results.set(count, { count, status, periodUs, boundUs, seconds });
+      }
+    }
+  } finally {
+    await solver.dispose();
+  }
+  counts.push(...results.values());
+  counts.sort((a, b) => a.count - b.count);
+  // Every count's optimum is at least its bound (counts that cannot beat the best carry that).
+  const boundUs = Math.min(best.periodUs, ...counts.map((c) => c.boundUs ?? Infinity));
+  const gap = Math.max(0, (best.periodUs - boundUs) / best.periodUs);
+  return {
+    best,
+    sequential,
+    counts,
+    status: timedOut && gap > options.relativeGap ? "time_limit" : "optimal",
+    boundUs,
+    gap,
+    seconds: elapsed(),
+  };
+}
+
+/**
+ * A lower bound on the period at K nano-batches, without ordering: for the best layout, no stream
+ * can run faster than its own work, each op at its fastest of partition and whole GPU.
+ */
+export function loadBound(problem: ScheduleProblem, K: number): number {
+  const size = nanoBatchSizes(problem.granules, K)![0]!;
+  let best = Infinity;
+  for (const layout of candidateLayouts(problem)) {
+    const load = new Map<string, number>();
+    problem.groups.forEach((group, g) => {
+      const fastest = Math.min(problem.durationUs(g, size, layout[group.stream]), problem.durationUs(g, size, problem.sms));
+      load.set(group.stream, (load.get(group.stream) ?? 0) + fastest);
+    });
+    best = Math.min(best, K * Math.max(...load.values()));
+  }
+  return best;
+}
