@@ -62,6 +62,8 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
     // First every op in its partition (small MILPs, quick good periods), then with whole-GPU ops
     // allowed, each MILP told to beat the best period so far.
     for (const allowWholeGpu of [false, true]) {
+      // The second pass starts from the counts that did best in the first, so the cutoff is tight early.
+      if (allowWholeGpu) candidates.sort((a, b) => (results.get(a.count)?.periodUs ?? Infinity) - (results.get(b.count)?.periodUs ?? Infinity));
       for (const { count, bound } of candidates) {
         const t0 = elapsed();
         const previous = results.get(count);

@@ -1,0 +1,198 @@
+/**
+ * Assembles the plan file from a solved schedule: nano-batch row ranges, SM layouts, every kernel of
+ * one layer with its partition, SM target, dependencies and predicted times, and the prediction
+ * beside the sequential baseline and the lower bound of the same cost model.
+ */
+import type { GpuSpec, ResolvedModel, Workload } from "../config/index.js";
+import type { DenseBatch } from "../model/dense-batch.js";
+import { tokenCounts, type KernelOp, type LayerGraph } from "../model/layer-graph.js";
+import type { Shard } from "../model/shard.js";
+import type { LoadedProfile } from "../profile/load.js";
+import type { SolverBackendName } from "../milp/solution.js";
+import type { Schedule, ScheduleProblem } from "../schedule/problem.js";
+import type { SearchResult } from "../schedule/search.js";
+import { PLAN_SCHEMA_ID, type Plan, type PlanOperation } from "./schema.js";
+
+export interface PlanInputs {
+  model: ResolvedModel;
+  gpu: GpuSpec;
+  workload: Workload;
+  shard: Shard;
+  batch: DenseBatch;
+  profile: LoadedProfile;
+  graph: LayerGraph;
+  problem: ScheduleProblem;
+  search: SearchResult;
+  backend: SolverBackendName;
+  timeLimitSeconds: number;
+  notes: string[];
+  toolVersion: string;
+}
+
+const NCCL_MAX_CTAS = 32;
+export const WHOLE_LAYOUT = "whole";
+export const SPLIT_LAYOUT = "split";
+
+export function buildPlan(inputs: PlanInputs): Plan {
+  const { batch, graph, search, shard } = inputs;
+  const schedule = search.best;
+  const nanoBatches = nanoBatchRows(batch, schedule);
+  const operations = layerOperations(inputs, schedule, nanoBatches.map((n) => n.rows));
+  const wholeTokens = tokenCounts(batch, batch.tokens);
+  const prologue = graph.prologue.map((k) => ({ kind: k.kind, us: k.timeUs(wholeTokens, inputs.gpu.sms) }));
+  const epilogue = graph.epilogue.map((k) => ({ kind: k.kind, us: k.timeUs(wholeTokens, inputs.gpu.sms) }));
+  const outside = [...prologue, ...epilogue].reduce((sum, k) => sum + k.us, 0);
+  const layers = shard.layers;
+  const span = Math.max(...operations.map((o) => o.endUs)) - Math.min(...operations.map((o) => o.startUs));
+  const iterationUs = outside + (layers - 1) * schedule.periodUs + span;
+  const sequentialIterationUs = outside + layers * search.sequential.periodUs;
+  const lowerBoundLayerUs = graph.groups
+    .flatMap((g) => g.kernels)
+    .filter((k) => k.kind.endsWith("_gemm"))
+    .reduce((sum, k) => sum + k.timeUs(wholeTokens, inputs.gpu.sms), 0);
+  const lowerBoundIterationUs = outside + layers * lowerBoundLayerUs;
+  const perGpu = (us: number): number => batch.tokens / (us / 1e6) / shard.tensorParallel;
+
+  return {
+    schema: PLAN_SCHEMA_ID,
+    createdAt: new Date().toISOString(),
+    tool: `nanoweave ${inputs.toolVersion}`,
+    model: {
+      name: inputs.model.name,
+      id: inputs.model.id,
+      config: inputs.model.hf,
+      shard: {
+        hiddenSize: shard.hiddenSize,
+        headDim: shard.headDim,
+        qHeads: shard.qHeads,
+        kvHeads: shard.kvHeads,
+        intermediate: shard.intermediate,
+        vocab: shard.vocab,
+        layers: shard.layers,
+        weightBytes: shard.weightBytes,
+        kvBytesPerToken: shard.kvBytesPerToken,
+      },
+    },
+    tensorParallel: shard.tensorParallel,
+    gpu: { name: inputs.gpu.name, id: inputs.gpu.id, sms: inputs.gpu.sms, memoryGiB: inputs.gpu.memoryGiB },
+    profile: {
+      source: inputs.profile.profile.source,
+      path: inputs.profile.path ?? null,
+      sha256: inputs.profile.sha256,
+      gpu: inputs.profile.profile.provenance.gpu,
+      date: inputs.profile.profile.provenance.date,
+    },
+    workload:
+      inputs.workload.kind === "decode"
+        ? { kind: "decode", name: inputs.workload.name, contextTokens: inputs.workload.contextTokens }
+        : { kind: "continuous", name: inputs.workload.name, promptTokens: inputs.workload.promptTokens, outputTokens: inputs.workload.outputTokens },
+    batch: { ...batch, memory: { ...batch.memory } },
+    layouts: layouts(schedule, inputs.gpu.sms),
+    nanoBatches,
+    periodUs: schedule.periodUs,
+    operations,
+    prologue,
+    epilogue,
+    prediction: {
+      layerUs: schedule.periodUs,
+      iterationUs,
+      tokensPerSecondPerGpu: perGpu(iterationUs),
+      sequential: {
+        layerUs: search.sequential.periodUs,
+        iterationUs: sequentialIterationUs,
+        tokensPerSecondPerGpu: perGpu(sequentialIterationUs),
+      },
+      lowerBound: { layerUs: lowerBoundLayerUs, iterationUs: lowerBoundIterationUs },
+      speedupOverSequential: sequentialIterationUs / iterationUs,
+      percentOfLowerBound: (100 * lowerBoundIterationUs) / iterationUs,
+    },
+    solver: {
+      backend: inputs.backend,
+      status: search.status,
+      objectiveUs: schedule.periodUs,
+      boundUs: search.boundUs,
+      gap: search.gap,
+      seconds: search.seconds,
+      timeLimitSeconds: inputs.timeLimitSeconds,
+      nanoBatchCounts: search.counts,
+    },
+    notes: inputs.notes,
+  };
+}
+
+/** Nano-batch i holds rows [a, b); its decode rows come first, in the dense batch's proportion. */
+function nanoBatchRows(batch: DenseBatch, schedule: Schedule): Plan["nanoBatches"] {
+  const decodeBefore = (row: number): number => Math.round((row * batch.decodeTokens) / batch.tokens);
+  let start = 0;
+  return schedule.sizes.map((size, index) => {
+    const end = start + size * batch.granule;
+    const decodeEnd = start + decodeBefore(end) - decodeBefore(start);
+    const entry = { index, rows: [start, end] as [number, number], decodeRows: [start, decodeEnd] as [number, number], prefillRows: [decodeEnd, end] as [number, number] };
+    start = end;
+    return entry;
+  });
+}
+
+function layouts(schedule: Schedule, sms: number): Plan["layouts"] {
+  const whole = { id: WHOLE_LAYOUT, partitions: [{ stream: "compute" as const, sms }] };
+  if (schedule.nanoBatchCount === 1) return [whole];
+  const partitions = (["compute", "memory", "network"] as const)
+    .filter((stream) => schedule.layout[stream] > 0)
+    .map((stream) => ({ stream, sms: schedule.layout[stream] }));
+  return [whole, { id: SPLIT_LAYOUT, partitions }];
+}
+
+/**
+ * Every kernel of one layer: a scheduled group's window is shared among its kernels in proportion
+ * to their times alone, back to back on the group's stream.
+ */
+function layerOperations(inputs: PlanInputs, schedule: Schedule, rows: [number, number][]): PlanOperation[] {
+  const { graph, batch } = inputs;
+  const lastGroup = graph.groups.length - 1;
+  const lastKernelId = (group: number, nanoBatch: number): string => kernelId(graph, group, nanoBatch, graph.groups[group]!.kernels.length - 1);
+  const operations: PlanOperation[] = [];
+  for (const op of schedule.operations) {
+    const group = graph.groups[op.group]!;
+    const range = rows[op.nanoBatch]!;
+    const tokens = tokenCounts(batch, range[1] - range[0]);
+    const alone = group.kernels.map((k) => Math.max(k.timeUs(tokens, op.sms), 1e-3));
+    const total = alone.reduce((a, b) => a + b, 0);
+    let clock = op.startUs;
+    group.kernels.forEach((kernel, j) => {
+      const duration = (op.durationUs * alone[j]!) / total;
+      const dependsOn: PlanOperation["dependsOn"] =
+        j > 0
+          ? [{ op: kernelId(graph, op.group, op.nanoBatch, j - 1), layer: 0 }]
+          : [
+              ...inputs.problem.edges.filter((e) => e.to === op.group).map((e) => ({ op: lastKernelId(e.from, op.nanoBatch), layer: 0 as const })),
+              ...(op.group === 0 ? [{ op: lastKernelId(lastGroup, op.nanoBatch), layer: -1 as const }] : []),
+            ];
+      operations.push({
+        id: kernelId(graph, op.group, op.nanoBatch, j),
+        group: group.id,
+        kind: kernel.kind,
+        stream: group.stream,
+        nanoBatch: op.nanoBatch,
+        rows: range,
+        layout: op.wholeGpu || schedule.nanoBatchCount === 1 ? WHOLE_LAYOUT : SPLIT_LAYOUT,
+        sms: op.sms,
+        smTarget: smTarget(kernel, op.sms),
+        dependsOn,
+        startUs: clock,
+        endUs: clock + duration,
+      });
+      clock += duration;
+    });
+  }
+  return operations;
+}
+
+function kernelId(graph: LayerGraph, group: number, nanoBatch: number, kernel: number): string {
+  const g = graph.groups[group]!;
+  return `${g.id}.${nanoBatch}.${g.kernels[kernel]!.kind}`;
+}
+
+/** cuBLAS is told its partition's SM count; NCCL gets one CTA per SM, up to its limit. */
+function smTarget(kernel: KernelOp, sms: number): number {
+  return kernel.kind === "all_reduce" ? Math.min(sms, NCCL_MAX_CTAS) : sms;
+}

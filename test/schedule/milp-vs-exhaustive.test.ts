@@ -1,0 +1,63 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { formulatePipeline } from "../../planner/schedule/formulation.js";
+import { sequentialSchedule } from "../../planner/schedule/problem.js";
+import { createSolver } from "../../planner/milp/solve.js";
+import { exhaustiveBestPeriod } from "../support/exhaustive-schedule.js";
+import { tinyProblem } from "../support/tiny-problems.js";
+
+const options = { timeLimitSeconds: 30, relativeGap: 1e-7 };
+
+for (const seed of [1, 2, 3, 4, 5]) {
+  for (const K of [2, 3]) {
+    test(`MILP optimum equals exhaustive search: seed ${seed}, ${K} nano-batches`, async () => {
+      const problem = tinyProblem(seed, 6);
+      // A cutoff well above any schedule, so nothing is cut off.
+      const cutoff = 10 * sequentialSchedule(problem).periodUs;
+      const expected = exhaustiveBestPeriod(problem, K);
+      const formulation = formulatePipeline(problem, K, cutoff)!;
+      const solver = createSolver("highs");
+      try {
+        const solution = await solver.solve(formulation.model, options);
+        assert.equal(solution.status, "optimal");
+        const schedule = formulation.decode(solution.values);
+        assert.ok(Math.abs(schedule.periodUs - expected) <= 1e-6 * expected, `MILP ${schedule.periodUs} vs exhaustive ${expected}`);
+      } finally {
+        await solver.dispose();
+      }
+    });
+  }
+}
+
+test("HiGHS and javascript-lp-solver agree on the optimum", async () => {
+  for (const seed of [11, 12, 13]) {
+    const problem = tinyProblem(seed, 4);
+    const cutoff = 10 * sequentialSchedule(problem).periodUs;
+    const formulation = formulatePipeline(problem, 2, cutoff)!;
+    const highs = createSolver("highs");
+    const jslp = createSolver("jslp");
+    try {
+      const a = await highs.solve(formulation.model, options);
+      const b = await jslp.solve(formulation.model, options);
+      assert.equal(a.status, "optimal");
+      assert.equal(b.status, "optimal", `jslp: ${b.detail}`);
+      assert.ok(Math.abs(a.objective - b.objective) <= 1e-6 * a.objective, `seed ${seed}: HiGHS ${a.objective} vs jslp ${b.objective}`);
+    } finally {
+      await highs.dispose();
+      await jslp.dispose();
+    }
+  }
+});
+
+test("a cutoff below the optimum makes the MILP infeasible", async () => {
+  const problem = tinyProblem(7, 4);
+  const best = exhaustiveBestPeriod(problem, 2);
+  const formulation = formulatePipeline(problem, 2, best * 0.98)!;
+  const solver = createSolver("highs");
+  try {
+    const solution = await solver.solve(formulation.model, options);
+    assert.equal(solution.status, "infeasible");
+  } finally {
+    await solver.dispose();
+  }
+});
