@@ -69,7 +69,7 @@ export function sizeDenseBatch(shard: Shard, gpu: GpuSpec, workload: Workload, r
       const needed = granule * perToken - available;
       throw new InputError(
         `no room for the KV cache: one granule of ${granule} tokens needs ${gib(granule * perToken)} beside ` +
-          `${gib(shard.weightBytes)} of weights per GPU; ${gib(needed)} missing. Raise --gpus or use a shorter --workload`,
+          `${gib(shard.weightBytes)} of weights per GPU; ${gib(needed)} missing. Raise --gpus, use a shorter --workload or a smaller --granule`,
         "--gpus",
       );
     }

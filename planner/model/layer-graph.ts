@@ -53,8 +53,13 @@ export interface LayerGraph {
 
 const BYTES = 2;
 
-export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel): LayerGraph {
+/**
+ * @param allReduce false plans one GPU's shard without its all-reduces, to run and measure a
+ *   tensor-parallel shard on a single GPU.
+ */
+export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel, allReduce = true): LayerGraph {
   const tp = shard.tensorParallel;
+  const communicates = allReduce && tp > 1;
   const h = shard.hiddenSize;
   const shapes = layerGemmShapes(shard);
   const gemm = (kind: KernelKind, shape: { n: number; k: number }): KernelOp => ({
@@ -65,7 +70,7 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
     kind,
     timeUs: (t, sms) => cost.elementwiseUs(t.total * bytesPerToken, sms),
   });
-  const allReduce: KernelOp = {
+  const allReduceKernel: KernelOp = {
     kind: "all_reduce",
     // NCCL holds one SM per CTA; it is given as many CTAs as its partition has SMs, up to 32.
     timeUs: (t, sms) => cost.allReduceUs(t.total * h * BYTES, tp, Math.min(sms, 32)),
@@ -104,12 +109,12 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
     });
   }
   groups.push({ id: "o", stream: "compute", kernels: [gemm("o_gemm", shapes.o)] });
-  if (tp > 1) groups.push({ id: "ar_o", stream: "network", kernels: [allReduce] });
+  if (communicates) groups.push({ id: "ar_o", stream: "network", kernels: [allReduceKernel] });
   groups.push(
     { id: "ffn_in", stream: "compute", kernels: [rmsnorm, gemm("gate_up_gemm", shapes.gateUp), elementwise("silu_mul", 3 * shard.intermediate * BYTES)] },
     { id: "down", stream: "compute", kernels: [gemm("down_gemm", shapes.down)] },
   );
-  if (tp > 1) groups.push({ id: "ar_d", stream: "network", kernels: [allReduce] });
+  if (communicates) groups.push({ id: "ar_d", stream: "network", kernels: [allReduceKernel] });
 
   const index = (id: string): number => groups.findIndex((g) => g.id === id);
   const edges: { from: number; to: number }[] = [];
@@ -120,7 +125,7 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
   link("attn_in", "pattn");
   link("attn", "o");
   link("pattn", "o");
-  if (tp > 1) {
+  if (communicates) {
     link("o", "ar_o");
     link("ar_o", "ffn_in");
   } else {
@@ -135,7 +140,7 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
     return { total: t.decode + finishing, decode: t.decode, prefill: finishing };
   };
   const prologue: KernelOp[] = [elementwise("embedding", 2 * h * BYTES)];
-  if (tp > 1) prologue.push(allReduce);
+  if (communicates) prologue.push(allReduceKernel);
   const lmHead = gemm("lm_head_gemm", { n: shard.vocab, k: h });
   const epilogue: KernelOp[] = [
     rmsnorm,

@@ -23,6 +23,7 @@ export interface PlanInputs {
   graph: LayerGraph;
   problem: ScheduleProblem;
   search: SearchResult;
+  allReduce: boolean;
   backend: SolverBackendName;
   timeLimitSeconds: number;
   notes: string[];
@@ -74,6 +75,7 @@ export function buildPlan(inputs: PlanInputs): Plan {
       },
     },
     tensorParallel: shard.tensorParallel,
+    allReduce: inputs.allReduce && shard.tensorParallel > 1,
     gpu: { name: inputs.gpu.name, id: inputs.gpu.id, sms: inputs.gpu.sms, memoryGiB: inputs.gpu.memoryGiB },
     profile: {
       source: inputs.profile.profile.source,

@@ -3,7 +3,8 @@
  * batch, load (or derive) the profile, build the layer's operation graph, search for the best
  * schedule and assemble the plan file.
  */
-import { DEFAULT_GPU, DEFAULT_WORKLOAD, resolveGpu, resolveModel, resolveWorkload } from "../config/index.js";
+import { DEFAULT_GPU, DEFAULT_WORKLOAD, resolveGpu, resolveModel, resolveWorkload, type ResolvedModel } from "../config/index.js";
+import { InputError } from "../errors.js";
 import type { SolverBackendName } from "../milp/solution.js";
 import { sizeDenseBatch } from "../model/dense-batch.js";
 import { buildLayerGraph, profiledGemmShapes } from "../model/layer-graph.js";
@@ -28,11 +29,16 @@ export interface PlanRequest {
   timeLimitSeconds: number;
   relativeGap: number;
   maxNanoBatches: number;
+  /** false: plan one GPU's shard without its all-reduces (to measure a shard on one GPU). */
+  allReduce?: boolean | undefined;
+  /** Plan the model cut to this many layers (benchmarks that run a few layers of a big model). */
+  layers?: number | undefined;
   onProgress?: (message: string) => void;
 }
 
 export async function makePlan(request: PlanRequest): Promise<Plan> {
-  const model = await resolveModel(request.model);
+  const resolved = await resolveModel(request.model);
+  const model = request.layers === undefined ? resolved : withLayers(resolved, request.layers);
   const gpu = await resolveGpu(request.gpu ?? DEFAULT_GPU);
   const workload = await resolveWorkload(request.workload ?? DEFAULT_WORKLOAD);
   const shard = shardModel(model, request.gpus);
@@ -51,7 +57,8 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
       `${profile.profile.source} profile${profile.path ? ` ${profile.path}` : ""}`,
   );
   const cost = new CostModel(profile.profile);
-  const graph = buildLayerGraph(shard, batch, cost);
+  const allReduce = request.allReduce ?? true;
+  const graph = buildLayerGraph(shard, batch, cost, allReduce);
   const problem = buildScheduleProblem(graph, batch, cost, gpu);
   const search = await searchSchedule(problem, {
     backend: request.solver,
@@ -61,6 +68,8 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   const notes = [...cost.notes];
+  if (request.layers !== undefined) notes.unshift(`${resolved.name} cut to ${request.layers} of its ${resolved.numLayers} layers`);
+  if (!allReduce && shard.tensorParallel > 1) notes.unshift(`one GPU's shard of a ${shard.tensorParallel}-GPU model, planned without its all-reduces`);
   if (profile.profile.source === "analytic") notes.unshift(`no measured profile for ${gpu.name}: planned from a profile derived from its specs`);
   return buildPlan({
     model,
@@ -72,9 +81,17 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
     graph,
     problem,
     search,
+    allReduce,
     backend: request.solver,
     timeLimitSeconds: request.timeLimitSeconds,
     notes,
     toolVersion: NANOWEAVE_VERSION,
   });
+}
+
+function withLayers(model: ResolvedModel, layers: number): ResolvedModel {
+  if (!Number.isInteger(layers) || layers < 1 || layers > model.numLayers) {
+    throw new InputError(`--layers must be an integer from 1 to ${model.name}'s ${model.numLayers} layers, got ${layers}`, "--layers");
+  }
+  return { ...model, numLayers: layers, hf: { ...model.hf, num_hidden_layers: layers } };
 }

@@ -76,6 +76,8 @@ export const PlanSchema = z.strictObject({
     }),
   }),
   tensorParallel: positiveInt,
+  /** Whether the layer all-reduces across the tensor-parallel GPUs (false: one shard planned alone). */
+  allReduce: z.boolean(),
   gpu: z.strictObject({ name: z.string().min(1), id: z.string().min(1), sms: positiveInt, memoryGiB: z.number().positive() }),
   profile: z.strictObject({
     source: z.enum(["measured", "analytic"]),

@@ -1,0 +1,113 @@
+/**
+ * Builds the profile from this run's results over a base: the existing profile when merging, else
+ * the analytic one (the planner's fallback), so every part this run did not measure keeps the
+ * values the planner would have used anyway, and the notes say which those are.
+ */
+import { formatZodIssues } from "../config/index.js";
+import { PROFILE_SCHEMA_ID, ProfileSchema, type DecodeAttentionTable, type Profile } from "../profile/schema.js";
+import type { DeviceFacts } from "./measurer.js";
+import type { ProfileSection } from "./sections.js";
+import { attentionKey } from "./targets.js";
+import type { AllReduceTable, GemmTable, InterferencePoint } from "../profile/schema.js";
+import type { AttentionResult, ElementwiseResult, ProfileTask, TaskResult } from "./tasks.js";
+
+export interface RunRecord {
+  date: string;
+  command: string;
+  durationSeconds: number;
+  tool: string;
+}
+
+export interface AssembleInput {
+  base: Profile;
+  /** True when the base is a measured profile being merged into. */
+  merging: boolean;
+  tasks: readonly ProfileTask[];
+  results: ReadonlyMap<string, TaskResult>;
+  device: DeviceFacts;
+  run: RunRecord;
+  /** How this run measured, and what it left out. */
+  notes: readonly string[];
+}
+
+/** Parts of a profile, and why one that was not measured keeps the analytic values. */
+const UNMEASURED_REASONS: ReadonlyArray<{ part: string; sections: readonly ProfileSection[]; reason: string }> = [
+  { part: "gemm", sections: ["gemm"], reason: "not measured in this run" },
+  { part: "decodeAttention", sections: ["attention"], reason: "not measured in this run" },
+  { part: "prefillAttention", sections: [], reason: "nanoweave has no prefill attention kernel yet" },
+  { part: "elementwise", sections: ["elementwise"], reason: "not measured in this run" },
+  { part: "allReduce", sections: ["allreduce"], reason: "needs 2 or more GPUs; merge a multi-GPU run with --merge --only allreduce" },
+  { part: "interference.gemmWithAttention", sections: ["attention-interference"], reason: "not measured in this run" },
+  { part: "interference.gemmWithAllReduce", sections: ["allreduce-interference"], reason: "needs 2 or more GPUs; merge a multi-GPU run" },
+];
+
+export function assembleProfile(input: AssembleInput): Profile {
+  const { base, tasks, results, device, run } = input;
+  const of = <T extends TaskResult>(section: ProfileSection): T[] =>
+    tasks.filter((task) => task.section === section && results.has(task.id)).map((task) => results.get(task.id) as T);
+  const sections = new Set(tasks.map((task) => task.section));
+
+  const gemm = replaceBy(base.gemm, of<GemmTable>("gemm"), (t) => `${t.n}x${t.k}`).sort((a, b) => a.n - b.n || a.k - b.k);
+  const attention = replaceBy<DecodeAttentionTable>(base.decodeAttention, of<AttentionResult>("attention").map((r) => r.table), attentionKey);
+  const allReduce = replaceBy(base.allReduce, of<AllReduceTable>("allreduce"), (t) => String(t.gpus)).sort((a, b) => a.gpus - b.gpus);
+  const elementwise = of<ElementwiseResult>("elementwise")[0];
+  const withAttention = of<InterferencePoint[]>("attention-interference")[0];
+  const withAllReduce = of<InterferencePoint[]>("allreduce-interference")[0];
+
+  const notes = input.merging ? [...base.provenance.notes] : [];
+  notes.push(...input.notes);
+  const scaled = of<AttentionResult>("attention").reduce((sum, r) => sum + r.scaledPoints, 0);
+  if (scaled > 0) notes.push(`decode attention: ${scaled} grid points beyond the measured KV size were scaled by KV bytes from the largest measured point at the same SM count`);
+  if (!input.merging) {
+    const analytic = UNMEASURED_REASONS.filter(({ sections: measuredBy }) => !measuredBy.some((section) => sections.has(section)));
+    for (const { part, reason } of analytic) notes.push(`${part}: analytic, not measured (${reason})`);
+    if (analytic.length > 0) notes.push(...base.provenance.notes.map((note) => `analytic parts: ${note}`));
+  }
+  const sectionList = [...sections].join(", ") || "nothing";
+  notes.push(`run ${run.date}: \`${run.command}\` measured ${sectionList} on GPU ${device.ordinals.join(", ")} in ${run.durationSeconds.toFixed(0)} s (${run.tool})`);
+
+  const profile: Profile = {
+    schema: PROFILE_SCHEMA_ID,
+    source: "measured",
+    provenance: {
+      gpu: device.name,
+      sms: device.sms,
+      memoryGiB: device.memoryGiB,
+      computeCapability: device.computeCapability,
+      ...versions(device),
+      date: run.date,
+      tool: run.tool,
+      command: run.command,
+      durationSeconds: run.durationSeconds,
+      notes: [...new Set(notes)],
+    },
+    partition: { ...device.partition },
+    gemm,
+    decodeAttention: attention,
+    prefillAttention: base.prefillAttention,
+    elementwise: elementwise ? { sms: elementwise.sms, bandwidthTBs: elementwise.bandwidthTBs, launchUs: elementwise.launchUs } : base.elementwise,
+    allReduce,
+    interference: {
+      gemmWithAttention: withAttention ?? base.interference.gemmWithAttention,
+      gemmWithAllReduce: withAllReduce ?? base.interference.gemmWithAllReduce,
+    },
+  };
+  const checked = ProfileSchema.safeParse(profile);
+  if (!checked.success) {
+    throw new Error(`the measured profile does not validate, so nothing was written:\n  ${formatZodIssues(checked.error, "profile").replaceAll("\n", "\n  ")}`);
+  }
+  return checked.data;
+}
+
+function versions(device: DeviceFacts): Partial<Record<"driver" | "cuda" | "cublas" | "nccl" | "nvrtc", string>> {
+  const out: Partial<Record<"driver" | "cuda" | "cublas" | "nccl" | "nvrtc", string>> = {};
+  for (const key of ["driver", "cuda", "cublas", "nccl", "nvrtc"] as const) if (device[key]) out[key] = device[key];
+  return out;
+}
+
+/** base's entries with those of `fresh` put in their place (same key) or added. */
+function replaceBy<T>(base: readonly T[], fresh: readonly T[], key: (item: T) => string): T[] {
+  const merged = new Map(base.map((item) => [key(item), item]));
+  for (const item of fresh) merged.set(key(item), item);
+  return [...merged.values()];
+}

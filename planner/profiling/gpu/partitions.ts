@@ -1,0 +1,83 @@
+/**
+ * The SM shares of one GPU that measurements run on, each made once and kept: a stream confined to
+ * it (a green-context partition; the whole GPU is a plain stream) and a cuBLAS handle whose SM count
+ * target is its size. A share that is not a multiple of the split step is the remainder of a split,
+ * as in a plan; the other piece of that split serves co-running measurements.
+ */
+import type { Cublas, Gpu, SmPartition, Stream } from "../../../runtime/gpu/index.js";
+
+export class SmShare {
+  private handle: Cublas | undefined;
+
+  constructor(
+    readonly smCount: number,
+    readonly stream: Stream,
+    private readonly makeCublas: () => Cublas,
+  ) {}
+
+  /** Made on first use: a handle holds a 32 MiB workspace. */
+  get cublas(): Cublas {
+    this.handle ??= this.makeCublas();
+    return this.handle;
+  }
+
+  dispose(): void {
+    this.handle?.dispose();
+  }
+}
+
+export interface Split {
+  partner: SmShare;
+  /** The SMs left: where the GEMM runs. */
+  rest: SmShare;
+}
+
+export class PartitionCache {
+  private readonly shares = new Map<number, SmShare>();
+  private readonly splits = new Map<number, Split>();
+  private readonly partitions: SmPartition[] = [];
+  private wholeGpuStream: Stream | undefined;
+
+  constructor(private readonly gpu: Gpu, private readonly granularity: number) {}
+
+  /** A share of `sms` SMs. */
+  share(sms: number): SmShare {
+    let share = this.shares.get(sms);
+    if (share) return share;
+    const total = this.gpu.info.smCount;
+    if (sms === total) {
+      const stream = (this.wholeGpuStream = this.gpu.createStream());
+      share = new SmShare(total, stream, () => this.gpu.createCublas({ smCountTarget: total }));
+    } else if (sms % this.granularity === 0) {
+      share = this.adopt(this.gpu.createSmPartitions([sms])[0]!, sms);
+    } else {
+      share = this.split(total - sms).rest;
+    }
+    this.shares.set(sms, share);
+    return share;
+  }
+
+  /** One split of the GPU: a partition of `partnerSms` and the remainder. */
+  split(partnerSms: number): Split {
+    let split = this.splits.get(partnerSms);
+    if (split) return split;
+    const [partner, rest] = this.gpu.createSmPartitions([partnerSms], { includeRemainder: true });
+    split = { partner: this.adopt(partner!, partnerSms), rest: this.adopt(rest!, this.gpu.info.smCount - partnerSms) };
+    this.splits.set(partnerSms, split);
+    return split;
+  }
+
+  dispose(): void {
+    for (const share of [...this.shares.values(), ...[...this.splits.values()].flatMap((s) => [s.partner, s.rest])]) share.dispose();
+    for (const partition of this.partitions) partition.dispose();
+    this.wholeGpuStream?.dispose();
+  }
+
+  private adopt(partition: SmPartition, expected: number): SmShare {
+    this.partitions.push(partition);
+    if (partition.smCount !== expected) {
+      throw new Error(`asked the driver for a partition of ${expected} SMs on GPU ${this.gpu.ordinal} and was granted ${partition.smCount}`);
+    }
+    return new SmShare(partition.smCount, partition.stream, () => partition.createCublas());
+  }
+}

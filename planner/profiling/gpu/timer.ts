@@ -1,0 +1,139 @@
+/**
+ * Times workloads with CUDA events: a probe for the length of one repetition, then enough
+ * repetitions per timed run to dwarf event resolution (replayed from a graph), a warm-up, and the
+ * median over runs. Co-running workloads are timed each inside the other's longer window, both
+ * released by the same gate.
+ */
+import type { Gpu, GpuEvent, Stream } from "../../../runtime/gpu/index.js";
+import type { Gate } from "./gate.js";
+import type { PreparedWork, Workload } from "./workload.js";
+
+/** One timed run of graph-replayed work lasts at least this long. */
+const RUN_US = 200;
+/** Beyond this a single repetition is its own run: launch gaps are lost in it. */
+const LONG_US = 10_000;
+const MAX_REPS = 256;
+/** Co-running windows: the measured side's length, and how much longer its partner runs. */
+const CO_RUN_US = 3000;
+const PARTNER_MARGIN = 1.5;
+
+export class WorkTimer {
+  private readonly events = new Map<Gpu, GpuEvent[]>();
+  /** The next unused event of each GPU's list in the current call (every call waits for all of its events). */
+  private readonly cursors = new Map<Gpu, number>();
+
+  constructor(private readonly gateFor: (gpu: Gpu) => Gate) {}
+
+  /** Median microseconds per repetition, alone. */
+  perRepUs(work: Workload): number {
+    this.cursors.clear();
+    // The first call of a new shape also pays for lazy set-up; a long one is its own sample.
+    const first = this.probe(work);
+    if (first.gpuUs >= LONG_US) return median([first.gpuUs, this.probe(work).gpuUs, this.probe(work).gpuUs]);
+    const probe = this.probe(work);
+    const reps = Math.min(MAX_REPS, Math.max(work.rotation, Math.ceil(RUN_US / probe.gpuUs)));
+    const prepared = work.prepare(reps);
+    try {
+      const runs = probe.gpuUs * reps >= 1000 ? 3 : 5;
+      const gateUs = prepared.hostPaced ? 2 * probe.hostUs * reps + 100 : 0;
+      return median(this.runs([{ work, prepared }], runs, gateUs).map(([us]) => us! / reps));
+    } finally {
+      prepared.dispose();
+    }
+  }
+
+  /**
+   * Microseconds per repetition of `measured` while `partner` runs beside it for longer, both
+   * released by one gate. `aloneUs` are their times alone, which size the windows.
+   */
+  besideUs(measured: Workload, measuredAloneUs: number, partner: Workload, partnerAloneUs: number): number {
+    this.cursors.clear();
+    const measuredReps = Math.min(MAX_REPS, Math.max(1, Math.ceil(CO_RUN_US / measuredAloneUs)));
+    const partnerReps = Math.max(1, Math.ceil((PARTNER_MARGIN * measuredReps * measuredAloneUs) / partnerAloneUs));
+    const a = measured.prepare(measuredReps);
+    const b = partner.prepare(partnerReps);
+    try {
+      const hostUs = (work: Workload, prepared: PreparedWork, reps: number): number => (prepared.hostPaced ? reps * this.probe(work).hostUs : 0);
+      const gateUs = 2 * (hostUs(measured, a, measuredReps) + hostUs(partner, b, partnerReps)) + 200;
+      return median(this.runs([{ work: partner, prepared: b }, { work: measured, prepared: a }], 3, gateUs).map(([, us]) => us! / measuredReps));
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  }
+
+  dispose(): void {
+    for (const list of this.events.values()) for (const event of list) event.dispose();
+  }
+
+  /** One repetition queued directly: its GPU time (from the last stream to start) and the host's time to queue it. */
+  private probe(work: Workload): { gpuUs: number; hostUs: number } {
+    const [start, end] = [this.eventsFor(work.streams), this.eventsFor(work.streams)];
+    work.streams.forEach((stream, i) => start[i]!.record(stream));
+    const host = performance.now();
+    work.queueOne(0);
+    const hostUs = (performance.now() - host) * 1000;
+    work.streams.forEach((stream, i) => end[i]!.record(stream));
+    return { gpuUs: elapsedUs(start, end), hostUs };
+  }
+
+  /**
+   * Timed runs of several workloads queued together; per run and workload, the microseconds of the
+   * stream that took least (the last to start waits least for its peers inside a collective).
+   * Without a gate, a warm-up run goes first and the runs queue back to back.
+   */
+  private runs(items: ReadonlyArray<{ work: Workload; prepared: PreparedWork }>, count: number, gateUs: number): number[][] {
+    const results: number[][] = [];
+    const once = (): Array<{ start: GpuEvent[]; end: GpuEvent[] }> => {
+      if (gateUs > 0) {
+        const gpus = new Map<Gpu, Stream[]>();
+        for (const { work } of items) for (const stream of work.streams) gpus.set(stream.gpu, [...(gpus.get(stream.gpu) ?? []), stream]);
+        for (const [gpu, streams] of gpus) {
+          const event = this.gateFor(gpu).hold(gateUs);
+          for (const stream of streams) stream.waitFor(event);
+        }
+      }
+      const marks = items.map(({ work }) => ({ start: this.eventsFor(work.streams), end: this.eventsFor(work.streams) }));
+      items.forEach(({ work }, i) => work.streams.forEach((stream, s) => marks[i]!.start[s]!.record(stream)));
+      for (const { prepared } of items) prepared.queue();
+      items.forEach(({ work }, i) => work.streams.forEach((stream, s) => marks[i]!.end[s]!.record(stream)));
+      return marks;
+    };
+    if (gateUs > 0) {
+      for (let run = 0; run < count; run++) {
+        this.cursors.clear();
+        results.push(once().map(({ start, end }) => elapsedUs(start, end)));
+      }
+      return results;
+    }
+    once(); // warm-up
+    const queued = Array.from({ length: count }, () => once());
+    return queued.map((marks) => marks.map(({ start, end }) => elapsedUs(start, end)));
+  }
+
+  /** An unused event on each stream's GPU. */
+  private eventsFor(streams: readonly Stream[]): GpuEvent[] {
+    return streams.map((stream) => {
+      const list = this.events.get(stream.gpu) ?? [];
+      this.events.set(stream.gpu, list);
+      const index = this.cursors.get(stream.gpu) ?? 0;
+      this.cursors.set(stream.gpu, index + 1);
+      if (index === list.length) list.push(stream.gpu.createEvent());
+      return list[index]!;
+    });
+  }
+}
+
+/** Per stream elapsed time, the smallest of them. */
+function elapsedUs(start: readonly GpuEvent[], end: readonly GpuEvent[]): number {
+  return Math.min(...end.map((event, i) => {
+    event.synchronize();
+    return event.elapsedMsSince(start[i]!) * 1000;
+  }));
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

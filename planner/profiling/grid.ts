@@ -1,0 +1,91 @@
+/**
+ * The measurement grid: which token counts, sizes and SM shares each table is measured at, for a
+ * full profile and for a `--quick` smoke run. SM shares follow how plans partition a GPU
+ * (planner/schedule/build-problem.ts): memory and network partitions are split off in the steps
+ * green contexts grant, NCCL is held to at most 32 CTAs, and compute work gets the remainder, at
+ * least half the GPU, or the whole GPU.
+ */
+
+export interface GridDevice {
+  sms: number;
+  partition: { min: number; granularity: number };
+}
+
+export interface ProfileGrid {
+  gemmTokens: number[];
+  gemmSms: number[];
+  attentionRequests: number[];
+  attentionContext: number[];
+  attentionSms: number[];
+  /** KV bytes (K and V) one measured attention launch reads at most; larger points are scaled. */
+  attentionMaxKvBytes: number;
+  elementwiseSms: number[];
+  allReduceBytes: number[];
+  allReduceCtas: number[];
+  /** SMs of the partner partition beside the GEMM's, one split each. */
+  attentionPartnerSms: number[];
+  allReducePartnerSms: number[];
+}
+
+/** NCCL's default CTA limit: plans give the network partition at most this many SMs. */
+export const MAX_NETWORK_SMS = 32;
+
+const GIB = 2 ** 30;
+const MIB = 2 ** 20;
+
+export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
+  const { sms } = device;
+  const splits = splitSizes(device);
+  const memoryShares = splits.filter((s) => s <= sms / 2);
+  const networkShares = splits.filter((s) => s <= MAX_NETWORK_SMS);
+  const computeSms = ascending([...splits, ...computeRemainders(device), sms]);
+  const attentionSms = ascending([...splits, sms]);
+  if (quick) {
+    const middle = computeRemainders(device).at(-1) ?? sms;
+    return {
+      gemmTokens: [64, 1024, 8192],
+      gemmSms: ascending([splits[1] ?? splits[0] ?? sms, middle, sms]),
+      attentionRequests: [64, 1024, 8192],
+      attentionContext: [512, 4096],
+      attentionSms: ascending([splits[0] ?? sms, networkShares.at(-1) ?? sms, sms]),
+      attentionMaxKvBytes: 256 * MIB,
+      elementwiseSms: ascending([splits[0] ?? sms, middle, sms]),
+      allReduceBytes: [256 * 2 ** 10, 16 * MIB],
+      allReduceCtas: ascending([networkShares[0] ?? MAX_NETWORK_SMS, MAX_NETWORK_SMS]),
+      attentionPartnerSms: ascending([memoryShares[0] ?? splits[0]!, memoryShares.at(-1) ?? splits[0]!]),
+      allReducePartnerSms: ascending([networkShares[0] ?? splits[0]!, networkShares.at(-1) ?? splits[0]!]),
+    };
+  }
+  return {
+    gemmTokens: [64, 128, 256, 512, 1024, 2048, 4096, 8192],
+    gemmSms: computeSms,
+    attentionRequests: [16, 64, 256, 1024, 2048, 4096, 8192],
+    attentionContext: [128, 512, 1024, 2048, 4096, 8192, 16384],
+    attentionSms,
+    attentionMaxKvBytes: GIB,
+    elementwiseSms: computeSms,
+    allReduceBytes: [16, 18, 20, 22, 24, 26, 28].map((power) => 2 ** power),
+    allReduceCtas: networkShares,
+    attentionPartnerSms: memoryShares,
+    allReducePartnerSms: networkShares,
+  };
+}
+
+/** Partition sizes one split can carve: multiples of the granularity from the minimum, below all SMs. */
+export function splitSizes({ sms, partition }: GridDevice): number[] {
+  const out: number[] = [];
+  const first = Math.ceil(partition.min / partition.granularity) * partition.granularity;
+  for (let s = first; s < sms; s += partition.granularity) out.push(s);
+  return out;
+}
+
+/** What compute keeps when splits are carved off: all SMs less a multiple of the granularity, at least half. */
+function computeRemainders({ sms, partition }: GridDevice): number[] {
+  const out: number[] = [];
+  for (let s = sms - partition.granularity; s >= sms / 2; s -= partition.granularity) out.push(s);
+  return out;
+}
+
+function ascending(values: readonly number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b);
+}

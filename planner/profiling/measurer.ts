@@ -1,0 +1,54 @@
+/**
+ * What the profile driver asks of the GPU, behind an interface so that the driver's logic
+ * (checkpoints, resume, merging, assembly) runs and is tested on a CPU with a fake measurer. The
+ * real one (gpu/gpu-measurer.ts) is imported only when a profile is measured, so the planner never
+ * needs the addon.
+ */
+import type { GemmShape } from "../model/shard.js";
+import type { InterferencePoint } from "../profile/schema.js";
+import type { AttentionConfig } from "./targets.js";
+
+/** The GPU and libraries measured on, for the profile's provenance. */
+export interface DeviceFacts {
+  name: string;
+  sms: number;
+  memoryGiB: number;
+  computeCapability: string;
+  /** Smallest green-context partition and the step of its sizes. */
+  partition: { min: number; granularity: number };
+  /** The GPUs used, by ordinal (the first one measures single-GPU tables). */
+  ordinals: number[];
+  driver?: string;
+  cuda?: string;
+  cublas?: string;
+  nccl?: string;
+  nvrtc?: string;
+}
+
+export interface AttentionPoint {
+  requests: number;
+  context: number;
+}
+
+/** Reports progress within one measurement: `done` of `total` points. */
+export type PointProgress = (done: number, total: number) => void;
+
+/** Times are microseconds, medians of repetitions. */
+export interface Measurer {
+  readonly device: DeviceFacts;
+  /** [tokens][sms]: C[tokens, n] = A[tokens, k] · W[n, k]^T. */
+  gemm(shape: GemmShape, tokens: readonly number[], sms: readonly number[], progress: PointProgress): Promise<number[][]>;
+  /** Why this attention configuration cannot be measured, or undefined when it can. */
+  attentionUnsupported(config: AttentionConfig): string | undefined;
+  /** [point][sms]. */
+  decodeAttention(config: AttentionConfig, points: readonly AttentionPoint[], sms: readonly number[], progress: PointProgress): Promise<number[][]>;
+  /** Bandwidth (read plus write, TB/s) of the small kernels by SM count, and their fixed cost. */
+  elementwise(sms: readonly number[], progress: PointProgress): Promise<{ bandwidthTBs: number[]; launchUs: number }>;
+  /** [bytes][ctas] across the first `gpus` devices. */
+  allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]>;
+  /** A GEMM co-running beside the partner on one split of each partnerSms: time together / time alone. */
+  interference(partner: "attention" | "allReduce", partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]>;
+  /** What a reader of the profile should know about how this measurer measures each kind of work. */
+  methodNotes(): string[];
+  dispose(): void;
+}

@@ -1,0 +1,140 @@
+/**
+ * The profile's measurements as a list of tasks, one per table (or per list of interference
+ * points): the unit a checkpoint records and a resume skips. Each carries a rough cost estimate so
+ * the progress bar can weigh them for its ETA.
+ */
+import type { GpuSpec } from "../config/index.js";
+import type { DecodeAttentionTable, GemmTable, AllReduceTable, InterferencePoint } from "../profile/schema.js";
+import { fillAttentionGrid, kvBytes, pointsToMeasure } from "./attention-grid.js";
+import type { ProfileGrid } from "./grid.js";
+import type { Measurer, PointProgress } from "./measurer.js";
+import type { ProfileSection } from "./sections.js";
+import { attentionKey, type AttentionConfig, type ProfileTargets } from "./targets.js";
+
+export interface AttentionResult {
+  table: DecodeAttentionTable;
+  measuredPoints: number;
+  scaledPoints: number;
+}
+
+export interface ElementwiseResult {
+  sms: number[];
+  bandwidthTBs: number[];
+  launchUs: number;
+}
+
+/** What each kind of task stores in the checkpoint. */
+export type TaskResult = GemmTable | AttentionResult | ElementwiseResult | AllReduceTable | InterferencePoint[];
+
+export interface ProfileTask {
+  /** Stable across runs: the checkpoint's key. */
+  id: string;
+  section: ProfileSection;
+  /** For the progress line: "gemm 12288x4096". */
+  label: string;
+  /** Estimated seconds, for the ETA. */
+  weight: number;
+  measure(measurer: Measurer, progress: PointProgress): Promise<TaskResult>;
+}
+
+/** Host-side cost of one measured point (graph capture, events, synchronisation), seconds. */
+const POINT_OVERHEAD_S = 4e-4;
+/** Timed runs per point: a probe, a warm-up and a few repetitions. */
+const RUNS_PER_POINT = 4;
+
+export function planTasks(sections: readonly ProfileSection[], targets: ProfileTargets, grid: ProfileGrid, gpu: GpuSpec, gpuCount: number): ProfileTask[] {
+  const tasks: ProfileTask[] = [];
+  const has = (section: ProfileSection): boolean => sections.includes(section);
+  const readSeconds = (bytes: number, sms: number): number => bytes / (gpu.memoryBandwidthTBs * 1e12 * Math.min(1, sms / 40));
+  if (has("gemm")) {
+    for (const shape of targets.gemmShapes) {
+      const { n, k } = shape;
+      let weight = 0;
+      for (const t of grid.gemmTokens) {
+        for (const s of grid.gemmSms) {
+          const compute = (2 * t * n * k) / (0.8 * gpu.bf16DenseTflops * 1e12 * (s / gpu.sms));
+          weight += RUNS_PER_POINT * Math.max(compute, readSeconds(2 * n * k, s)) + POINT_OVERHEAD_S;
+        }
+      }
+      tasks.push({
+        id: `gemm/${n}x${k}`,
+        section: "gemm",
+        label: `gemm ${n}x${k}`,
+        weight,
+        measure: async (measurer, progress) => ({
+          n,
+          k,
+          tokens: [...grid.gemmTokens],
+          sms: [...grid.gemmSms],
+          timeUs: await measurer.gemm(shape, grid.gemmTokens, grid.gemmSms, progress),
+        }),
+      });
+    }
+  }
+  if (has("attention")) {
+    for (const config of targets.attention) tasks.push(attentionTask(config, grid, readSeconds));
+  }
+  if (has("elementwise")) {
+    tasks.push({
+      id: "elementwise",
+      section: "elementwise",
+      label: "elementwise",
+      weight: grid.elementwiseSms.length * 0.01,
+      measure: async (measurer, progress) => ({ sms: [...grid.elementwiseSms], ...(await measurer.elementwise(grid.elementwiseSms, progress)) }),
+    });
+  }
+  if (has("allreduce")) {
+    for (const gpus of [2, 4, 8].filter((g) => g <= gpuCount)) {
+      tasks.push({
+        id: `allreduce/${gpus}`,
+        section: "allreduce",
+        label: `all-reduce on ${gpus} GPUs`,
+        // NCCL's set-up per CTA limit dominates the small sizes.
+        weight: grid.allReduceCtas.length * (1 + grid.allReduceBytes.reduce((sum, b) => sum + 40 * (b / 100e9), 0)),
+        measure: async (measurer, progress) => ({
+          gpus,
+          bytes: [...grid.allReduceBytes],
+          ctas: [...grid.allReduceCtas],
+          timeUs: await measurer.allReduce(gpus, grid.allReduceBytes, grid.allReduceCtas, progress),
+        }),
+      });
+    }
+  }
+  const interference = (section: ProfileSection, partner: "attention" | "allReduce", partnerSms: number[], secondsEach: number): void => {
+    if (!has(section)) return;
+    tasks.push({
+      id: section,
+      section,
+      label: `GEMM beside ${partner === "attention" ? "decode attention" : "all-reduce"}`,
+      weight: partnerSms.length * secondsEach,
+      measure: (measurer, progress) => measurer.interference(partner, partnerSms, progress),
+    });
+  };
+  interference("attention-interference", "attention", grid.attentionPartnerSms, 0.3);
+  interference("allreduce-interference", "allReduce", grid.allReducePartnerSms, 1);
+  return tasks;
+}
+
+function attentionTask(config: AttentionConfig, grid: ProfileGrid, readSeconds: (bytes: number, sms: number) => number): ProfileTask {
+  const points = pointsToMeasure(config, grid.attentionRequests, grid.attentionContext, grid.attentionMaxKvBytes);
+  const weight = points.reduce(
+    (sum, point) => sum + grid.attentionSms.reduce((inner, s) => inner + RUNS_PER_POINT * 1.2 * readSeconds(kvBytes(config, point), s) + POINT_OVERHEAD_S, 0),
+    0,
+  );
+  return {
+    id: `attention/${attentionKey(config)}`,
+    section: "attention",
+    label: `decode attention ${config.kvHeads} KV heads x group ${config.groupSize}`,
+    weight,
+    measure: async (measurer, progress): Promise<AttentionResult> => {
+      const times = await measurer.decodeAttention(config, points, grid.attentionSms, progress);
+      const measured = points.map((point, index) => ({ point, timeUs: times[index]! }));
+      const { timeUs, scaled } = fillAttentionGrid(config, grid.attentionRequests, grid.attentionContext, measured);
+      return {
+        table: { ...config, requests: [...grid.attentionRequests], context: [...grid.attentionContext], sms: [...grid.attentionSms], timeUs },
+        measuredPoints: points.length,
+        scaledPoints: scaled,
+      };
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { readPlanFile } from "../../planner/plan/plan-file.js";
+import { replayViolations } from "../../planner/plan/replay.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const cli = path.join(root, "dist/cli/main.js");
+const fixture = (...parts: string[]): string => path.join(root, "test/fixtures", ...parts);
+
+function nanoweave(...args: string[]): { status: number | null; stdout: string; stderr: string; seconds: number } {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: mkdtempSync(path.join(os.tmpdir(), "nw-cwd-")), encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, seconds: (performance.now() - started) / 1000 };
+}
+
+test("plan --model llama-70b --gpus 8: plan file, timeline and summary in under 10 s, solved optimally", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "nw-plan-"));
+  const out = path.join(dir, "plan.json");
+  const gantt = path.join(dir, "plan.svg");
+  const run = nanoweave("plan", "--model", "llama-70b", "--gpus", "8", "--out", out, "--gantt", gantt, "--quiet");
+  assert.equal(run.status, 0, run.stderr);
+  assert.ok(run.seconds < 10, `took ${run.seconds.toFixed(1)} s`);
+  assert.match(run.stdout, /Llama-2-70B/);
+  const plan = await readPlanFile(out);
+  assert.equal(plan.tensorParallel, 8);
+  assert.equal(plan.solver.status, "optimal");
+  assert.ok(plan.solver.gap <= 0.01);
+  assert.deepEqual(replayViolations(plan), []);
+  assert.match(readFileSync(gantt, "utf8"), /^<svg[\s\S]*<\/svg>\s*$/);
+});
+
+test("plan writes its files beside the working directory by default and --json prints figures for scripts", () => {
+  const run = nanoweave("plan", "--model", "llama3-8b", "--json", "--quiet");
+  assert.equal(run.status, 0, run.stderr);
+  const summary = JSON.parse(run.stdout) as { planFile: string; ganttFile: string };
+  assert.equal(summary.planFile, "llama-3-8b-tp1-h100-sxm.plan.json");
+  assert.equal(summary.ganttFile, "llama-3-8b-tp1-h100-sxm.svg");
+});
+
+const badInputs: { name: string; args: string[]; stderr: RegExp }[] = [
+  { name: "an unknown model lists the known ones", args: ["--model", "llama-999b"], stderr: /unknown model[\s\S]*Llama-2-70B[\s\S]*llama-70b/i },
+  { name: "a --gpus that does not divide the heads", args: ["--model", "llama-70b", "--gpus", "3"], stderr: /does not divide .* 64 attention heads/ },
+  { name: "a mixture-of-experts model", args: ["--model", "mixtral-8x7b", "--gpus", "2"], stderr: /mixture-of-experts/ },
+  { name: "too few GPUs for the weights", args: ["--model", "llama-405b", "--gpus", "1"], stderr: /GiB missing; raise --gpus/ },
+  { name: "a batch that is not a multiple of the granule", args: ["--model", "llama3-8b", "--batch", "1000"], stderr: /multiple of the granule/ },
+  { name: "a malformed model config names the file and field", args: ["--model", fixture("config", "wrong-type.json")], stderr: /wrong-type\.json/ },
+  {
+    name: "a malformed profile names the file and fields",
+    args: ["--model", "llama3-8b", "--profile", fixture("plan", "incomplete-profile.json")],
+    stderr: /incomplete-profile\.json: provenance\.sms[\s\S]*incomplete-profile\.json: elementwise/,
+  },
+  { name: "an unwritable output path", args: ["--model", "llama3-8b", "--out", "/nonexistent-folder/plan.json"], stderr: /cannot write .*folder does not exist/ },
+  { name: "an unknown option", args: ["--model", "llama3-8b", "--gpuz", "2"], stderr: /Unknown argument/ },
+];
+
+for (const bad of badInputs) {
+  test(`plan refuses ${bad.name} with exit code 2`, () => {
+    const run = nanoweave("plan", ...bad.args, "--quiet");
+    assert.equal(run.status, 2, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
+    assert.match(run.stderr, bad.stderr);
+  });
+}
+
+test("plan --help documents the options", () => {
+  const run = nanoweave("plan", "--help");
+  assert.equal(run.status, 0);
+  for (const option of ["--model", "--gpus", "--gpu", "--workload", "--batch", "--profile", "--solver", "--gantt", "--json"]) {
+    assert.ok(run.stdout.includes(option), option);
+  }
+  assert.ok(existsSync(cli));
+});
+
+test("a solve stopped by its time limit keeps the best plan found, marks it and says so", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "nw-plan-"));
+  const out = path.join(dir, "plan.json");
+  const run = nanoweave("plan", "--model", "llama-70b", "--gpus", "8", "--time-limit", "0.3", "--out", out, "--no-gantt", "--quiet");
+  assert.equal(run.status, 0, run.stderr);
+  const plan = await readPlanFile(out);
+  assert.equal(plan.solver.status, "time_limit");
+  assert.match(run.stderr, /reached its 0\.3 s limit; the plan is the best found/);
+  assert.ok(plan.prediction.layerUs <= plan.prediction.sequential.layerUs);
+  assert.deepEqual(replayViolations(plan), []);
+});

@@ -1,0 +1,63 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { makePlan, type PlanRequest } from "../../planner/plan/make-plan.js";
+import { PlanSchema } from "../../planner/plan/schema.js";
+import { replayViolations } from "../../planner/plan/replay.js";
+
+const base: Omit<PlanRequest, "model" | "gpus"> = {
+  batch: "auto",
+  granule: 128,
+  solver: "highs",
+  timeLimitSeconds: 20,
+  relativeGap: 0.001,
+  maxNanoBatches: 8,
+};
+
+const cases: { model: string; gpus: number; gpu?: string; workload?: string }[] = [
+  { model: "llama-70b", gpus: 8 },
+  { model: "llama3-8b", gpus: 1 },
+  { model: "llama-13b", gpus: 2, gpu: "a100" },
+  { model: "qwen2-72b", gpus: 4, gpu: "h200", workload: "decode-1024" },
+];
+
+for (const c of cases) {
+  test(`plan for ${c.model} on ${c.gpus} x ${c.gpu ?? "h100"}: valid, replayable, optimal, no slower than sequential`, async () => {
+    const plan = await makePlan({ ...base, ...c });
+    assert.doesNotThrow(() => PlanSchema.parse(plan));
+    assert.deepEqual(replayViolations(plan), []);
+    assert.equal(plan.solver.status, "optimal");
+    assert.ok(plan.solver.gap <= 0.001 + 1e-9, `gap ${plan.solver.gap}`);
+    assert.ok(plan.prediction.layerUs <= plan.prediction.sequential.layerUs + 1e-6);
+    assert.ok(plan.prediction.lowerBound.layerUs <= plan.prediction.layerUs + 1e-6);
+    // Nano-batches tile the dense batch exactly.
+    let row = 0;
+    for (const n of plan.nanoBatches) {
+      assert.equal(n.rows[0], row);
+      assert.equal(n.decodeRows[0], n.rows[0]);
+      assert.equal(n.decodeRows[1], n.prefillRows[0]);
+      assert.equal(n.prefillRows[1], n.rows[1]);
+      row = n.rows[1];
+    }
+    assert.equal(row, plan.batch.tokens);
+    // Co-running partitions fit the GPU.
+    for (const layout of plan.layouts) assert.ok(layout.partitions.reduce((s, p) => s + p.sms, 0) <= plan.gpu.sms);
+  });
+}
+
+test("the replay check catches an op moved before its dependency", async () => {
+  const plan = await makePlan({ ...base, model: "llama3-8b", gpus: 1 });
+  const broken = structuredClone(plan);
+  const victim = broken.operations.find((o) => o.kind === "o_gemm")!;
+  const length = victim.endUs - victim.startUs;
+  victim.startUs = 0;
+  victim.endUs = length;
+  assert.ok(replayViolations(broken).some((v) => v.includes(victim.id)));
+});
+
+test("a Mixtral (mixture-of-experts) model is refused with a clear error", async () => {
+  await assert.rejects(makePlan({ ...base, model: "mixtral-8x7b", gpus: 2 }), /mixture-of-experts/);
+});
+
+test("too few GPUs for the weights says how much memory is missing", async () => {
+  await assert.rejects(makePlan({ ...base, model: "llama-405b", gpus: 1 }), /GiB missing; raise --gpus/);
+});

@@ -1,0 +1,59 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { resolveGpu } from "../../planner/config/index.js";
+import { analyticProfile } from "../../planner/profile/analytic.js";
+import { CostModel, extrapolateAllReduce } from "../../planner/profile/cost-model.js";
+import { interpolate1d } from "../../planner/profile/interpolate.js";
+import { ProfileSchema } from "../../planner/profile/schema.js";
+
+const request = {
+  gemmShapes: [{ n: 1280, k: 8192 }, { n: 8192, k: 1024 }],
+  attention: [{ headDim: 128, groupSize: 8, kvHeads: 1 }],
+  allReduceGpus: [2, 4],
+  toolVersion: "test",
+};
+
+test("interpolation is exact on the grid, linear between, and continues the last segment", () => {
+  assert.equal(interpolate1d([1, 2, 4], [10, 20, 40], 2), 20);
+  assert.equal(interpolate1d([1, 2, 4], [10, 20, 40], 3), 30);
+  assert.equal(interpolate1d([1, 2, 4], [10, 20, 40], 8), 80);
+});
+
+test("the analytic profile validates and behaves like hardware: more SMs and fewer tokens are faster", async () => {
+  const profile = analyticProfile(await resolveGpu("h100"), request);
+  assert.doesNotThrow(() => ProfileSchema.parse(profile));
+  assert.equal(profile.source, "analytic");
+  const cost = new CostModel(profile);
+  assert.ok(cost.gemmUs(1280, 8192, 2048, 132) < cost.gemmUs(1280, 8192, 2048, 64));
+  assert.ok(cost.gemmUs(1280, 8192, 1024, 132) < cost.gemmUs(1280, 8192, 2048, 132));
+  const attention = { requests: 2048, context: 1024, kvHeads: 1, groupSize: 8, headDim: 128 };
+  assert.ok(cost.decodeAttentionUs(attention, 24) > cost.decodeAttentionUs(attention, 132));
+  // 1.07 GB of KV at about 85% of H100's 3.27 TB/s read limit.
+  const us = cost.decodeAttentionUs(attention, 132);
+  assert.ok(us > 350 && us < 450, `attention ${us} us`);
+  assert.equal(cost.notes.size, 0);
+});
+
+test("shapes and GPU counts the profile lacks are scaled or extrapolated, and say so", async () => {
+  const cost = new CostModel(analyticProfile(await resolveGpu("h100"), request));
+  const scaled = cost.gemmUs(2560, 8192, 1024, 132);
+  assert.ok(scaled > cost.gemmUs(1280, 8192, 1024, 132));
+  const eight = cost.allReduceUs(16 * 2 ** 20, 8, 16);
+  assert.ok(eight >= cost.allReduceUs(16 * 2 ** 20, 4, 16));
+  assert.ok([...cost.notes].some((n) => n.includes("GEMM 2560x8192 not profiled")));
+  assert.ok([...cost.notes].some((n) => n.includes("all-reduce at 8 GPUs not measured")));
+});
+
+test("the all-reduce fit reproduces the measured GPU counts it was fitted on", async () => {
+  const profile = analyticProfile(await resolveGpu("h200"), { ...request, allReduceGpus: [2, 4, 8] });
+  const measured = profile.allReduce.filter((t) => t.gpus !== 8);
+  const fitted = extrapolateAllReduce(measured, 8);
+  const truth = profile.allReduce.find((t) => t.gpus === 8)!;
+  assert.deepEqual(fitted.extrapolatedFrom, [2, 4]);
+  // The analytic tables follow the ring model exactly, so the fit recovers the 8-GPU table closely.
+  const row = truth.bytes.length - 1;
+  for (let c = 0; c < truth.ctas.length; c++) {
+    const expected = truth.timeUs[row]![c]!;
+    assert.ok(Math.abs(fitted.timeUs[row]![c]! - expected) / expected < 0.02, `ctas ${truth.ctas[c]}`);
+  }
+});
