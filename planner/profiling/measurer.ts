@@ -6,6 +6,7 @@
  */
 import type { GemmShape } from "../model/shard.js";
 import type { InterferencePoint } from "../profile/schema.js";
+import type { ProfileSection } from "./sections.js";
 import type { AttentionConfig } from "./targets.js";
 
 /** The GPU and libraries measured on, for the profile's provenance. */
@@ -48,7 +49,7 @@ export interface Measurer {
   allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]>;
   /** A GEMM co-running beside the partner on one split of each partnerSms: time together / time alone. */
   interference(partner: "attention" | "allReduce", partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]>;
-  /** What a reader of the profile should know about how this measurer measures each kind of work. */
-  methodNotes(): string[];
+  /** What a reader of the profile should know about how these sections were measured. */
+  methodNotes(sections: readonly ProfileSection[]): string[];
   dispose(): void;
 }

@@ -65,7 +65,7 @@ export async function runProfile(options: ProfileRunOptions): Promise<ProfileRun
     const sections = sectionsToMeasure(requestedSections, device.ordinals.length);
     const base = options.merge ? await readMergeTarget(out, device) : undefined;
     const targets = await profileTargets(gpu);
-    const notes = [...measurer.methodNotes(), ...targets.skipped.map((why) => `not profiled: ${why}`)];
+    const notes = [...measurer.methodNotes(sections), ...targets.skipped.map((why) => `not profiled: ${why}`)];
     const measurable = measurableTargets(targets, measurer, notes);
     const tasks = planTasks(sections, measurable, profileGrid(device, options.quick), gpu, device.ordinals.length);
 

@@ -23,14 +23,20 @@ export class GemmOperands {
     this.c = gpu.allocate("bf16", maxTokens * n);
   }
 
-  /** `tokens` rows on `stream` with `cublas` (the handle targeted at the stream's SMs). */
-  workload(stream: Stream, cublas: Cublas, tokens: number): Workload {
-    return graphWorkload([stream], (_, rep) => this.queue(stream, cublas, tokens, rep), this.weights.length);
+  /** Copies of the weights that repetitions rotate through. */
+  get rotation(): number {
+    return this.weights.length;
   }
 
+  /** `tokens` rows on `stream` with `cublas` (the handle targeted at the stream's SMs). */
+  workload(stream: Stream, cublas: Cublas, tokens: number): Workload {
+    return graphWorkload([stream], (_, rep) => this.queue(stream, cublas, tokens, rep), this.rotation);
+  }
+
+  /** Queues repetition `rep` (its copy of the weights). */
   queue(stream: Stream, cublas: Cublas, tokens: number, rep: number): void {
     const { n, k } = this.shape;
-    cublas.gemm({ stream, a: this.a, b: this.weights[rep % this.weights.length]!, c: this.c, m: tokens, n, k });
+    cublas.gemm({ stream, a: this.a, b: this.weights[rep % this.rotation]!, c: this.c, m: tokens, n, k });
   }
 
   dispose(): void {

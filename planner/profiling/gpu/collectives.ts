@@ -1,0 +1,135 @@
+/**
+ * All-reduce across GPUs and the GEMM-beside-partner interference measurements. The partner of a
+ * GEMM is what plans put beside it: decode attention on a memory partition, or an all-reduce on a
+ * network partition of every GPU, each split once with the GEMM on the SMs left.
+ */
+import type { InterferencePoint } from "../../profile/schema.js";
+import { kvBytes } from "../attention-grid.js";
+import { MAX_NETWORK_SMS } from "../grid.js";
+import type { AttentionPoint, PointProgress } from "../measurer.js";
+import type { AttentionConfig } from "../targets.js";
+import { AttentionOperands } from "./attention-operands.js";
+import type { Communicators } from "./communicators.js";
+import { GemmOperands } from "./gemm-operands.js";
+import type { GpuContext } from "./gpu-context.js";
+import { round } from "./tables.js";
+import type { WorkTimer } from "./timer.js";
+import { graphWorkload, hostPacedWorkload, type Workload } from "./workload.js";
+import type { DeviceArray, Stream } from "../../../runtime/gpu/index.js";
+
+/** The co-running pairs are the Llama-2-70B TP8 layer of DESIGN.md at 2048 tokens, context 1024. */
+export const INTERFERENCE_GEMM = { n: 7168, k: 8192 };
+export const INTERFERENCE_TOKENS = 2048;
+export const INTERFERENCE_ATTENTION: AttentionConfig = { headDim: 128, groupSize: 8, kvHeads: 1 };
+export const INTERFERENCE_ATTENTION_POINT: AttentionPoint = { requests: 2048, context: 1024 };
+/** The layer's all-reduce: 2048 tokens of hidden size 8192 in bf16. */
+export const INTERFERENCE_ALL_REDUCE_BYTES = 2048 * 8192 * 2;
+
+/** [bytes][ctas] microseconds across contexts' GPUs, each rank on a partition of `ctas` SMs (at least the smallest). */
+export async function measureAllReduce(
+  contexts: readonly GpuContext[],
+  communicators: Communicators,
+  timer: WorkTimer,
+  partitionMin: number,
+  bytes: readonly number[],
+  ctas: readonly number[],
+  progress: PointProgress,
+): Promise<number[][]> {
+  await Promise.all(contexts.map((ctx) => ctx.readyGate()));
+  const buffers = new AllReduceBuffers(contexts, Math.max(...bytes) / 2);
+  try {
+    const times = bytes.map(() => ctas.map(() => 0));
+    for (const [j, limit] of ctas.entries()) {
+      const nccl = await communicators.get(contexts, limit);
+      const streams = contexts.map((ctx) => ctx.partitions.share(Math.max(partitionMin, limit)).stream);
+      bytes.forEach((size, i) => {
+        times[i]![j] = round(timer.perRepUs(hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), size / 2))));
+        progress(j * bytes.length + i + 1, ctas.length * bytes.length);
+      });
+    }
+    return times;
+  } finally {
+    buffers.dispose();
+  }
+}
+
+/** The GEMM beside decode attention, on one GPU. */
+export async function measureAttentionInterference(ctx: GpuContext, timer: WorkTimer, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
+  await ctx.readyGate();
+  const gemm = new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, INTERFERENCE_TOKENS);
+  const bytes = kvBytes(INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT);
+  const attention = await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, INTERFERENCE_ATTENTION, bytes, ctx.setupStream);
+  try {
+    return partnerSms.map((sms, i) => {
+      const { partner, rest } = ctx.partitions.split(sms);
+      const point = factors(timer, sms, gemm.workload(rest.stream, rest.cublas, INTERFERENCE_TOKENS), attention.workload(partner.stream, sms, INTERFERENCE_ATTENTION_POINT));
+      progress(i + 1, partnerSms.length);
+      return point;
+    });
+  } finally {
+    gemm.dispose();
+    attention.dispose();
+  }
+}
+
+/** The GEMM on every GPU beside an all-reduce across them, NCCL's CTAs capped at the partner's SMs. */
+export async function measureAllReduceInterference(
+  contexts: readonly GpuContext[],
+  communicators: Communicators,
+  timer: WorkTimer,
+  partnerSms: readonly number[],
+  progress: PointProgress,
+): Promise<InterferencePoint[]> {
+  await Promise.all(contexts.map((ctx) => ctx.readyGate()));
+  const gemms = contexts.map((ctx) => new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, INTERFERENCE_TOKENS));
+  const buffers = new AllReduceBuffers(contexts, INTERFERENCE_ALL_REDUCE_BYTES / 2);
+  try {
+    const points: InterferencePoint[] = [];
+    for (const [i, sms] of partnerSms.entries()) {
+      const splits = contexts.map((ctx) => ctx.partitions.split(sms));
+      const nccl = await communicators.get(contexts, Math.min(sms, MAX_NETWORK_SMS));
+      const gemm = graphWorkload(
+        splits.map(({ rest }) => rest.stream),
+        (rank, rep) => gemms[rank]!.queue(splits[rank]!.rest.stream, splits[rank]!.rest.cublas, INTERFERENCE_TOKENS, rep),
+        gemms[0]!.rotation,
+      );
+      const streams = splits.map(({ partner }) => partner.stream);
+      points.push(factors(timer, sms, gemm, hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), INTERFERENCE_ALL_REDUCE_BYTES / 2))));
+      progress(i + 1, partnerSms.length);
+    }
+    return points;
+  } finally {
+    gemms.forEach((gemm) => gemm.dispose());
+    buffers.dispose();
+  }
+}
+
+/** Each side's time beside the other over its time alone, on the same partitions. */
+function factors(timer: WorkTimer, partnerSms: number, gemm: Workload, partner: Workload): InterferencePoint {
+  const gemmAlone = timer.perRepUs(gemm);
+  const partnerAlone = timer.perRepUs(partner);
+  return {
+    partnerSms,
+    gemmFactor: round(timer.besideUs(gemm, gemmAlone, partner, partnerAlone) / gemmAlone),
+    partnerFactor: round(timer.besideUs(partner, partnerAlone, gemm, gemmAlone) / partnerAlone),
+  };
+}
+
+/** Random send buffers and receive buffers of `count` bf16 elements per rank. */
+class AllReduceBuffers {
+  private readonly send: DeviceArray<"bf16">[];
+  private readonly receive: DeviceArray<"bf16">[];
+
+  constructor(contexts: readonly GpuContext[], count: number) {
+    this.send = contexts.map((ctx) => ctx.random.bf16(count));
+    this.receive = contexts.map((ctx) => ctx.gpu.allocate("bf16", count));
+  }
+
+  parts(streams: readonly Stream[]): { send: DeviceArray<"bf16">; receive: DeviceArray<"bf16">; stream: Stream }[] {
+    return streams.map((stream, rank) => ({ send: this.send[rank]!, receive: this.receive[rank]!, stream }));
+  }
+
+  dispose(): void {
+    for (const array of [...this.send, ...this.receive]) array.dispose();
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The measurer that runs on real GPUs through the addon (runtime/gpu). Opened only by
+ * `nanoweave profile`: it checks that the machine can measure (addon, driver, cuBLAS, NVRTC, a
+ * GPU with green contexts) and opens each GPU when first needed.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { collectSystemReport, type Gpu, type SystemReport } from "../../../runtime/gpu/index.js";
+import type { GemmShape } from "../../model/shard.js";
+import type { InterferencePoint } from "../../profile/schema.js";
+import { chooseDevices } from "../devices.js";
+import type { AttentionPoint, DeviceFacts, Measurer, PointProgress } from "../measurer.js";
+import type { ProfileSection } from "../sections.js";
+import type { AttentionConfig } from "../targets.js";
+import {
+  INTERFERENCE_ALL_REDUCE_BYTES,
+  INTERFERENCE_ATTENTION,
+  INTERFERENCE_ATTENTION_POINT,
+  INTERFERENCE_GEMM,
+  INTERFERENCE_TOKENS,
+  measureAllReduce,
+  measureAllReduceInterference,
+  measureAttentionInterference,
+} from "./collectives.js";
+import { Communicators } from "./communicators.js";
+import { explainGpuFailure } from "./failures.js";
+import { GpuContext } from "./gpu-context.js";
+import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, KERNELS_DIR } from "./native-kernels.js";
+import { ELEMENTWISE_HIDDEN, ELEMENTWISE_ROWS, measureDecodeAttention, measureElementwise, measureGemm } from "./tables.js";
+import { WorkTimer } from "./timer.js";
+
+const FACTOR_NOTE = "each side timed inside the other's longer run; factor = time beside / time alone on the same partitions";
+
+/** Green contexts on compute capability 8.x and 9.x split in 8-SM steps; used when the driver does not say. */
+const DEFAULT_PARTITION_STEP = 8;
+
+export async function openGpuMeasurer(ordinals: number[] | undefined): Promise<Measurer> {
+  const report = collectSystemReport();
+  if (!report.addon.loaded) throw new Error(`nanoweave profile needs the native addon: ${report.addon.error}`);
+  const missing = report.libraries.filter((library) => !library.available && library.name !== "nccl");
+  if (missing.length > 0) {
+    const what = missing.map((library) => `${library.label}${library.neededFor ? ` (for ${library.neededFor})` : ""}`).join(", ");
+    throw new Error(`nanoweave profile needs a GPU, and ${what} ${missing.length > 1 ? "were" : "was"} not found; \`nanoweave doctor\` lists every place searched`);
+  }
+  if (report.gpus.length === 0) throw new Error(`nanoweave profile needs a GPU: ${report.problems[0] ?? "the CUDA driver reports none"}`);
+  const devices = chooseDevices(ordinals, report.gpus);
+  const first = report.gpus.find((gpu) => gpu.ordinal === devices[0]!.ordinal)!;
+  if (!first.greenContexts.supported) {
+    throw new Error(`${first.name} has no green contexts (${first.greenContexts.reason}); a profile measures work confined to SM shares and needs them`);
+  }
+  const min = first.greenContexts.minPartitionSms || DEFAULT_PARTITION_STEP;
+  const facts: DeviceFacts = {
+    name: first.name,
+    sms: first.smCount,
+    memoryGiB: Math.round((first.totalMemoryBytes / 2 ** 30) * 100) / 100,
+    computeCapability: `${first.computeCapability.major}.${first.computeCapability.minor}`,
+    partition: { min, granularity: first.greenContexts.alignment || min },
+    ordinals: devices.map((device) => device.ordinal),
+    ...libraryVersions(report),
+  };
+  return new GpuMeasurer(facts);
+}
+
+class GpuMeasurer implements Measurer {
+  private readonly contexts = new Map<number, GpuContext>();
+  private readonly communicators = new Communicators();
+  private readonly timer = new WorkTimer((gpu) => this.contextOf(gpu).madeGate());
+
+  constructor(readonly device: DeviceFacts) {}
+
+  gemm(shape: GemmShape, tokens: readonly number[], sms: readonly number[], progress: PointProgress): Promise<number[][]> {
+    return this.guard(() => measureGemm(this.context(0), this.timer, shape, tokens, sms, progress));
+  }
+
+  attentionUnsupported(config: AttentionConfig): string | undefined {
+    if (config.headDim !== ATTENTION_HEAD_DIM) return `the kernel handles head size ${ATTENTION_HEAD_DIM} only`;
+    if (config.groupSize > ATTENTION_MAX_GROUP) return `the kernel handles at most ${ATTENTION_MAX_GROUP} query heads per KV head`;
+    return undefined;
+  }
+
+  decodeAttention(config: AttentionConfig, points: readonly AttentionPoint[], sms: readonly number[], progress: PointProgress): Promise<number[][]> {
+    return this.guard(() => measureDecodeAttention(this.context(0), this.timer, config, points, sms, progress));
+  }
+
+  elementwise(sms: readonly number[], progress: PointProgress): Promise<{ bandwidthTBs: number[]; launchUs: number }> {
+    return this.guard(() => measureElementwise(this.context(0), this.timer, sms, progress));
+  }
+
+  allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]> {
+    return this.guard(() => measureAllReduce(this.ranks(gpus), this.communicators, this.timer, this.device.partition.min, bytes, ctas, progress));
+  }
+
+  interference(partner: "attention" | "allReduce", partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
+    return this.guard(() =>
+      partner === "attention"
+        ? measureAttentionInterference(this.context(0), this.timer, partnerSms, progress)
+        : measureAllReduceInterference(this.ranks(this.interferenceRanks()), this.communicators, this.timer, partnerSms, progress),
+    );
+  }
+
+  methodNotes(sections: readonly ProfileSection[]): string[] {
+    const { sms, partition, cublas, nccl } = this.device;
+    const notes: Record<ProfileSection, () => string> = {
+      gemm: () => `GEMM: cuBLAS ${cublas ?? ""} bf16, fp32 accumulation, bf16 output, with a handle whose SM count target is the share's size`,
+      attention: () => {
+        const source = createHash("sha256").update(readFileSync(`${KERNELS_DIR}decode_attention.cu`)).digest("hex").slice(0, 12);
+        return `decode attention: native/kernels/decode_attention.cu (sha256 ${source}), pages of ${ATTENTION_PAGE_SIZE} keys, ` +
+          "every request at the grid's context length, 2 blocks per SM of the share";
+      },
+      elementwise: () =>
+        `elementwise: native/kernels/rmsnorm_residual.cu over ${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN} (x and residual read, ` +
+        "residual and out written); launchUs is one launch on a single row",
+      allreduce: () => {
+        const nvls = process.env.NCCL_NVLS_ENABLE === undefined ? "" : ` (NCCL_NVLS_ENABLE=${process.env.NCCL_NVLS_ENABLE})`;
+        return `all-reduce: NCCL ${nccl ?? ""} bf16 sum with maxCTAs = ctas, each rank on a partition of max(${partition.min}, ctas) SMs; ` +
+          `ops queued behind a gate so host launch gaps stay out${nvls}`;
+      },
+      "attention-interference": () =>
+        `GEMM beside decode attention: ${interferenceGemm()} on the SMs a partner partition of one split leaves, beside decode attention ` +
+        `(${INTERFERENCE_ATTENTION_POINT.requests} requests x ${INTERFERENCE_ATTENTION_POINT.context} keys, ${INTERFERENCE_ATTENTION.kvHeads} KV head ` +
+        `x group ${INTERFERENCE_ATTENTION.groupSize}) on the partner; ${FACTOR_NOTE}`,
+      "allreduce-interference": () =>
+        `GEMM beside all-reduce: ${interferenceGemm()} on every GPU on the SMs a partner partition of one split leaves, beside a ` +
+        `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on the partners (NCCL CTAs = partner SMs); ${FACTOR_NOTE}`,
+    };
+    return [
+      "timing: CUDA events around CUDA-graph replays of repetitions lasting at least 200 us, after a warm-up; the median of 3 to 5 runs; " +
+        "operands random bf16 in [-1, 1); inputs smaller than twice the L2 cache rotate through copies so that none is read from L2",
+      `SM shares: a green-context partition of each size (a share off the ${partition.granularity}-SM step is the remainder of one split, as in a plan); all ${sms} SMs is a plain stream`,
+      ...sections.map((section) => notes[section]()),
+    ];
+  }
+
+  dispose(): void {
+    this.communicators.dispose();
+    this.timer.dispose();
+    for (const context of this.contexts.values()) context.dispose();
+  }
+
+  /** The all-reduce beside GEMMs spans the most GPUs a table is measured for. */
+  private interferenceRanks(): number {
+    return [8, 4, 2].find((gpus) => gpus <= this.device.ordinals.length) ?? 1;
+  }
+
+  private context(rank: number): GpuContext {
+    const ordinal = this.device.ordinals[rank]!;
+    let context = this.contexts.get(ordinal);
+    if (!context) {
+      context = GpuContext.open(ordinal, this.device.partition.granularity);
+      this.contexts.set(ordinal, context);
+    }
+    return context;
+  }
+
+  private ranks(count: number): GpuContext[] {
+    return Array.from({ length: count }, (_, rank) => this.context(rank));
+  }
+
+  private contextOf(gpu: Gpu): GpuContext {
+    const context = this.contexts.get(gpu.ordinal);
+    if (!context) throw new Error(`GPU ${gpu.ordinal} is not one this profile opened`);
+    return context;
+  }
+
+  private async guard<T>(measure: () => T | Promise<T>): Promise<T> {
+    try {
+      return await measure();
+    } catch (error) {
+      throw explainGpuFailure(error);
+    }
+  }
+}
+
+function interferenceGemm(): string {
+  return `GEMM ${INTERFERENCE_GEMM.n}x${INTERFERENCE_GEMM.k} at ${INTERFERENCE_TOKENS} tokens`;
+}
+
+function libraryVersions(report: SystemReport): Pick<DeviceFacts, "driver" | "cuda" | "cublas" | "nccl" | "nvrtc"> {
+  const version = (name: string): string | undefined => report.libraries.find((library) => library.name === name && library.available)?.version;
+  const out: Pick<DeviceFacts, "driver" | "cuda" | "cublas" | "nccl" | "nvrtc"> = {};
+  if (report.driverVersion) out.driver = report.driverVersion;
+  for (const [key, name] of [["cuda", "cuda"], ["cublas", "cublas"], ["nccl", "nccl"], ["nvrtc", "nvrtc"]] as const) {
+    const value = version(name);
+    if (value) out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+/** The single-GPU tables: GEMM, decode attention and the small kernels, on one GPU's SM shares. */
+import type { GemmShape } from "../../model/shard.js";
+import { kvBytes } from "../attention-grid.js";
+import type { AttentionPoint, PointProgress } from "../measurer.js";
+import type { AttentionConfig } from "../targets.js";
+import { AttentionOperands } from "./attention-operands.js";
+import { GemmOperands } from "./gemm-operands.js";
+import type { GpuContext } from "./gpu-context.js";
+import type { WorkTimer } from "./timer.js";
+import { graphWorkload } from "./workload.js";
+
+/** The small-kernel probe: RMSNorm with residual over this many rows of this width. */
+export const ELEMENTWISE_ROWS = 8192;
+export const ELEMENTWISE_HIDDEN = 8192;
+
+/** [tokens][sms] microseconds. */
+export function measureGemm(ctx: GpuContext, timer: WorkTimer, shape: GemmShape, tokens: readonly number[], sms: readonly number[], progress: PointProgress): number[][] {
+  const operands = new GemmOperands(ctx.gpu, ctx.random, shape, Math.max(...tokens));
+  try {
+    const times = tokens.map(() => sms.map(() => 0));
+    sms.forEach((count, j) => {
+      const share = ctx.partitions.share(count);
+      tokens.forEach((t, i) => {
+        times[i]![j] = round(timer.perRepUs(operands.workload(share.stream, share.cublas, t)));
+        progress(j * tokens.length + i + 1, tokens.length * sms.length);
+      });
+    });
+    return times;
+  } finally {
+    operands.dispose();
+  }
+}
+
+/** [point][sms] microseconds. */
+export async function measureDecodeAttention(
+  ctx: GpuContext,
+  timer: WorkTimer,
+  config: AttentionConfig,
+  points: readonly AttentionPoint[],
+  sms: readonly number[],
+  progress: PointProgress,
+): Promise<number[][]> {
+  const maxBytes = Math.max(...points.map((point) => kvBytes(config, point)));
+  const operands = await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, config, maxBytes, ctx.setupStream);
+  try {
+    return points.map((point, i) =>
+      sms.map((count, j) => {
+        const time = timer.perRepUs(operands.workload(ctx.partitions.share(count).stream, count, point));
+        progress(i * sms.length + j + 1, points.length * sms.length);
+        return round(time);
+      }),
+    );
+  } finally {
+    operands.dispose();
+  }
+}
+
+/** Bandwidth (read plus write) of RMSNorm with residual by SM count, beyond the fixed cost of a one-row launch. */
+export async function measureElementwise(ctx: GpuContext, timer: WorkTimer, sms: readonly number[], progress: PointProgress): Promise<{ bandwidthTBs: number[]; launchUs: number }> {
+  const launch = await ctx.kernels.rmsnormResidual();
+  const elements = ELEMENTWISE_ROWS * ELEMENTWISE_HIDDEN;
+  const [x, residual, out] = [ctx.random.bf16(elements), ctx.random.bf16(elements), ctx.random.bf16(elements)];
+  const weight = ctx.random.bf16(ELEMENTWISE_HIDDEN);
+  try {
+    const bytes = 4 * elements * 2; // x and residual read, residual and out written
+    const norm = (count: number, rows: number): number => {
+      const stream = ctx.partitions.share(count).stream;
+      return timer.perRepUs(graphWorkload([stream], () => launch(stream, x!, residual!, weight, out!, rows, ELEMENTWISE_HIDDEN)));
+    };
+    const launchUs = norm(ctx.gpu.info.smCount, 1);
+    const bandwidthTBs = sms.map((count, j) => {
+      const us = norm(count, ELEMENTWISE_ROWS);
+      progress(j + 1, sms.length);
+      return round(bytes / (Math.max(us - launchUs, 1e-3) * 1e6));
+    });
+    return { bandwidthTBs, launchUs: round(launchUs) };
+  } finally {
+    for (const array of [x, residual, out, weight]) array!.dispose();
+  }
+}
+
+/** Three decimals: nanoseconds of a microsecond time. */
+export function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
