@@ -10,11 +10,10 @@
 
 namespace {
 
-constexpr int kAttentionBlocksPerSm = 2;  // decode_attention.cu's launch rule
 constexpr int kCheckRowStride = 64;
 
-PartitionResult measure(const KernelSet& kernels, PagedAttentionCase& problem, DeviceArray<unsigned>& sink,
-                        CUstream stream, int sms, int warmup, int reps) {
+PartitionResult measure(const KernelSet& kernels, PagedAttentionCase& problem, const AttentionLaunch& config,
+                        DeviceArray<unsigned>& sink, CUstream stream, int sms, int warmup, int reps) {
   const CUfunction attention = function_in_current_context(kernels.decode_attention);
   const CUfunction read = function_in_current_context(kernels.stream_read);
   const int rows = problem.shape().requests;
@@ -25,7 +24,7 @@ PartitionResult measure(const KernelSet& kernels, PagedAttentionCase& problem, D
   });
   problem.poison_output();
   r.attention = time_launches(stream, warmup, reps, [&] {
-    problem.launch(attention, stream, 0, rows, kAttentionBlocksPerSm * sms);
+    problem.launch(attention, stream, 0, rows, config.grid(sms), config);
   });
   const Comparison cmp = problem.check(0, rows, kCheckRowStride);
   r.output_ok = cmp.ok();
@@ -42,12 +41,12 @@ PartitionResult measure(const KernelSet& kernels, PagedAttentionCase& problem, D
 }  // namespace
 
 std::vector<PartitionResult> bench_attention(const KernelSet& kernels, CUdevice device, CUcontext primary,
-                                             const BenchShape& s, const std::vector<int>& partition_sms,
-                                             int warmup, int reps) {
+                                             const BenchShape& s, const AttentionLaunch& config,
+                                             const std::vector<int>& partition_sms, int warmup, int reps) {
   int device_sms = 0;
   CU(cuDeviceGetAttribute(&device_sms, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device));
   AttentionShape shape{s.requests, s.n_q, s.n_kv, s.page_size, std::vector<int>(s.requests, s.context), 0};
-  PagedAttentionCase problem(shape, kAttentionBlocksPerSm * device_sms, 900);
+  PagedAttentionCase problem(shape, config.grid(device_sms) * config.warps_per_block, 900);
   std::printf("attention bench: %s, KV %.4f GB read per launch, %d warm-up + %d timed launches each\n",
               shape.describe().c_str(), problem.kv_bytes_read() / 1e9, warmup, reps);
   DeviceArray<unsigned> sink((size_t)device_sms * 1024);
@@ -55,7 +54,8 @@ std::vector<PartitionResult> bench_attention(const KernelSet& kernels, CUdevice 
   for (int sms : partition_sms) {
     GreenPartition partition(device, sms);
     partition.make_current();
-    PartitionResult r = measure(kernels, problem, sink, partition.stream(), partition.granted_sms(), warmup, reps);
+    PartitionResult r =
+        measure(kernels, problem, config, sink, partition.stream(), partition.granted_sms(), warmup, reps);
     r.requested_sms = sms;
     r.granted_sms = partition.granted_sms();
     r.green = true;
@@ -65,7 +65,7 @@ std::vector<PartitionResult> bench_attention(const KernelSet& kernels, CUdevice 
   // The whole GPU without any partition, as PyTorch runs.
   CUstream stream;
   CU(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));
-  PartitionResult r = measure(kernels, problem, sink, stream, device_sms, warmup, reps);
+  PartitionResult r = measure(kernels, problem, config, sink, stream, device_sms, warmup, reps);
   r.requested_sms = r.granted_sms = device_sms;
   r.green = false;
   results.push_back(r);

@@ -3,6 +3,7 @@
 #pragma once
 #include <vector>
 
+#include "attention_launch.h"
 #include "event_timer.h"
 #include "kernel_set.h"
 
@@ -20,5 +21,5 @@ struct PartitionResult {
 };
 
 std::vector<PartitionResult> bench_attention(const KernelSet& kernels, CUdevice device, CUcontext primary,
-                                             const BenchShape& shape, const std::vector<int>& partition_sms,
-                                             int warmup, int reps);
+                                             const BenchShape& shape, const AttentionLaunch& config,
+                                             const std::vector<int>& partition_sms, int warmup, int reps);

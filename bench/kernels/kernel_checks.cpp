@@ -32,7 +32,7 @@ std::vector<int> random_lens(Rng& rng, int n, int max_len, std::vector<int> firs
   return first;
 }
 
-void check_attention(const KernelSet& k, CUstream stream, int sms, Records& out) {
+void check_attention(const KernelSet& k, const AttentionLaunch& config, CUstream stream, int sms, Records& out) {
   const CUfunction f = function_in_current_context(k.decode_attention);
   Rng rng(11);
   struct Case {
@@ -42,20 +42,20 @@ void check_attention(const KernelSet& k, CUstream stream, int sms, Records& out)
   };
   const std::vector<Case> cases = {
       {{37, 8, 1, 16, random_lens(rng, 37, 700, {1, 15, 16, 17, 31, 33, 1024, 1000, 1023})}, 5, 37,
-       {2 * sms, 16, 1}},
-      {{20, 32, 8, 32, random_lens(rng, 20, 600, {1, 32, 33})}, 3, 19, {2 * sms, 32}},
-      {{9, 2, 2, 16, random_lens(rng, 9, 2000, {})}, 0, 9, {48, 2 * sms}},
-      {{12, 16, 4, 64, random_lens(rng, 12, 3000, {63, 65})}, 1, 12, {2 * sms, 3}},
-      {{3, 8, 1, 16, {5000, 1, 7777}}, 0, 3, {2 * sms}},
+       {config.grid(sms), 16, 1}},
+      {{20, 32, 8, 32, random_lens(rng, 20, 600, {1, 32, 33})}, 3, 19, {config.grid(sms), 32}},
+      {{9, 2, 2, 16, random_lens(rng, 9, 2000, {})}, 0, 9, {48, config.grid(sms)}},
+      {{12, 16, 4, 64, random_lens(rng, 12, 3000, {63, 65})}, 1, 12, {config.grid(sms), 3}},
+      {{3, 8, 1, 16, {5000, 1, 7777}}, 0, 3, {config.grid(sms)}},
   };
   uint64_t seed = 100;
   for (const Case& c : cases) {
     const int max_grid = *std::max_element(c.grids.begin(), c.grids.end());
-    PagedAttentionCase problem(c.shape, max_grid, seed++);
+    PagedAttentionCase problem(c.shape, max_grid * config.warps_per_block, seed++);
     // Several grids on one workspace: also proves each launch leaves the merge counters at zero.
     for (int grid : c.grids) {
       problem.poison_output();
-      problem.launch(f, stream, c.row_begin, c.row_end, grid);
+      problem.launch(f, stream, c.row_begin, c.row_end, grid, config);
       sync(stream);
       record(out, problem.check(c.row_begin, c.row_end), "decode_attention",
              c.shape.describe() + " " + range(c.row_begin, c.row_end) + " grid=" + std::to_string(grid));
@@ -286,9 +286,10 @@ void check_stream_read(const KernelSet& k, CUstream stream, int sms, Records& ou
 
 }  // namespace
 
-std::vector<CheckRecord> run_kernel_checks(const KernelSet& kernels, CUstream stream, int device_sms) {
+std::vector<CheckRecord> run_kernel_checks(const KernelSet& kernels, const AttentionLaunch& attention, CUstream stream,
+                                           int device_sms) {
   Records out;
-  check_attention(kernels, stream, device_sms, out);
+  check_attention(kernels, attention, stream, device_sms, out);
   check_rmsnorm(kernels, stream, out);
   check_rope(kernels, stream, out);
   check_silu(kernels, stream, out);

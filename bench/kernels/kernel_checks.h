@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "attention_launch.h"
 #include "kernel_set.h"
 
 struct CheckRecord {
@@ -13,4 +14,5 @@ struct CheckRecord {
 };
 
 // Runs every check in the current context; returns the verdicts in order.
-std::vector<CheckRecord> run_kernel_checks(const KernelSet& kernels, CUstream stream, int device_sms);
+std::vector<CheckRecord> run_kernel_checks(const KernelSet& kernels, const AttentionLaunch& attention, CUstream stream,
+                                           int device_sms);

@@ -7,9 +7,10 @@
 namespace {
 
 // Each source file holds one entry point of the same name.
-CUkernel load(KernelSet& set, const std::string& dir, const std::string& name, CUdevice device) {
+CUkernel load(KernelSet& set, const std::string& dir, const std::string& name, CUdevice device,
+              const std::string& source = "", const std::vector<std::string>& options = {}) {
   const auto start = std::chrono::steady_clock::now();
-  BuiltKernels built = build_kernel_source(dir + "/" + name + ".cu", dir, device);
+  BuiltKernels built = build_kernel_source(source.empty() ? dir + "/" + name + ".cu" : source, dir, device, options);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   set.sources.push_back({name, built.cubin, ms});
@@ -20,9 +21,10 @@ CUkernel load(KernelSet& set, const std::string& dir, const std::string& name, C
 
 }  // namespace
 
-KernelSet build_kernel_set(const std::string& dir, CUdevice device) {
+KernelSet build_kernel_set(const std::string& dir, CUdevice device, const std::string& attention_source,
+                           const std::vector<std::string>& attention_options) {
   KernelSet set;
-  set.decode_attention = load(set, dir, "decode_attention", device);
+  set.decode_attention = load(set, dir, "decode_attention", device, attention_source, attention_options);
   set.rmsnorm_residual = load(set, dir, "rmsnorm_residual", device);
   set.rope_kv_append = load(set, dir, "rope_kv_append", device);
   set.silu_and_mul = load(set, dir, "silu_and_mul", device);

@@ -17,7 +17,10 @@ struct KernelSet {
   std::vector<Source> sources;
 };
 
-KernelSet build_kernel_set(const std::string& kernel_dir, CUdevice device);
+// attention_source: a different file for decode_attention (a variant under study), empty for
+// kernel_dir's own; attention_options: more NVRTC options for it.
+KernelSet build_kernel_set(const std::string& kernel_dir, CUdevice device, const std::string& attention_source = "",
+                           const std::vector<std::string>& attention_options = {});
 
 // The kernel's function in whichever context is current.
 CUfunction function_in_current_context(CUkernel kernel);

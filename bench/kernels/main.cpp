@@ -3,7 +3,13 @@
 // every green-context partition size. Prints a table and writes the numbers as JSON.
 //
 //   kernel_bench --kernels native/kernels [--json out.json] [--cubins dir] [--checks-only]
-//                [--warmup 10] [--reps 50]
+//                [--warmup 10] [--reps 50] [--attention-source file.cu] [--sizes 8,32,132]
+//                [--skip-checks] [--attention-define NAME=VALUE]... [--attention-launch W,B,BYTES]
+//                [--page-size 16]
+// --attention-source times a variant of decode_attention in place of the kernels folder's own;
+// --sizes limits the partition sizes (default: every multiple of 8, then all SMs);
+// --attention-define passes -D to NVRTC for it; --attention-launch sets its warps per block,
+// blocks per SM and staged shared-memory bytes per block.
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -19,8 +25,12 @@
 namespace {
 
 struct Options {
-  std::string kernels = "native/kernels", json, cubins;
-  bool checks_only = false;
+  std::string kernels = "native/kernels", json, cubins, attention_source;
+  std::vector<int> sizes;
+  std::vector<std::string> attention_defines;
+  AttentionLaunch attention;
+  int page_size = 16;
+  bool checks_only = false, skip_checks = false;
   int warmup = 10, reps = 50;
 };
 
@@ -36,6 +46,18 @@ Options parse(int argc, char** argv) {
     else if (a == "--json") o.json = value();
     else if (a == "--cubins") o.cubins = value();
     else if (a == "--checks-only") o.checks_only = true;
+    else if (a == "--skip-checks") o.skip_checks = true;
+    else if (a == "--page-size") o.page_size = std::stoi(value());
+    else if (a == "--attention-source") o.attention_source = value();
+    else if (a == "--attention-define") o.attention_defines.push_back("-D" + value());
+    else if (a == "--attention-launch") {
+      if (std::sscanf(value().c_str(), "%d,%d,%d", &o.attention.warps_per_block, &o.attention.blocks_per_sm,
+                      &o.attention.staged_bytes) != 3)
+        throw std::runtime_error("--attention-launch takes WARPS,BLOCKS_PER_SM,STAGED_BYTES");
+    } else if (a == "--sizes") {
+      std::stringstream list(value());
+      for (std::string n; std::getline(list, n, ',');) o.sizes.push_back(std::stoi(n));
+    }
     else if (a == "--warmup") o.warmup = std::stoi(value());
     else if (a == "--reps") o.reps = std::stoi(value());
     else throw std::runtime_error("unknown argument " + a);
@@ -97,7 +119,8 @@ int main(int argc, char** argv) try {
   CU(cuCtxSetCurrent(primary));
   std::printf("device: %s, %d SMs, driver API %d, NVRTC %s\n", name, sms, driver, nvrtc_version().c_str());
 
-  const KernelSet kernels = build_kernel_set(o.kernels, device);
+  const KernelSet kernels = build_kernel_set(o.kernels, device, o.attention_source, o.attention_defines);
+  if (!o.attention_source.empty()) std::printf("decode_attention from %s\n", o.attention_source.c_str());
   for (const auto& s : kernels.sources) {
     std::printf("NVRTC compiled %s.cu in %.0f ms\n", s.name.c_str(), s.compile_ms);
     if (!o.cubins.empty()) std::ofstream(o.cubins + "/" + s.name + ".cubin", std::ios::binary) << s.cubin;
@@ -105,18 +128,22 @@ int main(int argc, char** argv) try {
 
   CUstream stream;
   CU(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));
-  const std::vector<CheckRecord> checks = run_kernel_checks(kernels, stream, sms);
+  std::vector<CheckRecord> checks;
+  if (!o.skip_checks) checks = run_kernel_checks(kernels, o.attention, stream, sms);
   int failed = 0;
   for (const auto& c : checks) failed += !c.ok;
   std::printf("checks: %zu run, %d failed\n", checks.size(), failed);
 
   BenchShape shape;
+  shape.page_size = o.page_size;
   std::vector<PartitionResult> bench;
   if (!o.checks_only) {
-    std::vector<int> sizes;
-    for (int n = 8; n < sms; n += 8) sizes.push_back(n);
-    sizes.push_back(sms);
-    bench = bench_attention(kernels, device, primary, shape, sizes, o.warmup, o.reps);
+    std::vector<int> sizes = o.sizes;
+    if (sizes.empty()) {
+      for (int n = 8; n < sms; n += 8) sizes.push_back(n);
+      sizes.push_back(sms);
+    }
+    bench = bench_attention(kernels, device, primary, shape, o.attention, sizes, o.warmup, o.reps);
     std::printf("\n| partition SMs | ours TB/s | read limit TB/s | ours / limit |\n|---|---|---|---|\n");
     for (const auto& r : bench)
       std::printf("| %d%s | %.2f | %.2f | %.1f%% |\n", r.granted_sms, r.green ? "" : " (no partition)",

@@ -2,7 +2,6 @@
 
 #include <fstream>
 #include <sstream>
-#include <vector>
 
 namespace {
 
@@ -24,8 +23,8 @@ std::string program_log(nvrtcProgram program) {
 
 }  // namespace
 
-BuiltKernels build_kernel_source(const std::string& path, const std::string& include_dir,
-                                 CUdevice device) {
+BuiltKernels build_kernel_source(const std::string& path, const std::string& include_dir, CUdevice device,
+                                 const std::vector<std::string>& extra_options) {
   int major = 0, minor = 0;
   CU(cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
   CU(cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
@@ -34,8 +33,9 @@ BuiltKernels build_kernel_source(const std::string& path, const std::string& inc
   NVRTC(nvrtcCreateProgram(&program, source.c_str(), path.c_str(), 0, nullptr, nullptr));
   const std::string arch = "--gpu-architecture=sm_" + std::to_string(major) + std::to_string(minor);
   const std::string include = "--include-path=" + include_dir;
-  const char* options[] = {arch.c_str(), include.c_str(), "--std=c++17"};
-  const nvrtcResult compiled = nvrtcCompileProgram(program, 3, options);
+  std::vector<const char*> options = {arch.c_str(), include.c_str(), "--std=c++17"};
+  for (const std::string& option : extra_options) options.push_back(option.c_str());
+  const nvrtcResult compiled = nvrtcCompileProgram(program, int(options.size()), options.data());
   const std::string log = program_log(program);
   if (compiled != NVRTC_SUCCESS) {
     nvrtcDestroyProgram(&program);

@@ -8,7 +8,6 @@
 #include "launch.h"
 
 namespace {
-constexpr int kWarpsPerBlock = 4;  // decode_attention.cu's block of 128 threads
 constexpr int kMaxGroup = 8;
 }  // namespace
 
@@ -19,7 +18,7 @@ std::string AttentionShape::describe() const {
          ".." + std::to_string(*hi);
 }
 
-PagedAttentionCase::PagedAttentionCase(const AttentionShape& shape, int max_grid, uint64_t seed)
+PagedAttentionCase::PagedAttentionCase(const AttentionShape& shape, int max_warps, uint64_t seed)
     : shape_(shape) {
   Rng rng(seed);
   const int ps = shape.page_size;
@@ -67,7 +66,7 @@ PagedAttentionCase::PagedAttentionCase(const AttentionShape& shape, int max_grid
   out_ = std::make_unique<DeviceArray<uint16_t>>(q_.size());
   table_dev_ = std::make_unique<DeviceArray<int>>(table_);
   lens_dev_ = std::make_unique<DeviceArray<int>>(shape.lens);
-  const size_t warps = (size_t)max_grid * kWarpsPerBlock;
+  const size_t warps = max_warps;
   partial_o_ = std::make_unique<DeviceArray<float>>(2 * warps * kMaxGroup * kHeadDim);
   partial_ml_ = std::make_unique<DeviceArray<float>>(2 * warps * kMaxGroup * 2);
   counters_ = std::make_unique<DeviceArray<int>>(warps);
@@ -87,11 +86,12 @@ double PagedAttentionCase::kv_bytes_read() const {
   return keys * shape_.n_kv * kHeadDim * 2 /* bytes */ * 2 /* K and V */;
 }
 
-void PagedAttentionCase::launch(CUfunction kernel, CUstream stream, int row_begin, int row_end,
-                                int grid) const {
-  const unsigned shared = unsigned(2 * (row_end - row_begin) + 1) * sizeof(int);
+void PagedAttentionCase::launch(CUfunction kernel, CUstream stream, int row_begin, int row_end, int grid,
+                                const AttentionLaunch& config) const {
+  const unsigned shared = config.shared_bytes(row_end - row_begin);
+  CU(cuFuncSetAttribute(kernel, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, int(shared)));
   const CUdeviceptr k = kv_->ptr(), v = kv_->ptr() + kv_->bytes() / 2;
-  ::launch(kernel, LaunchShape{unsigned(grid), 1, kWarpsPerBlock * 32, shared}, stream, q_dev_->ptr(), k,
+  ::launch(kernel, LaunchShape{unsigned(grid), 1, unsigned(config.warps_per_block * 32), shared}, stream, q_dev_->ptr(), k,
            v, table_dev_->ptr(), lens_dev_->ptr(), out_->ptr(), partial_o_->ptr(), partial_ml_->ptr(),
            counters_->ptr(), row_begin, row_end, shape_.n_q, shape_.n_kv, shape_.page_size, max_pages_,
            float(1.0 / std::sqrt(double(kHeadDim))));

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "attention_launch.h"
 #include "comparison.h"
 #include "device_array.h"
 #include "references.h"
@@ -18,11 +19,12 @@ struct AttentionShape {
 
 class PagedAttentionCase {
  public:
-  // max_grid: the largest grid it will be launched with (sizes the workspace).
-  PagedAttentionCase(const AttentionShape& shape, int max_grid, uint64_t seed);
+  // max_warps: the most warps a launch will have (sizes the workspace).
+  PagedAttentionCase(const AttentionShape& shape, int max_warps, uint64_t seed);
 
   void poison_output() { out_->fill_bytes(0xff); }
-  void launch(CUfunction kernel, CUstream stream, int row_begin, int row_end, int grid) const;
+  void launch(CUfunction kernel, CUstream stream, int row_begin, int row_end, int grid,
+              const AttentionLaunch& config) const;
   // Rows [row_begin, row_end) against the reference (every `stride`-th one, the last included);
   // rows outside must still hold the poison, and the merge counters must be back at zero.
   Comparison check(int row_begin, int row_end, int stride = 1) const;

@@ -18,8 +18,7 @@ export PYTHONUNBUFFERED=1
   echo "# bash bench/kernels/run.sh, $(date -u '+%F %T UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
   nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv
   "$cuda/bin/nvcc" --version | tail -2
-  g++ -std=c++17 -O2 -fopenmp -Wall -I"$cuda/include" bench/kernels/*.cpp -o "$work/kernel_bench" \
-    -L"$cuda/lib64" -L"$cuda/lib64/stubs" -Wl,-rpath,"$cuda/lib64" -lnvrtc -lcuda
+  bash bench/kernels/build.sh "$work/kernel_bench"
   echo "## memcheck of the correctness checks"
   timeout 180 compute-sanitizer --tool memcheck --print-limit 20 "$work/kernel_bench" --checks-only \
     | grep -E "FAIL|checks:|ERROR SUMMARY|=========" || true
@@ -32,8 +31,8 @@ export PYTHONUNBUFFERED=1
   echo "## decode_attention SASS: instruction counts"
   cuobjdump -res-usage "$work/cubins/decode_attention.cubin" | grep -E "REG|STACK|SHARED" || true
   cuobjdump -sass "$work/cubins/decode_attention.cubin" > "$work/attention.sass"
-  for op in LDG.E.128 LDG.E.128.CONSTANT HMMA.16816 MOVM LDL STL LDS.128 SHFL BAR; do
-    printf '  %-20s %s\n' "$op" "$(grep -c "$op" "$work/attention.sass" || true)"
+  for op in LDG LDGSTS HMMA MOVM DEPBAR LDL STL BRA; do
+    printf '  %-8s %s\n' "$op" "$(grep -cE "\b$op\b|\b$op\." "$work/attention.sass" || true)"
   done
   echo "## PyTorch SDPA"
   python3 bench/kernels/sdpa_bench.py "$work/sdpa.json"

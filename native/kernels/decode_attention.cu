@@ -9,25 +9,31 @@
 //   out              [tokens, n_q_heads, 128]
 // Decode row t (of q and out) attends with request t (row t of page_table and context_lens).
 // q head h * group + j (j < group) reads kv head h; group = n_q_heads / n_kv_heads, at most 8.
-// page_size is a multiple of 16.
+// page_size is a multiple of 16. scale is the softmax scale, 1/sqrt(128) for plain attention.
 //
-// Work split: the 16-key tiles of every (row, kv head) pair form one sequence, and each warp takes
-// an equal contiguous share of it (stream-K), so all SMs of the partition stay busy whatever the
-// context lengths. A pair cut between warps is merged by whichever of its warps finishes last,
-// through the workspace; nobody waits on another warp, so it never assumes co-residency.
+// Work split: the 16-key tiles of every (row, kv head) pair form one sequence and each warp takes
+// an equal contiguous share of it (stream-K), so every SM of the partition stays busy whatever
+// the context lengths. A pair cut between warps is merged by whichever of its warps finishes last,
+// through the workspace; no warp waits on another, so nothing assumes co-residency.
 //
-// Data path: 16-byte loads straight into tensor-core fragments, two tiles in flight per warp. No
-// shared-memory staging: from 8 SMs the stream is about 80 B/clk per SM, and staging would pass
-// every byte through shared memory twice, beyond its 128 B/clk.
-// Math: S^T = K Q^T with keys on the 16-row side, so a group of 8 q heads fills the 8 columns;
-// then O^T = V^T P^T. Dot products are order-free, so each lane loads whole 16-byte chunks and the
-// head_dim order inside a fragment is permuted the same way for K and Q.
+// Data path: each warp streams its tiles through a ring of kStages shared-memory stages with
+// cp.async (16-byte copies into xor-swizzled rows; commit groups give a true pipeline across loop
+// iterations) and reads them with ldmatrix. Loading straight into registers was measured slower:
+// the compiler tracks all those loads on one scoreboard, so each step waited for every load in
+// flight and the prefetch was lost.
+// Math on tensor cores: S^T = K Q^T with keys on the 16-row side, so a group of 8 q heads fills
+// the 8 columns; then O^T = V^T P^T, P^T made from S^T's fragments by an 8x8 transpose. The
+// running max moves only when a score passes it by kMaxSlack, so the common step has no
+// cross-lane reduction.
 //
-// Launch: block 128 threads (4 warps), grid = 2 * num_sms (two blocks fit per SM), dynamic shared
-// memory (2 * (row_end - row_begin) + 1) * 4 bytes. Workspace, for W = 4 * grid warps:
+// Launch: block 128 threads (4 warps), grid = 2 * num_sms (two blocks per SM), dynamic shared
+// memory 98304 + (2 * (row_end - row_begin) + 1) * 4 bytes (more than 48 KB: raise the kernel's
+// CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES). Two blocks fit on an SM while
+// row_end - row_begin <= 2159; beyond that one does, which is correct but slower.
+// Workspace, for W = 4 * grid warps:
 //   partial_o  float [2 W, 8, 128], partial_ml float [2 W, 8, 2], counters int32 [W].
-// counters must be zero before the first launch; the kernel leaves them zero. Launches that may run
-// at the same time need separate workspaces.
+// counters must be zero before the first launch; the kernel leaves them zero. Launches that may
+// run at the same time need separate workspaces.
 #include "common.cuh"
 
 namespace {
@@ -35,13 +41,17 @@ namespace {
 constexpr int kHeadDim = 128;
 constexpr int kTileKeys = 16;
 constexpr int kWarpsPerBlock = 4;
+constexpr int kBlocksPerSm = 2;
+// Per warp: the step computed plus two in flight; 8 warps x 3 x 8 KB fill an SM's shared memory.
+constexpr int kStages = 3;
 constexpr int kMaxGroup = 8;
 // Fewer tiles per warp than this and the merge costs more than the split gains.
 constexpr int kMinTilesPerWarp = 4;
-// q rows sit 320 B apart in shared memory so that the two heads a quarter-warp reads use
-// different banks.
-constexpr int kQRowStride = 160;
-constexpr int kQSlotElems = kMaxGroup * kQRowStride;
+constexpr int kTileBytes = kTileKeys * kHeadDim * 2;  // K or V of one tile
+constexpr int kStageBytes = 2 * kTileBytes;
+// Scores may pass the running max by this much (log2 units) before the warp rescales: weights
+// stay below 2^8, harmless in fp32 and bf16.
+constexpr float kMaxSlack = 8.f;
 
 __device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); }
 
@@ -52,13 +62,24 @@ __device__ __forceinline__ float fast_exp2(float x) {
 }
 
 // c += a * b on one m16n8k16 bf16 tile, fp32 accumulate.
-__device__ __forceinline__ void mma_16816(float (&c)[4], unsigned a0, unsigned a1, unsigned a2,
-                                          unsigned a3, unsigned b0, unsigned b1) {
+__device__ __forceinline__ void mma_16816(float (&c)[4], const unsigned (&a)[4], unsigned b0, unsigned b1) {
   asm volatile(
       "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, "
       "{%8, %9}, {%0, %1, %2, %3};"
       : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-      : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1));
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+__device__ __forceinline__ void ldmatrix_x4(unsigned (&r)[4], unsigned addr) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+               : "r"(addr));
+}
+
+__device__ __forceinline__ void ldmatrix_x4_trans(unsigned (&r)[4], unsigned addr) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+               : "r"(addr));
 }
 
 // Transposes the warp's 8x8 bf16 matrix (lane 4g + t holds row g, columns 2t and 2t + 1).
@@ -74,31 +95,23 @@ __device__ __forceinline__ unsigned shared_address(const void* p) {
   return a;
 }
 
-// 16 bytes global -> shared; src_bytes 0 writes zeros.
-__device__ __forceinline__ void cp_async_16(void* dst, const void* src, int src_bytes) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(shared_address(dst)), "l"(src),
-               "r"(src_bytes)
-               : "memory");
+__device__ __forceinline__ void cp_async_16(unsigned dst, const void* src) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(dst), "l"(src) : "memory");
+}
+// src_bytes 0 writes zeros.
+__device__ __forceinline__ void cp_async_16(unsigned dst, const void* src, int src_bytes) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(dst), "l"(src), "r"(src_bytes) : "memory");
 }
 __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;" ::: "memory"); }
-__device__ __forceinline__ void cp_async_wait_all_but_one() { asm volatile("cp.async.wait_group 1;" ::: "memory"); }
+template <int kPending>
+__device__ __forceinline__ void cp_async_wait() {
+  asm volatile("cp.async.wait_group %0;" ::"n"(kPending) : "memory");
+}
 
-__device__ __forceinline__ void store_16(void* p, uint4 v) {
-  asm volatile("st.global.v4.u32 [%0], {%1, %2, %3, %4};" ::"l"(p), "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w)
-               : "memory");
-}
-__device__ __forceinline__ void store_f32x4(float* p, float a, float b, float c, float d) {
-  asm volatile("st.global.v4.f32 [%0], {%1, %2, %3, %4};" ::"l"(p), "f"(a), "f"(b), "f"(c), "f"(d)
-               : "memory");
-}
+// Pulls a line into L1 ahead of its first read.
+__device__ __forceinline__ void prefetch_l1(const void* p) { asm volatile("prefetch.global.L1 [%0];" ::"l"(p)); }
+
 // Reads what other SMs wrote in this launch: from L2, never a stale L1 line.
-__device__ __forceinline__ float4 load_l2_f32x4(const float* p) {
-  float4 v;
-  asm volatile("ld.global.cg.v4.f32 {%0, %1, %2, %3}, [%4];"
-               : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w)
-               : "l"(p));
-  return v;
-}
 __device__ __forceinline__ float load_l2_f32(const float* p) {
   float v;
   asm volatile("ld.global.cg.f32 %0, [%1];" : "=f"(v) : "l"(p));
@@ -107,28 +120,27 @@ __device__ __forceinline__ float load_l2_f32(const float* p) {
 
 __device__ __forceinline__ int tiles_of(int len) { return (len + kTileKeys - 1) / kTileKeys; }
 
-// One tile's K and V in mma-fragment order. Lane 4g + t holds:
-//   k[j], k[4 + j]: keys g and g + 8, head_dim chunk 4j + t (8 values each);
-//   v[0..3]: keys 2t, 2t+1, 2t, 2t+1 at chunks g, g, g+8, g+8; v[4..7]: the same for keys + 8.
-struct KvTile {
-  uint4 k[8];
-  uint4 v[8];
-};
+// Byte offset of 16-byte chunk `chunk` of key row `key` in a staged tile: rows of 256 B with the
+// chunk index xor-ed by the row's low 3 bits, so the 8 rows one ldmatrix phase reads hit 8 banks.
+__device__ __forceinline__ unsigned staged_offset(int key, int chunk) {
+  return key * 256 + ((chunk ^ (key & 7)) << 4);
+}
 
 // Where a tile and its queries live.
 struct TileSource {
-  int page;      // page id, from the page table
-  int in_page;   // element offset of the tile inside the page, kv head included
-  int q_offset;  // element offset of the group's first q head
+  long long offset;  // element offset of the tile in k_cache (and v_cache)
+  int q_offset;      // element offset of the group's first q head
+  int valid;         // keys of the tile inside the context (1..16)
 };
 
 // The softmax state of the two q heads (2t and 2t + 1) a lane owns.
 struct Partial {
-  // O^T fragments: o[i][0] = (dim 8g+i, head 2t), [1] = (8g+i, 2t+1),
-  //                o[i][2] = (dim 64+8g+i, head 2t), [3] = (64+8g+i, 2t+1).
+  // O^T fragments: o[i][0] = (dim 16i+g, head 2t), [1] = (16i+g, 2t+1),
+  //                o[i][2] = (dim 16i+8+g, head 2t), [3] = (16i+8+g, 2t+1).
   float o[8][4];
   float m0, m1;  // running maxima, in log2 units
   float l0, l1;  // this lane's share of the denominators, relative to m
+  float limit0, limit1;  // raw scores above these move the maxima: (m + slack) / scale
 };
 
 struct Problem {
@@ -140,10 +152,10 @@ struct Problem {
   float* partial_o;
   float* partial_ml;
   int* counters;
-  const int* tile_prefix;  // shared: first tile of each row, per kv head
-  const int* lens;         // shared: context lengths
+  const int* tile_prefix;
+  const int* lens;
   int row_begin, rows, n_q_heads, n_kv_heads, group, page_size, max_pages;
-  long long page_stride;  // elements per page: n_kv_heads * page_size * 128
+  long long page_stride;
   float scale_log2;
 };
 
@@ -206,20 +218,12 @@ __device__ TileSource locate_tile(const Problem& p, int x, int end) {
     const int h = rest / row_tiles;
     const int key = (rest - h * row_tiles) * kTileKeys;
     const int row = p.row_begin + r;
-    s.page = p.page_table[(long long)row * p.max_pages + key / p.page_size];
-    s.in_page = (h * p.page_size + key % p.page_size) * kHeadDim;
+    const int page = p.page_table[(long long)row * p.max_pages + key / p.page_size];
+    s.offset = (long long)page * p.page_stride + (h * p.page_size + key % p.page_size) * kHeadDim;
     s.q_offset = (row * p.n_q_heads + h * p.group) * kHeadDim;
+    s.valid = imin(kTileKeys, p.lens[r] - key);
   }
   return s;
-}
-
-__device__ __forceinline__ unsigned pair_keys(unsigned key_a, unsigned key_b, int odd_dim) {
-  // Two keys' bf16 values at one dim -> one fragment word (key_a low, key_b high).
-  return __byte_perm(key_a, key_b, odd_dim ? 0x7632 : 0x5410);
-}
-
-__device__ __forceinline__ unsigned word(const uint4& v, int i) {
-  return i == 0 ? v.x : i == 1 ? v.y : i == 2 ? v.z : v.w;
 }
 
 // One warp's walk over its share of the tile sequence.
@@ -228,23 +232,39 @@ struct Walker {
   const WarpShares& shares;
   int w, lane, g, t;
   int begin, steps;
-  bf16_t* q_slots;  // this warp's two q slots in shared memory
 
-  // Loader: sources of 32 upcoming steps, one per lane (current and next window).
+  // Loader: where 32 upcoming steps' tiles are, one per lane (current and next window).
   TileSource window, next_window;
-  // Consumer cursor: row, kv head and tile within the (row, kv head) of the step being computed.
-  int row, head, tile, row_tiles, row_len;
+  int loader_q;
+  const bf16_t* k_lane;      // k_cache plus this lane's part of a tile copy
+  long long v_minus_k;       // v_cache - k_cache, in elements
+  unsigned copy_dst[4];      // shared address of this lane's copies of keys 2i + (lane >> 4), stage 0
+  // Consumer: shared addresses (stage 0) this lane gives ldmatrix for K k-step k and V m-tile i.
+  unsigned k_addr[8], v_addr[8];
 
-  __device__ Walker(const Problem& p_, const WarpShares& s_, int w_, bf16_t* slots)
-      : p(p_), shares(s_), w(w_), q_slots(slots) {
+  int row, head, tile, row_tiles, row_len;
+  unsigned q_frag[16];  // B fragments of the 8 k-steps: Q[head g][16k + 2t..], Q[g][16k + 8 + 2t..]
+
+  __device__ Walker(const Problem& p_, const WarpShares& s_, int w_, unsigned ring)
+      : p(p_), shares(s_), w(w_) {
     lane = threadIdx.x & 31;
     g = lane >> 2;
     t = lane & 3;
     begin = shares.first_tile(w);
     steps = shares.first_tile(w + 1) - begin;
     const int end = begin + steps;
-    window = locate_tile(p, begin + lane, end);
-    next_window = locate_tile(p, begin + 32 + lane, end);
+    next_window = locate_tile(p, begin + lane, end);  // becomes the window at step 0
+    loader_q = -1;
+    k_lane = p.k_cache + (lane >> 4) * kHeadDim + (lane & 15) * 8;
+    v_minus_k = p.v_cache - p.k_cache;
+#pragma unroll
+    for (int i = 0; i < 4; ++i) copy_dst[i] = ring + staged_offset(2 * i + (lane >> 4), lane & 15);
+    const int m = lane >> 3, r = lane & 7;
+#pragma unroll
+    for (int k = 0; k < 8; ++k) {
+      k_addr[k] = ring + staged_offset(r + 8 * (m & 1), 2 * k + (m >> 1));
+      v_addr[k] = ring + kTileBytes + staged_offset(r + 8 * (m >> 1), 2 * k + (m & 1));
+    }
     row = row_of_tile(p, begin);
     row_tiles = p.tile_prefix[row + 1] - p.tile_prefix[row];
     row_len = p.lens[row];
@@ -253,56 +273,43 @@ struct Walker {
     tile = rest - head * row_tiles;
   }
 
-  __device__ void fill_q_slot(bf16_t* slot, int q_offset) {
-#pragma unroll
-    for (int i = 0; i < kMaxGroup * 16 / 32; ++i) {
-      const int c = lane + 32 * i, h = c >> 4, chunk = c & 15;
-      const bool real = h < p.group;
-      cp_async_16(slot + h * kQRowStride + chunk * 8, p.q + q_offset + (real ? h * kHeadDim + chunk * 8 : 0),
-                  real ? 16 : 0);
-    }
-  }
-
-  // Issues step s's K loads into x (and its queries into the slot, if they changed); returns the
-  // element offset of the tile for the V loads, or -1 past the end. Commits one cp.async group
-  // whatever happens, so that "all groups but the newest" is always the step being computed.
-  __device__ long long issue_k(KvTile& x, int s, int& slot_q_offset) {
-    long long offset = -1;
+  // Starts the copies of step s into stage kStage; keys past the context arrive as zeros. Commits
+  // one group whatever happens, so "all but the newest kStages - 1 groups" is the step computed.
+  template <int kStage>
+  __device__ void issue(int s) {
     if (s < steps) {
-      if ((s & 31) == 0 && s > 0) {
+      if ((s & 31) == 0) {
         window = next_window;
         next_window = locate_tile(p, begin + s + 32 + lane, begin + steps);
       }
-      const int page = __shfl_sync(0xffffffffu, window.page, s & 31);
-      const int in_page = __shfl_sync(0xffffffffu, window.in_page, s & 31);
+      const long long offset = __shfl_sync(0xffffffffu, window.offset, s & 31);
       const int q_offset = __shfl_sync(0xffffffffu, window.q_offset, s & 31);
-      if (q_offset != slot_q_offset) {
-        fill_q_slot(q_slots + (s & 1) * kQSlotElems, q_offset);
-        slot_q_offset = q_offset;
+      const int valid = __shfl_sync(0xffffffffu, window.valid, s & 31);
+      if (q_offset != loader_q) {
+        if (lane < 2 * p.group) prefetch_l1(p.q + q_offset + lane * 64);
+        loader_q = q_offset;
       }
-      offset = (long long)page * p.page_stride + in_page;
-      const bf16_t* kb = p.k_cache + offset;
+      const bf16_t* k_src = k_lane + offset;
+      const bf16_t* v_src = k_src + v_minus_k;
+      constexpr unsigned kBase = kStage * kStageBytes;
+      if (valid == kTileKeys) {
 #pragma unroll
-      for (int j = 0; j < 4; ++j) {
-        x.k[j] = load_stream_16(kb + g * kHeadDim + (4 * j + t) * 8);
-        x.k[4 + j] = load_stream_16(kb + (g + 8) * kHeadDim + (4 * j + t) * 8);
+        for (int i = 0; i < 8; ++i) {
+          const unsigned dst = copy_dst[i & 3] + kBase + (i >> 2) * 2048;
+          cp_async_16(dst, k_src + 2 * i * kHeadDim);
+          cp_async_16(dst + kTileBytes, v_src + 2 * i * kHeadDim);
+        }
+      } else {
+#pragma unroll
+        for (int i = 0; i < 8; ++i) {
+          const unsigned dst = copy_dst[i & 3] + kBase + (i >> 2) * 2048;
+          const int bytes = 2 * i + (lane >> 4) < valid ? 16 : 0;
+          cp_async_16(dst, k_src + 2 * i * kHeadDim, bytes);
+          cp_async_16(dst + kTileBytes, v_src + 2 * i * kHeadDim, bytes);
+        }
       }
     }
     cp_async_commit();
-    return offset;
-  }
-
-  __device__ void issue_v(KvTile& x, long long offset) {
-    if (offset < 0) return;
-    const bf16_t* vb = p.v_cache + offset;
-#pragma unroll
-    for (int half = 0; half < 2; ++half) {
-      const bf16_t* base = vb + (2 * t + 8 * half) * kHeadDim + g * 8;
-      x.v[4 * half + 0] = load_stream_16(base);
-      x.v[4 * half + 1] = load_stream_16(base + kHeadDim);
-      x.v[4 * half + 2] = load_stream_16(base + 64);
-      x.v[4 * half + 3] = load_stream_16(base + kHeadDim + 64);
-    }
   }
 
   __device__ void reset(Partial& a) {
@@ -310,83 +317,90 @@ struct Walker {
     for (int i = 0; i < 8; ++i) a.o[i][0] = a.o[i][1] = a.o[i][2] = a.o[i][3] = 0.f;
     a.m0 = a.m1 = neg_inf();
     a.l0 = a.l1 = 0.f;
+    a.limit0 = a.limit1 = neg_inf();
   }
 
-  // Computes step s on x, then reuses x's registers for step s + 2.
-  __device__ void step(KvTile& x, int s, int& slot_q_offset, Partial& a) {
-    cp_async_wait_all_but_one();
-    __syncwarp();
-    const bf16_t* qs = q_slots + (s & 1) * kQSlotElems + g * kQRowStride + t * 8;
+  // The B fragments of this pair's queries; heads past the group are zero.
+  __device__ void load_queries() {
+    const int q_offset = ((p.row_begin + row) * p.n_q_heads + head * p.group) * kHeadDim;
+    const unsigned* qw = reinterpret_cast<const unsigned*>(p.q + q_offset + g * kHeadDim + 2 * t);
+#pragma unroll
+    for (int k = 0; k < 8; ++k) {
+      q_frag[2 * k] = g < p.group ? qw[8 * k] : 0u;
+      q_frag[2 * k + 1] = g < p.group ? qw[8 * k + 4] : 0u;
+    }
+  }
 
-    // S^T = K Q^T: two accumulator chains halve the dependent mma latency.
+  template <int kStage>
+  __device__ void step(int s, Partial& a) {
+    issue<(kStage + kStages - 1) % kStages>(s + kStages - 1);  // the stage step s - 1 released
+    cp_async_wait<kStages - 1>();
+    __syncwarp();
+    if (tile == 0 || s == 0) load_queries();
+    constexpr unsigned kBase = kStage * kStageBytes;
+
+    // S^T = K Q^T, keys on the 16-row side, two accumulator chains.
     float sa[4] = {0.f, 0.f, 0.f, 0.f}, sb[4] = {0.f, 0.f, 0.f, 0.f};
 #pragma unroll
-    for (int j = 0; j < 4; ++j) {
-      const uint4 qv = *reinterpret_cast<const uint4*>(qs + 32 * j);
-      mma_16816(sa, x.k[j].x, x.k[4 + j].x, x.k[j].y, x.k[4 + j].y, qv.x, qv.y);
-      mma_16816(sb, x.k[j].z, x.k[4 + j].z, x.k[j].w, x.k[4 + j].w, qv.z, qv.w);
+    for (int k = 0; k < 8; ++k) {
+      unsigned frag[4];
+      ldmatrix_x4(frag, k_addr[k] + kBase);
+      mma_16816(k & 1 ? sb : sa, frag, q_frag[2 * k], q_frag[2 * k + 1]);
     }
-    __syncwarp();  // every lane has read the q slot before it is refilled
-    const long long next_offset = issue_k(x, s + 2, slot_q_offset);
-
-    // Scores in log2 units: lane holds keys g (x0, x1) and g + 8 (x2, x3), heads 2t and 2t + 1.
-    float x0 = (sa[0] + sb[0]) * p.scale_log2, x1 = (sa[1] + sb[1]) * p.scale_log2;
-    float x2 = (sa[2] + sb[2]) * p.scale_log2, x3 = (sa[3] + sb[3]) * p.scale_log2;
-    const int valid = imin(kTileKeys, row_len - tile * kTileKeys);
-    if (valid < kTileKeys) {
-      // Keys past the context: no weight, and their (possibly garbage) V must not reach the mma.
-      if (g >= valid) x0 = x1 = neg_inf();
-      if (g + 8 >= valid) x2 = x3 = neg_inf();
-      const uint4 zero = {0u, 0u, 0u, 0u};
-#pragma unroll
-      for (int half = 0; half < 2; ++half) {
-        if (2 * t + 8 * half >= valid) x.v[4 * half] = x.v[4 * half + 2] = zero;
-        if (2 * t + 1 + 8 * half >= valid) x.v[4 * half + 1] = x.v[4 * half + 3] = zero;
-      }
+    // Raw scores: lane holds keys g (s0, s1) and g + 8 (s2, s3), heads 2t and 2t + 1.
+    float s0 = sa[0] + sb[0], s1 = sa[1] + sb[1], s2 = sa[2] + sb[2], s3 = sa[3] + sb[3];
+    if (tile == row_tiles - 1) {
+      const int valid = row_len - tile * kTileKeys;
+      if (g >= valid) s0 = s1 = neg_inf();
+      if (g + 8 >= valid) s2 = s3 = neg_inf();
     }
-    float mx0 = fmaxf(x0, x2), mx1 = fmaxf(x1, x3);
-#pragma unroll
-    for (int d = 4; d < 32; d <<= 1) {
-      mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, d));
-      mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, d));
-    }
-    if (__any_sync(0xffffffffu, mx0 > a.m0 || mx1 > a.m1)) {
-      const float n0 = fmaxf(a.m0, mx0), n1 = fmaxf(a.m1, mx1);
-      const float c0 = fast_exp2(a.m0 - n0), c1 = fast_exp2(a.m1 - n1);
-#pragma unroll
-      for (int i = 0; i < 8; ++i) {
-        a.o[i][0] *= c0;
-        a.o[i][2] *= c0;
-        a.o[i][1] *= c1;
-        a.o[i][3] *= c1;
-      }
-      a.l0 *= c0;
-      a.l1 *= c1;
-      a.m0 = n0;
-      a.m1 = n1;
-    }
-    const float p0 = fast_exp2(x0 - a.m0), p1 = fast_exp2(x1 - a.m1);
-    const float p2 = fast_exp2(x2 - a.m0), p3 = fast_exp2(x3 - a.m1);
+    if (__any_sync(0xffffffffu, fmaxf(s0, s2) > a.limit0 || fmaxf(s1, s3) > a.limit1)) rescale(a, s0, s1, s2, s3);
+    const float p0 = fast_exp2(fmaf(s0, p.scale_log2, -a.m0)), p1 = fast_exp2(fmaf(s1, p.scale_log2, -a.m1));
+    const float p2 = fast_exp2(fmaf(s2, p.scale_log2, -a.m0)), p3 = fast_exp2(fmaf(s3, p.scale_log2, -a.m1));
     a.l0 += p0 + p2;
     a.l1 += p1 + p3;
-    // P^T fragments for O^T = V^T P^T: the transpose turns (key g, heads 2t..) into (keys 2t.., head g).
     const unsigned b0 = transpose_8x8(pack_bf16x2(p0, p1));
     const unsigned b1 = transpose_8x8(pack_bf16x2(p2, p3));
+
+    // O^T += V^T P^T: m-tile i covers dims 16i..16i+15.
 #pragma unroll
     for (int i = 0; i < 8; ++i) {
-      const int wi = i >> 1, odd = i & 1;
-      mma_16816(a.o[i], pair_keys(word(x.v[0], wi), word(x.v[1], wi), odd),
-                pair_keys(word(x.v[2], wi), word(x.v[3], wi), odd),
-                pair_keys(word(x.v[4], wi), word(x.v[5], wi), odd),
-                pair_keys(word(x.v[6], wi), word(x.v[7], wi), odd), b0, b1);
+      unsigned frag[4];
+      ldmatrix_x4_trans(frag, v_addr[i] + kBase);
+      mma_16816(a.o[i], frag, b0, b1);
     }
-    issue_v(x, next_offset);
+    __syncwarp();  // every lane is done with the stage before the next step refills it
 
     if (tile == row_tiles - 1 || s == steps - 1) {
       finish_pair(a);
       reset(a);
     }
     advance();
+  }
+
+  // Moves the maxima to this tile's (warp-wide) maxima and rescales what was summed so far.
+  __device__ void rescale(Partial& a, float s0, float s1, float s2, float s3) {
+    float mx0 = fmaxf(s0, s2), mx1 = fmaxf(s1, s3);
+#pragma unroll
+    for (int d = 4; d < 32; d <<= 1) {
+      mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, d));
+      mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, d));
+    }
+    const float n0 = fmaxf(a.m0, mx0 * p.scale_log2), n1 = fmaxf(a.m1, mx1 * p.scale_log2);
+    const float c0 = fast_exp2(a.m0 - n0), c1 = fast_exp2(a.m1 - n1);
+#pragma unroll
+    for (int i = 0; i < 8; ++i) {
+      a.o[i][0] *= c0;
+      a.o[i][2] *= c0;
+      a.o[i][1] *= c1;
+      a.o[i][3] *= c1;
+    }
+    a.l0 *= c0;
+    a.l1 *= c1;
+    a.m0 = n0;
+    a.m1 = n1;
+    a.limit0 = (n0 + kMaxSlack) / p.scale_log2;
+    a.limit1 = (n1 + kMaxSlack) / p.scale_log2;
   }
 
   __device__ void advance() {
@@ -433,29 +447,18 @@ struct Walker {
     store_output(a, dst);
   }
 
+  // This lane's values: head 2t + hh at dims 16i + g (o[i][hh]) and 16i + 8 + g (o[i][2 + hh]).
   __device__ void store_output(const Partial& a, bf16_t* dst) {
-    const float inv0 = 1.f / a.l0, inv1 = 1.f / a.l1;
-    if (2 * t < p.group) {
-      bf16_t* h0 = dst + 2 * t * kHeadDim + 8 * g;
-      store_16(h0, make_u4(pack_bf16x2(a.o[0][0] * inv0, a.o[1][0] * inv0),
-                              pack_bf16x2(a.o[2][0] * inv0, a.o[3][0] * inv0),
-                              pack_bf16x2(a.o[4][0] * inv0, a.o[5][0] * inv0),
-                              pack_bf16x2(a.o[6][0] * inv0, a.o[7][0] * inv0)));
-      store_16(h0 + 64, make_u4(pack_bf16x2(a.o[0][2] * inv0, a.o[1][2] * inv0),
-                                   pack_bf16x2(a.o[2][2] * inv0, a.o[3][2] * inv0),
-                                   pack_bf16x2(a.o[4][2] * inv0, a.o[5][2] * inv0),
-                                   pack_bf16x2(a.o[6][2] * inv0, a.o[7][2] * inv0)));
-    }
-    if (2 * t + 1 < p.group) {
-      bf16_t* h1 = dst + (2 * t + 1) * kHeadDim + 8 * g;
-      store_16(h1, make_u4(pack_bf16x2(a.o[0][1] * inv1, a.o[1][1] * inv1),
-                              pack_bf16x2(a.o[2][1] * inv1, a.o[3][1] * inv1),
-                              pack_bf16x2(a.o[4][1] * inv1, a.o[5][1] * inv1),
-                              pack_bf16x2(a.o[6][1] * inv1, a.o[7][1] * inv1)));
-      store_16(h1 + 64, make_u4(pack_bf16x2(a.o[0][3] * inv1, a.o[1][3] * inv1),
-                                   pack_bf16x2(a.o[2][3] * inv1, a.o[3][3] * inv1),
-                                   pack_bf16x2(a.o[4][3] * inv1, a.o[5][3] * inv1),
-                                   pack_bf16x2(a.o[6][3] * inv1, a.o[7][3] * inv1)));
+#pragma unroll
+    for (int hh = 0; hh < 2; ++hh) {
+      if (2 * t + hh >= p.group) continue;
+      const float inv = 1.f / (hh ? a.l1 : a.l0);
+      bf16_t* o = dst + (2 * t + hh) * kHeadDim + g;
+#pragma unroll
+      for (int i = 0; i < 8; ++i) {
+        o[16 * i] = float_to_bf16(a.o[i][hh] * inv);
+        o[16 * i + 8] = float_to_bf16(a.o[i][2 + hh] * inv);
+      }
     }
   }
 
@@ -465,11 +468,12 @@ struct Walker {
     for (int hh = 0; hh < 2; ++hh) {
       const int h = 2 * t + hh;
       if (h >= p.group) continue;
-      float* o = p.partial_o + ((long long)slot * kMaxGroup + h) * kHeadDim + 8 * g;
-      store_f32x4(o, a.o[0][hh], a.o[1][hh], a.o[2][hh], a.o[3][hh]);
-      store_f32x4(o + 4, a.o[4][hh], a.o[5][hh], a.o[6][hh], a.o[7][hh]);
-      store_f32x4(o + 64, a.o[0][2 + hh], a.o[1][2 + hh], a.o[2][2 + hh], a.o[3][2 + hh]);
-      store_f32x4(o + 68, a.o[4][2 + hh], a.o[5][2 + hh], a.o[6][2 + hh], a.o[7][2 + hh]);
+      float* o = p.partial_o + ((long long)slot * kMaxGroup + h) * kHeadDim + g;
+#pragma unroll
+      for (int i = 0; i < 8; ++i) {
+        o[16 * i] = a.o[i][hh];
+        o[16 * i + 8] = a.o[i][2 + hh];
+      }
       if (g == 0) {
         float* ml = p.partial_ml + ((long long)slot * kMaxGroup + h) * 2;
         ml[0] = hh ? a.m1 : a.m0;
@@ -487,7 +491,7 @@ struct Walker {
       for (int hh = 0; hh < 2; ++hh) {
         const int h = imin(2 * t + hh, p.group - 1);  // columns past the group merge a real head, unused
         const float* ml = p.partial_ml + ((long long)slot * kMaxGroup + h) * 2;
-        const float* o = p.partial_o + ((long long)slot * kMaxGroup + h) * kHeadDim + 8 * g;
+        const float* o = p.partial_o + ((long long)slot * kMaxGroup + h) * kHeadDim + g;
         const float m = load_l2_f32(ml), l = load_l2_f32(ml + 1);
         float& m_acc = hh ? a.m1 : a.m0;
         float& l_acc = hh ? a.l1 : a.l0;
@@ -495,48 +499,58 @@ struct Walker {
         const float keep = fast_exp2(m_acc - m_new), take = fast_exp2(m - m_new);
         m_acc = m_new;
         l_acc = l_acc * keep + l * take;
-        const float4 v0 = load_l2_f32x4(o), v1 = load_l2_f32x4(o + 4);
-        const float4 v2 = load_l2_f32x4(o + 64), v3 = load_l2_f32x4(o + 68);
-        const float lo[8] = {v0.x, v0.y, v0.z, v0.w, v1.x, v1.y, v1.z, v1.w};
-        const float hi[8] = {v2.x, v2.y, v2.z, v2.w, v3.x, v3.y, v3.z, v3.w};
 #pragma unroll
         for (int i = 0; i < 8; ++i) {
-          a.o[i][hh] = a.o[i][hh] * keep + lo[i] * take;
-          a.o[i][2 + hh] = a.o[i][2 + hh] * keep + hi[i] * take;
+          a.o[i][hh] = a.o[i][hh] * keep + load_l2_f32(o + 16 * i) * take;
+          a.o[i][2 + hh] = a.o[i][2 + hh] * keep + load_l2_f32(o + 16 * i + 8) * take;
         }
       }
     }
   }
 
+  // Issues the first kStages - 1 steps; the ring is unrolled so stage offsets are constants.
+  template <int kStage>
+  __device__ void prologue() {
+    if constexpr (kStage < kStages - 1) {
+      issue<kStage>(kStage);
+      prologue<kStage + 1>();
+    }
+  }
+
+  // Steps s0 .. s0 + kStages - 1 (one round of the ring); false once the share is done.
+  template <int kStage>
+  __device__ bool steps_from(int s0, Partial& a) {
+    if constexpr (kStage < kStages) {
+      if (s0 + kStage >= steps) return false;
+      step<kStage>(s0 + kStage, a);
+      return steps_from<kStage + 1>(s0, a);
+    }
+    return true;
+  }
+
   __device__ void run() {
-    KvTile buf_a, buf_b;
     Partial acc;
     reset(acc);
-    int slot_a = -1, slot_b = -1;
-    issue_v(buf_a, issue_k(buf_a, 0, slot_a));
-    issue_v(buf_b, issue_k(buf_b, 1, slot_b));
-    for (int s = 0; s < steps; s += 2) {
-      step(buf_a, s, slot_a, acc);
-      if (s + 1 < steps) step(buf_b, s + 1, slot_b, acc);
+    prologue<0>();
+    for (int s0 = 0; steps_from<0>(s0, acc); s0 += kStages) {
     }
   }
 };
 
 }  // namespace
 
-extern "C" __global__ void __launch_bounds__(kWarpsPerBlock * 32, 2)
+extern "C" __global__ void __launch_bounds__(kWarpsPerBlock * 32, kBlocksPerSm)
     decode_attention(const bf16_t* __restrict__ q, const bf16_t* __restrict__ k_cache,
-                           const bf16_t* __restrict__ v_cache, const int* __restrict__ page_table,
-                           const int* __restrict__ context_lens, bf16_t* __restrict__ out,
-                           float* __restrict__ partial_o, float* __restrict__ partial_ml,
-                           int* __restrict__ counters, int row_begin, int row_end, int n_q_heads,
-                           int n_kv_heads, int page_size, int max_pages, float scale) {
-  extern __shared__ int row_info[];
-  __shared__ __align__(16) bf16_t q_slots[kWarpsPerBlock][2 * kQSlotElems];
+                     const bf16_t* __restrict__ v_cache, const int* __restrict__ page_table,
+                     const int* __restrict__ context_lens, bf16_t* __restrict__ out,
+                     float* __restrict__ partial_o, float* __restrict__ partial_ml,
+                     int* __restrict__ counters, int row_begin, int row_end, int n_q_heads,
+                     int n_kv_heads, int page_size, int max_pages, float scale) {
+  extern __shared__ __align__(128) unsigned char dynamic_shared[];
   const int rows = row_end - row_begin;
   if (rows <= 0) return;
-  int* tile_prefix = row_info;
-  int* lens = row_info + rows + 1;
+  int* tile_prefix = reinterpret_cast<int*>(dynamic_shared + kWarpsPerBlock * kStages * kStageBytes);
+  int* lens = tile_prefix + rows + 1;
   build_tile_prefix(context_lens + row_begin, rows, tile_prefix, lens);
 
   Problem p;
@@ -567,9 +581,10 @@ extern "C" __global__ void __launch_bounds__(kWarpsPerBlock * 32, 2)
   shares.active = imin(warps, imax(1, shares.total / kMinTilesPerWarp));
   shares.each = shares.total / shares.active;
   shares.rem = shares.total % shares.active;
-  const int w = blockIdx.x * kWarpsPerBlock + (threadIdx.x >> 5);
+  const int warp = threadIdx.x >> 5;
+  const int w = blockIdx.x * kWarpsPerBlock + warp;
   if (w >= shares.active) return;
 
-  Walker walker(p, shares, w, q_slots[threadIdx.x >> 5]);
+  Walker walker(p, shares, w, shared_address(dynamic_shared + warp * kStages * kStageBytes));
   walker.run();
 }

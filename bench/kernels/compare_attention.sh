@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Tuning aid: times variants of decode_attention side by side. Each line of VARIANTS is
+#   name source.cu WARPS,BLOCKS_PER_SM,STAGED_BYTES [NAME=VALUE ...]
+# (the launch rule and NVRTC -D definitions of that variant). Each variant is checked (all
+# attention checks, then its output on the bench shape), timed on the partition sizes given, and
+# its SASS saved. From the repository root, on a GPU machine:
+#   bash bench/kernels/compare_attention.sh OUT_DIR 8,32,132 VARIANTS
+set -euo pipefail
+out=$1 sizes=$2 variants=$3
+mkdir -p "$out"
+work=$(mktemp -d)
+bash bench/kernels/build.sh "$work/kernel_bench"
+while read -r name source launch defines; do
+  [ -z "$name" ] && continue
+  args=(--attention-source "$source" --attention-launch "$launch" --sizes "$sizes" --cubins "$work")
+  for d in $defines; do args+=(--attention-define "$d"); done
+  echo "=== $name: $source launch=$launch $defines"
+  "$work/kernel_bench" "${args[@]}" | grep -E "SMs:|FAIL|checks:|kernel_bench" || true
+  cuobjdump -sass "$work/decode_attention.cubin" > "$out/$name.sass"
+  cuobjdump -res-usage "$work/decode_attention.cubin" | grep -oE "REG:[0-9]+ STACK:[0-9]+ SHARED:[0-9]+ LOCAL:[0-9]+"
+done < "$variants"
