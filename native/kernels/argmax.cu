@@ -38,6 +38,7 @@ extern "C" __global__ void __launch_bounds__(kThreads)
            int row_begin, int row_end, int vocab) {
   __shared__ Best warp_best[kThreads / 32];
   const long long row = row_begin + blockIdx.x;
+  if (row >= row_end) return;  // a grid rounded up past the range
   const bf16_t* in = logits + row * vocab;
   Best best = {__int_as_float(0xff800000), vocab};
   if (vocab % 8 == 0) {

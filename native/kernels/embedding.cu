@@ -10,8 +10,8 @@ extern "C" __global__ void __launch_bounds__(256)
     embedding(const bf16_t* __restrict__ table, const int* __restrict__ ids, bf16_t* __restrict__ out,
               int row_begin, int row_end, int hidden, int vocab) {
   const int v = blockIdx.x * blockDim.x + threadIdx.x;
-  if (v >= hidden / 8) return;
   const long long row = row_begin + blockIdx.y;
+  if (v >= hidden / 8 || row >= row_end) return;
   const int id = ids[row];
   uint4 value = make_u4(0u, 0u, 0u, 0u);
   if (id >= 0 && id < vocab) value = reinterpret_cast<const uint4*>(table + (long long)id * hidden)[v];

@@ -18,7 +18,9 @@ extern "C" __global__ void __launch_bounds__(kThreads)
                      const bf16_t* __restrict__ weight, bf16_t* __restrict__ out, int row_begin,
                      int row_end, int hidden, float eps) {
   __shared__ float warp_sums[kThreads / 32];
-  const long long base = (long long)(row_begin + blockIdx.x) * hidden;
+  const int row = row_begin + blockIdx.x;
+  if (row >= row_end) return;  // a grid rounded up past the range
+  const long long base = (long long)row * hidden;
   const int vectors = hidden / 8;
   const uint4* x_row = reinterpret_cast<const uint4*>(x + base);
   uint4* res_row = reinterpret_cast<uint4*>(residual + base);

@@ -40,6 +40,7 @@ extern "C" __global__ void __launch_bounds__(kThreads)
                    int row_begin, int row_end, int n_q_heads, int n_kv_heads, int page_size,
                    int max_pages, float rope_theta) {
   const int row = row_begin + blockIdx.x;
+  if (row >= row_end) return;  // a grid rounded up past the range
   const int pos = positions[row];
   const int page = page_table[(long long)row * max_pages + pos / page_size];
   const long long cache_row = ((long long)page * n_kv_heads * page_size + pos % page_size) * kHeadDim;

@@ -16,8 +16,8 @@ extern "C" __global__ void __launch_bounds__(256)
     silu_and_mul(const bf16_t* __restrict__ gate_up, bf16_t* __restrict__ out, int row_begin,
                  int row_end, int intermediate) {
   const int v = blockIdx.x * blockDim.x + threadIdx.x;
-  if (v >= intermediate / 8) return;
   const long long row = row_begin + blockIdx.y;
+  if (v >= intermediate / 8 || row >= row_end) return;
   const uint4* in_row = reinterpret_cast<const uint4*>(gate_up + row * 2 * intermediate);
   const uint4 g = load_stream_16(in_row + v), u = load_stream_16(in_row + intermediate / 8 + v);
   const unsigned gw[4] = {g.x, g.y, g.z, g.w}, uw[4] = {u.x, u.y, u.z, u.w};
