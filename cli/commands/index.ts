@@ -3,10 +3,12 @@ import type { CommandModule } from "yargs";
 import { doctorCommand } from "./doctor.js";
 import { planCommand } from "./plan.js";
 import { profileCommand } from "./profile.js";
+import { runCommand } from "./run.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
   planCommand,
   doctorCommand,
   profileCommand,
+  runCommand,
 ];

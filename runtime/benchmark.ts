@@ -1,0 +1,174 @@
+/**
+ * Timing of the execution modes in one process, on the same weights, cache and inputs: random
+ * tokens and page tables at the plan's decode context, a KV cache of random values, warm-up, then
+ * CUDA-event timing of many graph replays, medians. The layers' time is the iteration's less the
+ * prologue and epilogue (timed alone); each op is also timed alone on its lane, beside the plan's
+ * prediction for it, to show where a mode's time goes.
+ */
+import type { GpuEvent, Stream } from "./gpu/index.js";
+import { launchOperation } from "./engine/launchOperation.js";
+import type { ModeExecution } from "./engine/modeExecution.js";
+import type { ExecutionMode } from "./plan/executionModes.js";
+import type { DecodeRequest } from "./requests.js";
+import type { Runtime } from "./Runtime.js";
+import { seededUniform } from "./weights/seededRandom.js";
+
+export interface BenchmarkOptions {
+  iterations: number;
+  warmup: number;
+  /** Repetitions of each op when timed alone. */
+  opRepetitions: number;
+}
+
+export interface Distribution {
+  medianUs: number;
+  p10Us: number;
+  p90Us: number;
+  samples: number;
+}
+
+export interface OperationTiming {
+  id: string;
+  lane: string;
+  rows: number;
+  predictedUs: number;
+  measuredUs: number;
+}
+
+export interface ModeTiming {
+  mode: ExecutionMode;
+  isolation: string[];
+  iteration: Distribution;
+  layerUs: number;
+  tokensPerSecondPerGpu: number;
+  operations: OperationTiming[];
+}
+
+export interface BenchmarkReport {
+  gpu: string;
+  plan: { model: string; tokens: number; layers: number; nanoBatches: number; predictedLayerUs: number; predictedIterationUs: number; predictedSequentialLayerUs: number; predictedTokensPerSecondPerGpu: number };
+  edgesUs: number;
+  modes: ModeTiming[];
+  /** sequential / planned, measured layer time. */
+  speedupOverSequential: number | undefined;
+  /** (predicted - measured) / measured, planned layer time. */
+  predictionError: number | undefined;
+}
+
+const DEFAULTS: BenchmarkOptions = { iterations: 100, warmup: 10, opRepetitions: 20 };
+
+export async function benchmarkModes(runtime: Runtime, options: Partial<BenchmarkOptions> = {}): Promise<BenchmarkReport> {
+  const settings = { ...DEFAULTS, ...options };
+  const plan = runtime.plan;
+  const requests = randomRequests(runtime);
+  fillCacheWithRandomValues(runtime);
+  const [start, end] = [runtime.gpu.createEvent(), runtime.gpu.createEvent()];
+  try {
+    const modes: ModeTiming[] = [];
+    let edgesUs = 0;
+    for (const mode of runtime.modes) {
+      runtime.step(requests, { mode }); // captures the graph
+      const execution = runtime.execution(mode);
+      const iteration = timeRepeatedly(start, end, execution.origin, settings, () => execution.launch(true));
+      if (edgesUs === 0) edgesUs = timeRepeatedly(start, end, execution.origin, settings, () => execution.issueEdges()).medianUs;
+      const layerUs = (iteration.medianUs - edgesUs) / runtime.shape.layers;
+      modes.push({
+        mode,
+        isolation: [...execution.lanes.lanes.values()].map((lane) => `${lane.name}: ${lane.isolation}`),
+        iteration,
+        layerUs,
+        tokensPerSecondPerGpu: plan.batch.tokens / (iteration.medianUs * 1e-6) / plan.tensorParallel,
+        operations: timeOperations(runtime, execution, start, end, settings),
+      });
+    }
+    const planned = modes.find((m) => m.mode === "planned");
+    const sequential = modes.find((m) => m.mode === "sequential");
+    return {
+      gpu: runtime.gpu.info.name,
+      plan: {
+        model: plan.model.name,
+        tokens: plan.batch.tokens,
+        layers: runtime.shape.layers,
+        nanoBatches: plan.nanoBatches.length,
+        predictedLayerUs: plan.prediction.layerUs,
+        predictedIterationUs: plan.prediction.iterationUs,
+        predictedSequentialLayerUs: plan.prediction.sequential.layerUs,
+        predictedTokensPerSecondPerGpu: plan.prediction.tokensPerSecondPerGpu,
+      },
+      edgesUs,
+      modes,
+      speedupOverSequential: planned && sequential ? sequential.layerUs / planned.layerUs : undefined,
+      predictionError: planned ? (plan.prediction.layerUs - planned.layerUs) / planned.layerUs : undefined,
+    };
+  } finally {
+    start.dispose();
+    end.dispose();
+  }
+}
+
+/** Every row a request at the plan's decode context, with random tokens and its own random pages. */
+export function randomRequests(runtime: Runtime, seed = Date.now()): DecodeRequest[] {
+  const { usablePages, maxPages, pageSize } = runtime.state.cache.layout;
+  const position = Math.min(Math.max(0, Math.round(runtime.plan.batch.decodeContext) - 1), maxPages * pageSize - 1);
+  const pagesEach = Math.floor(position / pageSize) + 1;
+  const rows = Math.min(runtime.rows, Math.floor(usablePages / pagesEach));
+  const random = seededUniform(`requests:${seed}`, rows + usablePages, 0.5, 0.5);
+  const order = Int32Array.from({ length: usablePages }, (_, i) => i);
+  for (let i = usablePages - 1; i > 0; i--) {
+    const j = Math.floor(random[rows + i]! * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return Array.from({ length: rows }, (_, row) => ({
+    token: Math.floor(random[row]! * runtime.shape.vocab),
+    position,
+    pages: order.subarray(row * pagesEach, (row + 1) * pagesEach),
+  }));
+}
+
+/** Random K and V everywhere: a random block copied across each layer's cache. */
+function fillCacheWithRandomValues(runtime: Runtime): void {
+  const { k, v } = runtime.state.cache;
+  const block = Math.min(k[0]!.length, 8 * 2 ** 20);
+  const random = runtime.gpu.upload("bf16", seededUniform(`kv:${Date.now()}`, block, 1));
+  const stream = runtime.gpu.createStream();
+  try {
+    for (const array of [...k, ...v]) {
+      for (let offset = 0; offset < array.length; offset += block) array.copyFrom(random, stream, 0, offset, Math.min(block, array.length - offset));
+    }
+    stream.synchronize();
+  } finally {
+    stream.dispose();
+    random.dispose();
+  }
+}
+
+function timeRepeatedly(start: GpuEvent, end: GpuEvent, stream: Stream, settings: BenchmarkOptions, work: () => void, repetitions = settings.iterations): Distribution {
+  for (let i = 0; i < settings.warmup; i++) work();
+  const samples: number[] = [];
+  for (let i = 0; i < repetitions; i++) {
+    start.record(stream);
+    work();
+    end.record(stream);
+    end.synchronize();
+    samples.push(end.elapsedMsSince(start) * 1000);
+  }
+  return distribution(samples);
+}
+
+/** Each op of layer 0 alone on its lane, `opRepetitions` launches back to back, per launch. */
+function timeOperations(runtime: Runtime, execution: ModeExecution, start: GpuEvent, end: GpuEvent, settings: BenchmarkOptions): OperationTiming[] {
+  const repeat = settings.opRepetitions;
+  return execution.operations.operations.map((op) => {
+    const lane = execution.lanes.lane(execution.operations.laneOf(op));
+    const timing = timeRepeatedly(start, end, lane.stream, { ...settings, warmup: 2 }, () => {
+      for (let i = 0; i < repeat; i++) launchOperation(runtime.state, lane, op, 0);
+    }, 5);
+    return { id: op.id, lane: lane.name, rows: op.rows[1] - op.rows[0], predictedUs: op.endUs - op.startUs, measuredUs: timing.medianUs / repeat };
+  });
+}
+
+function distribution(samples: number[]): Distribution {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { medianUs: at(0.5), p10Us: at(0.1), p90Us: at(0.9), samples: sorted.length };
+}

@@ -1,0 +1,74 @@
+/**
+ * What each plan operation kind launches, for one layer and one row range: the kernels and GEMMs of
+ * a Llama decoder layer, and the prologue (embedding) and epilogue (final norm, LM head, argmax).
+ */
+import type { PlanOperation } from "../../planner/plan/schema.js";
+import type { Cublas, Stream } from "../gpu/index.js";
+import type { ModelKernels, Rows } from "../kernels/modelKernels.js";
+import type { PagedKvCache } from "../kvCache.js";
+import { qkvWidth, type ModelShape } from "../model/modelShape.js";
+import type { Activations } from "./activations.js";
+import type { DeviceWeights } from "./deviceWeights.js";
+import type { Lane } from "./lanes.js";
+
+/** Everything a launch reads or writes. */
+export interface ModelState {
+  shape: ModelShape;
+  kernels: ModelKernels;
+  weights: DeviceWeights;
+  cache: PagedKvCache;
+  buffers: Activations;
+}
+
+export function launchOperation(state: ModelState, lane: Lane, op: PlanOperation, layer: number): void {
+  const { shape, kernels, cache, buffers: b } = state;
+  const w = state.weights.layers[layer]!;
+  const stream = lane.stream;
+  const rows: Rows = { rowBegin: op.rows[0], rowEnd: op.rows[1] };
+  const m = rows.rowEnd - rows.rowBegin;
+  if (m === 0) return;
+  const gemm = (a: typeof b.normed, weight: typeof w.qkv, c: typeof b.normed, n: number, k: number) =>
+    lane.cublas.get(op.smTarget)!.gemm({ stream, a, b: weight, c, m, n, k, rowOffset: rows.rowBegin });
+  const { hiddenSize: h, qHeads, kvHeads, headDim, intermediate } = shape;
+  const paging = { qHeads, kvHeads, pageSize: cache.layout.pageSize, maxPages: cache.layout.maxPages };
+  switch (op.kind) {
+    case "rmsnorm": {
+      const weight = op.group === "attn_in" ? w.inputNorm : op.group === "ffn_in" ? w.postNorm : undefined;
+      if (!weight) throw new Error(`operation ${op.id}: an RMSNorm in group ${op.group}, expected attn_in or ffn_in`);
+      return kernels.rmsnormResidual(stream, rows, b.x, b.residual, weight, b.normed, h, shape.rmsNormEps);
+    }
+    case "qkv_gemm":
+      return gemm(b.normed, w.qkv, b.qkv, qkvWidth(shape), h);
+    case "rope_kv_append":
+      return kernels.ropeKvAppend(stream, rows, { qkv: b.qkv, q: b.q, kCache: cache.k[layer]!, vCache: cache.v[layer]!, positions: b.positions, pageTable: b.pageTable, ropeTheta: shape.ropeTheta, ...paging });
+    case "decode_attention":
+      return kernels.decodeAttention(stream, rows, op.sms, lane.attention!, { q: b.q, kCache: cache.k[layer]!, vCache: cache.v[layer]!, pageTable: b.pageTable, contextLens: b.contextLens, out: b.attention, ...paging });
+    case "o_gemm":
+      return gemm(b.attention, w.o, b.x, h, qHeads * headDim);
+    case "gate_up_gemm":
+      return gemm(b.normed, w.gateUp, b.gateUp, 2 * intermediate, h);
+    case "silu_mul":
+      return kernels.siluAndMul(stream, rows, b.gateUp, b.mlp, intermediate);
+    case "down_gemm":
+      return gemm(b.mlp, w.down, b.x, h, intermediate);
+    default:
+      throw new Error(`operation ${op.id}: kind ${op.kind} has no kernel in the runtime`);
+  }
+}
+
+/** Embedding of every row into x, and a zero residual (the first RMSNorm adds x to it). */
+export function launchPrologue(state: ModelState, stream: Stream): void {
+  const { shape, buffers: b } = state;
+  const all = { rowBegin: 0, rowEnd: b.rows };
+  state.kernels.embedding(stream, all, state.weights.embed, b.tokens, b.x, shape.hiddenSize, shape.vocab);
+  b.residual.fill(0, stream);
+}
+
+/** Final RMSNorm, LM head and greedy next tokens of every row. */
+export function launchEpilogue(state: ModelState, stream: Stream, cublas: Cublas): void {
+  const { shape, buffers: b } = state;
+  const all = { rowBegin: 0, rowEnd: b.rows };
+  state.kernels.rmsnormResidual(stream, all, b.x, b.residual, state.weights.finalNorm, b.normed, shape.hiddenSize, shape.rmsNormEps);
+  cublas.gemm({ stream, a: b.normed, b: state.weights.lmHead, c: b.logits, m: b.rows, n: shape.vocab, k: shape.hiddenSize });
+  state.kernels.argmax(stream, all, b.logits, b.nextTokens, b.maxLogits, shape.vocab);
+}

@@ -1,0 +1,24 @@
+/** The benchmark report as a table for people (the CLI's --json prints the report itself). */
+import type { BenchmarkReport } from "./benchmark.js";
+
+export function formatBenchmark(report: BenchmarkReport): string {
+  const p = report.plan;
+  const us = (value: number) => `${value.toFixed(1)} us`;
+  const lines = [
+    `${p.model}, ${p.tokens} decode tokens, ${p.layers} layers, ${p.nanoBatches} nano-batches, on ${report.gpu}`,
+    `prologue + epilogue: ${us(report.edgesUs)}`,
+    "",
+    "mode        layer        iteration (p10-p90)                 tokens/s/GPU",
+    ...report.modes.map((m) =>
+      `${m.mode.padEnd(11)} ${us(m.layerUs).padEnd(12)} ${`${us(m.iteration.medianUs)} (${m.iteration.p10Us.toFixed(1)}-${m.iteration.p90Us.toFixed(1)})`.padEnd(35)} ${m.tokensPerSecondPerGpu.toFixed(0)}`),
+    `plan        ${us(p.predictedLayerUs).padEnd(12)} ${us(p.predictedIterationUs).padEnd(35)} ${p.predictedTokensPerSecondPerGpu.toFixed(0)}   (sequential predicted ${us(p.predictedSequentialLayerUs)} a layer)`,
+    "",
+    report.speedupOverSequential === undefined ? "speedup: needs planned and sequential" : `planned vs sequential: ${report.speedupOverSequential.toFixed(3)}x (layer time)`,
+    report.predictionError === undefined ? "prediction: needs planned" : `prediction error (planned layer): ${(100 * report.predictionError).toFixed(1)}%`,
+  ];
+  for (const m of report.modes) {
+    lines.push("", `${m.mode}: each op alone on its stream (${m.isolation.join(", ")})`, "  op                          rows  predicted   measured");
+    for (const op of m.operations) lines.push(`  ${op.id.padEnd(27)} ${String(op.rows).padStart(5)}  ${op.predictedUs.toFixed(1).padStart(9)}  ${op.measuredUs.toFixed(1).padStart(9)}`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,98 @@
+/**
+ * nanoweave's kernels (native/kernels), compiled by NVRTC for one GPU and launched with the rules
+ * each source's header states. Every launch takes a row range [rowBegin, rowEnd) of the dense batch.
+ */
+import { readFile } from "node:fs/promises";
+import { ATTENTION_HEAD_DIM, ATTENTION_WARPS_PER_SM, KERNELS_DIR } from "../../planner/profiling/gpu/native-kernels.js";
+import type { DeviceArray, Gpu, Kernel, KernelModule, KernelParamType, Stream } from "../gpu/index.js";
+
+type Bf16 = DeviceArray<"bf16">;
+type Int32 = DeviceArray<"int32">;
+type Fp32 = DeviceArray<"fp32">;
+export interface Rows {
+  rowBegin: number;
+  rowEnd: number;
+}
+
+const SIGNATURES = {
+  embedding: ["ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"],
+  rmsnorm_residual: ["ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "f32"],
+  rope_kv_append: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"],
+  decode_attention: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"],
+  silu_and_mul: ["ptr", "ptr", "i32", "i32", "i32"],
+  argmax: ["ptr", "ptr", "ptr", "i32", "i32", "i32"],
+} as const satisfies Record<string, readonly KernelParamType[]>;
+type KernelName = keyof typeof SIGNATURES;
+
+/** decode_attention.cu's workspace of one launch on `sms` SMs (one slot pair per warp). */
+export interface AttentionWorkspace {
+  sms: number;
+  partialO: Fp32;
+  partialMl: Fp32;
+  /** Zero before the first launch; the kernel leaves them zero. */
+  counters: Int32;
+}
+
+export function attentionWorkspaceSizes(sms: number): { partialO: number; partialMl: number; counters: number } {
+  const warps = ATTENTION_WARPS_PER_SM * sms;
+  return { partialO: 2 * warps * 8 * ATTENTION_HEAD_DIM, partialMl: 2 * warps * 8 * 2, counters: warps };
+}
+
+export class ModelKernels {
+  private constructor(private readonly modules: KernelModule[], private readonly kernels: { [K in KernelName]: Kernel<(typeof SIGNATURES)[K]> }) {}
+
+  static async compile(gpu: Gpu): Promise<ModelKernels> {
+    const modules: KernelModule[] = [];
+    try {
+      const entries = await Promise.all((Object.keys(SIGNATURES) as KernelName[]).map(async (name) => {
+        const source = await readFile(`${KERNELS_DIR}${name}.cu`, "utf8");
+        const module = await gpu.compileModule(source, { name: `${name}.cu`, options: [`--include-path=${KERNELS_DIR}`] });
+        modules.push(module);
+        return [name, module.kernel(name, SIGNATURES[name])] as const;
+      }));
+      const kernels = Object.fromEntries(entries) as ModelKernels["kernels"];
+      const attention = kernels.decode_attention;
+      attention.setMaxDynamicSharedMemory(gpu.info.maxSharedMemoryPerBlockOptin - attention.attributes().staticSharedBytes);
+      return new ModelKernels(modules, kernels);
+    } catch (error) {
+      for (const module of modules) module.dispose();
+      throw error;
+    }
+  }
+
+  embedding(stream: Stream, r: Rows, table: Bf16, ids: Int32, out: Bf16, hidden: number, vocab: number): void {
+    this.kernels.embedding.launch(stream, { grid: [Math.ceil(hidden / 8 / 256), r.rowEnd - r.rowBegin, 1], block: 256 }, table, ids, out, r.rowBegin, r.rowEnd, hidden, vocab);
+  }
+
+  /** residual += x; out = rmsnorm(residual) · weight. */
+  rmsnormResidual(stream: Stream, r: Rows, x: Bf16, residual: Bf16, weight: Bf16, out: Bf16, hidden: number, eps: number): void {
+    this.kernels.rmsnorm_residual.launch(stream, { grid: r.rowEnd - r.rowBegin, block: 256 }, x, residual, weight, out, r.rowBegin, r.rowEnd, hidden, eps);
+  }
+
+  ropeKvAppend(stream: Stream, r: Rows, a: { qkv: Bf16; q: Bf16; kCache: Bf16; vCache: Bf16; positions: Int32; pageTable: Int32; qHeads: number; kvHeads: number; pageSize: number; maxPages: number; ropeTheta: number }): void {
+    this.kernels.rope_kv_append.launch(stream, { grid: r.rowEnd - r.rowBegin, block: 256 }, a.qkv, a.q, a.kCache, a.vCache, a.positions, a.pageTable, r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, a.ropeTheta);
+  }
+
+  /** Grid 2 blocks per SM of the `sms` it may use, 128 threads, (2 rows + 1) ints of shared memory. */
+  decodeAttention(stream: Stream, r: Rows, sms: number, w: AttentionWorkspace, a: { q: Bf16; kCache: Bf16; vCache: Bf16; pageTable: Int32; contextLens: Int32; out: Bf16; qHeads: number; kvHeads: number; pageSize: number; maxPages: number }): void {
+    if (sms > w.sms) throw new RangeError(`Expected at most ${w.sms} SMs for attention with this workspace but received ${sms}`);
+    this.kernels.decode_attention.launch(
+      stream, { grid: 2 * sms, block: 128, sharedBytes: (2 * (r.rowEnd - r.rowBegin) + 1) * 4 },
+      a.q, a.kCache, a.vCache, a.pageTable, a.contextLens, a.out, w.partialO, w.partialMl, w.counters,
+      r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, 1 / Math.sqrt(ATTENTION_HEAD_DIM),
+    );
+  }
+
+  siluAndMul(stream: Stream, r: Rows, gateUp: Bf16, out: Bf16, intermediate: number): void {
+    this.kernels.silu_and_mul.launch(stream, { grid: [Math.ceil(intermediate / 8 / 256), r.rowEnd - r.rowBegin, 1], block: 256 }, gateUp, out, r.rowBegin, r.rowEnd, intermediate);
+  }
+
+  argmax(stream: Stream, r: Rows, logits: Bf16, ids: Int32, maxima: Fp32, vocab: number): void {
+    this.kernels.argmax.launch(stream, { grid: r.rowEnd - r.rowBegin, block: 512 }, logits, ids, maxima, r.rowBegin, r.rowEnd, vocab);
+  }
+
+  dispose(): void {
+    for (const kernel of Object.values(this.kernels)) kernel.dispose();
+    for (const module of this.modules) module.dispose();
+  }
+}

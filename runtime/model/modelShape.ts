@@ -1,0 +1,46 @@
+/**
+ * The sizes one GPU's shard of the model runs with, from a plan: what the weights, the KV cache,
+ * the activation buffers and every kernel launch are sized by.
+ */
+import { HfConfigSchema } from "../../planner/config/schema.js";
+import { toResolvedModel } from "../../planner/config/hf-model.js";
+import type { Plan } from "../../planner/plan/schema.js";
+
+export interface ModelShape {
+  name: string;
+  hiddenSize: number;
+  headDim: number;
+  qHeads: number;
+  kvHeads: number;
+  intermediate: number;
+  vocab: number;
+  layers: number;
+  rmsNormEps: number;
+  ropeTheta: number;
+  tieWordEmbeddings: boolean;
+  attentionBias: boolean;
+}
+
+export function modelShapeOf(plan: Plan): ModelShape {
+  const model = toResolvedModel(HfConfigSchema.parse(plan.model.config), { name: plan.model.name, id: plan.model.id, aliases: [], source: "plan" });
+  const shard = plan.model.shard;
+  return {
+    name: plan.model.name,
+    hiddenSize: shard.hiddenSize,
+    headDim: shard.headDim,
+    qHeads: shard.qHeads,
+    kvHeads: shard.kvHeads,
+    intermediate: shard.intermediate,
+    vocab: shard.vocab,
+    layers: shard.layers,
+    rmsNormEps: model.rmsNormEps,
+    ropeTheta: model.ropeTheta,
+    tieWordEmbeddings: model.tieWordEmbeddings,
+    attentionBias: model.attentionBias,
+  };
+}
+
+/** Columns of the fused QKV projection: q heads, then k heads, then v heads. */
+export function qkvWidth(shape: ModelShape): number {
+  return (shape.qHeads + 2 * shape.kvHeads) * shape.headDim;
+}

@@ -1,0 +1,22 @@
+/** Reproducible random values: a string seed hashed to the state of a small fast generator (mulberry32). */
+
+/** count values uniform in [offset - scale, offset + scale). */
+export function seededUniform(seed: string, count: number, scale: number, offset = 0): Float32Array {
+  let state = hashString(seed);
+  const values = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    const unit = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    values[i] = offset + scale * (2 * unit - 1);
+  }
+  return values;
+}
+
+/** FNV-1a, 32 bits. */
+function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}

@@ -1,0 +1,95 @@
+/**
+ * The runtime on a GPU, on the tiny Llama read from safetensors: planned, streams and sequential
+ * give the same next tokens and logits within bf16 tolerance over many steps, the logits match the
+ * CPU float32 reference, bad requests are refused before any launch, and everything is freed.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { isNativeError } from "../../runtime/gpu/nativeErrors.js";
+import { RequestError, type DecodeRequest } from "../../runtime/requests.js";
+import { Runtime } from "../../runtime/Runtime.js";
+import { CpuLlama } from "../support/cpuLlama.js";
+import { firstGpu, gpuSkip, relativeError } from "../support/gpuTesting.js";
+import { TINY_SHAPE, tinyPlanPath, writeTinyLlama } from "../support/tinyLlama.js";
+
+const STEPS = 12;
+const REQUESTS = 200; // of the plan's 256 rows: the rest is padding
+const CHECKED = 6; // requests also decoded by the CPU reference
+
+function planForThisGpu(): string {
+  return tinyPlanPath(/H200/i.test(firstGpu().info.name) ? "h200" : "h100");
+}
+
+test("planned, streams and sequential agree over many steps and match the CPU reference", { skip: gpuSkip, timeout: 600_000 }, async () => {
+  const folder = await writeTinyLlama(11);
+  const runtimes: Runtime[] = [];
+  try {
+    for (const mode of ["planned", "streams", "sequential"] as const) {
+      runtimes.push(await Runtime.create({ plan: planForThisGpu(), weights: { kind: "safetensors", folder }, modes: [mode], maxContext: 64 }));
+    }
+    const reference = await CpuLlama.load(folder, TINY_SHAPE);
+    const pagesEach = 64 / 16;
+    let requests: DecodeRequest[] = Array.from({ length: REQUESTS }, (_, r) => ({
+      token: (r * 37 + 5) % TINY_SHAPE.vocab,
+      position: 0,
+      // Pages interleaved across requests, so page tables matter.
+      pages: Array.from({ length: pagesEach }, (_, k) => k * REQUESTS + r),
+    }));
+    let worstReference = 0;
+    let worstModes = 0;
+    for (let step = 0; step < STEPS; step++) {
+      const results = runtimes.map((runtime) => runtime.step(requests, { logits: true }));
+      const [planned, streams, sequential] = results;
+      const mismatches = (a: Int32Array, b: Int32Array) => a.reduce((n, token, i) => n + (token !== b[i] ? 1 : 0), 0);
+      assert.ok(mismatches(planned!.nextTokens, sequential!.nextTokens) <= 2, `step ${step}: ${mismatches(planned!.nextTokens, sequential!.nextTokens)} tokens differ`);
+      assert.ok(mismatches(streams!.nextTokens, sequential!.nextTokens) <= 2);
+      for (const other of [planned!, streams!]) worstModes = Math.max(worstModes, relativeError(other.logits!, sequential!.logits!));
+      for (let r = 0; r < CHECKED; r++) {
+        const expected = reference.decode(r, requests[r]!.token, requests[r]!.position);
+        const actual = sequential!.logits!.subarray(r * TINY_SHAPE.vocab, (r + 1) * TINY_SHAPE.vocab);
+        worstReference = Math.max(worstReference, relativeError(actual, expected), relativeError(planned!.logits!.subarray(r * TINY_SHAPE.vocab, (r + 1) * TINY_SHAPE.vocab), expected));
+      }
+      // Every mode continues from sequential's tokens, so all keep the same history.
+      requests = requests.map((request, r) => ({ ...request, token: sequential!.nextTokens[r]!, position: request.position + 1 }));
+    }
+    console.log(`# ${STEPS} steps of ${REQUESTS} requests: logits vs sequential worst relative error ${worstModes.toExponential(2)}, vs the CPU reference ${worstReference.toExponential(2)}`);
+    assert.ok(worstModes < 2e-2, `modes differ by ${worstModes}`);
+    assert.ok(worstReference < 3e-2, `CPU reference differs by ${worstReference}`);
+  } finally {
+    for (const runtime of runtimes) runtime.dispose();
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
+test("bad requests are refused before any launch; dispose frees the GPU memory and is idempotent", { skip: gpuSkip, timeout: 300_000 }, async () => {
+  const gpu = firstGpu();
+  const before = gpu.memoryInfo().freeBytes;
+  const runtime = await Runtime.create({ plan: planForThisGpu(), modes: ["planned", "sequential"], maxContext: 64 });
+  const good = { token: 1, position: 3, pages: [0] };
+  runtime.step([good]);
+  assert.throws(() => runtime.step([{ ...good, position: 64, pages: [0, 1, 2, 3] }]), RequestError);
+  assert.throws(() => runtime.step([{ ...good, pages: [runtime.state.cache.layout.usablePages] }]), /not a page of the KV cache/);
+  assert.throws(() => runtime.step(Array.from({ length: 257 }, () => good)), /257 requests is more than the 256 rows/);
+  assert.deepEqual([...runtime.step([good], { mode: "sequential" }).nextTokens].length, 1);
+  runtime.dispose();
+  runtime.dispose();
+  assert.throws(() => runtime.step([good]), /disposed/);
+  const after = gpu.memoryInfo().freeBytes;
+  console.log(`# free memory before ${(before / 2 ** 20).toFixed(0)} MiB, after dispose ${(after / 2 ** 20).toFixed(0)} MiB`);
+  assert.ok(after >= before - 64 * 2 ** 20, `${((before - after) / 2 ** 20).toFixed(0)} MiB not freed`);
+});
+
+test("a CUDA failure while creating becomes a JS error naming the call, and nothing leaks", { skip: gpuSkip, timeout: 300_000 }, async () => {
+  const gpu = firstGpu();
+  const before = gpu.memoryInfo().freeBytes;
+  // A KV cache larger than the GPU: the allocation fails part way through the layers.
+  const pages = Math.floor(gpu.info.totalMemoryBytes / (2 * 16 * 128 * 2) * 0.6);
+  await assert.rejects(Runtime.create({ plan: planForThisGpu(), kvPages: pages, maxContext: 64 }), (error: unknown) => {
+    assert.ok(isNativeError(error), String(error));
+    assert.equal(error.codeName, "CUDA_ERROR_OUT_OF_MEMORY");
+    return true;
+  });
+  const after = gpu.memoryInfo().freeBytes;
+  assert.ok(after >= before - 64 * 2 ** 20, `${((before - after) / 2 ** 20).toFixed(0)} MiB not freed`);
+});

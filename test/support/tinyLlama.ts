@@ -1,0 +1,39 @@
+/**
+ * The tiny Llama of test/fixtures/tiny-llama (2 layers, hidden 512, 4 heads of 128, 2 KV heads,
+ * vocabulary 1000) as a Hugging Face folder: its config.json and a model.safetensors of seeded
+ * random bf16 weights, written to a temporary folder.
+ */
+import { copyFile, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { float32ToBf16Bits } from "../../runtime/gpu/bf16.js";
+import type { ModelShape } from "../../runtime/model/modelShape.js";
+import { encodeSafetensors, type TensorData } from "../../runtime/weights/safetensors.js";
+import { llamaTensorShapes, randomWeights } from "../../runtime/weights/weightSource.js";
+import { REPOSITORY_ROOT } from "./repository.js";
+
+export const TINY_LLAMA_DIR = path.join(REPOSITORY_ROOT, "test/fixtures/tiny-llama");
+
+export const TINY_SHAPE: ModelShape = {
+  name: "tiny-llama", hiddenSize: 512, headDim: 128, qHeads: 4, kvHeads: 2, intermediate: 1024, vocab: 1000, layers: 2,
+  rmsNormEps: 1e-5, ropeTheta: 10000, tieWordEmbeddings: false, attentionBias: false,
+};
+
+/** The plan made for the tiny model on `gpu` (h100 or h200): nanoweave plan --batch 256 --granule 16. */
+export function tinyPlanPath(gpu: "h100" | "h200"): string {
+  return path.join(TINY_LLAMA_DIR, `plan-${gpu}.json`);
+}
+
+/** A folder holding config.json and model.safetensors with the seed's weights. */
+export async function writeTinyLlama(seed: number): Promise<string> {
+  const folder = await mkdtemp(path.join(tmpdir(), "nanoweave-tiny-llama-"));
+  await copyFile(path.join(TINY_LLAMA_DIR, "config.json"), path.join(folder, "config.json"));
+  const source = randomWeights(seed);
+  const tensors = new Map<string, TensorData>();
+  for (const [name, shape] of llamaTensorShapes(TINY_SHAPE)) {
+    const values = (await source.tensor(name, shape)) as Float32Array;
+    tensors.set(name, { dtype: "BF16", shape, data: float32ToBf16Bits(values) });
+  }
+  await writeFile(path.join(folder, "model.safetensors"), encodeSafetensors(tensors, { format: "pt" }));
+  return folder;
+}
