@@ -30,37 +30,46 @@ export interface AssembleInput {
   notes: readonly string[];
 }
 
-/** Parts of a profile, and why one that was not measured keeps the analytic values. */
-const UNMEASURED_REASONS: ReadonlyArray<{ part: string; sections: readonly ProfileSection[]; reason: string }> = [
-  { part: "gemm", sections: ["gemm"], reason: "not measured in this run" },
-  { part: "decodeAttention", sections: ["attention"], reason: "not measured in this run" },
+/** Parts of a profile, the sections that measure them, and why one stays analytic when none did. */
+const PARTS: ReadonlyArray<{ part: string; sections: readonly ProfileSection[]; multiGpu?: boolean; reason?: string }> = [
+  { part: "gemm", sections: ["gemm"] },
+  { part: "decodeAttention", sections: ["attention"] },
   { part: "prefillAttention", sections: [], reason: "nanoweave has no prefill attention kernel yet" },
-  { part: "elementwise", sections: ["elementwise"], reason: "not measured in this run" },
-  { part: "allReduce", sections: ["allreduce"], reason: "needs 2 or more GPUs; merge a multi-GPU run with --merge --only allreduce" },
-  { part: "interference.gemmWithAttention", sections: ["attention-interference"], reason: "not measured in this run" },
-  { part: "interference.gemmWithAllReduce", sections: ["allreduce-interference"], reason: "needs 2 or more GPUs; merge a multi-GPU run" },
+  { part: "elementwise", sections: ["elementwise"] },
+  { part: "allReduce", sections: ["allreduce"], multiGpu: true },
+  { part: "interference.gemmWithAttention", sections: ["attention-interference"] },
+  { part: "interference.gemmWithAllReduce", sections: ["allreduce-interference"], multiGpu: true },
 ];
+
+const MULTI_GPU_REASON = "it needs 2 or more GPUs: add it with --merge --only allreduce,allreduce-interference on such a machine";
 
 export function assembleProfile(input: AssembleInput): Profile {
   const { base, tasks, results, device, run } = input;
   const of = <T extends TaskResult>(section: ProfileSection): T[] =>
     tasks.filter((task) => task.section === section && results.has(task.id)).map((task) => results.get(task.id) as T);
   const sections = new Set(tasks.map((task) => task.section));
+  // Parts measured now lose the base's analytic mark; analytic all-reduce tables go entirely, so that
+  // GPU counts not measured are extrapolated from measured ones (planner/profile/cost-model.ts).
+  const measuredNow = PARTS.filter(({ sections: by }) => by.some((section) => sections.has(section))).map(({ part }) => part);
+  const analyticBefore = (part: string): boolean => base.provenance.notes.some((note) => note.startsWith(analyticMark(part)));
+  const baseAllReduce = sections.has("allreduce") && (!input.merging || analyticBefore("allReduce")) ? [] : base.allReduce;
 
   const gemm = replaceBy(base.gemm, of<GemmTable>("gemm"), (t) => `${t.n}x${t.k}`).sort((a, b) => a.n - b.n || a.k - b.k);
   const attention = replaceBy<DecodeAttentionTable>(base.decodeAttention, of<AttentionResult>("attention").map((r) => r.table), attentionKey);
-  const allReduce = replaceBy(base.allReduce, of<AllReduceTable>("allreduce"), (t) => String(t.gpus)).sort((a, b) => a.gpus - b.gpus);
+  const allReduce = replaceBy(baseAllReduce, of<AllReduceTable>("allreduce"), (t) => String(t.gpus)).sort((a, b) => a.gpus - b.gpus);
   const elementwise = of<ElementwiseResult>("elementwise")[0];
   const withAttention = of<InterferencePoint[]>("attention-interference")[0];
   const withAllReduce = of<InterferencePoint[]>("allreduce-interference")[0];
 
-  const notes = input.merging ? [...base.provenance.notes] : [];
+  const notes = input.merging ? base.provenance.notes.filter((note) => !measuredNow.some((part) => note.startsWith(analyticMark(part)))) : [];
   notes.push(...input.notes);
   const scaled = of<AttentionResult>("attention").reduce((sum, r) => sum + r.scaledPoints, 0);
   if (scaled > 0) notes.push(`decode attention: ${scaled} grid points beyond the measured KV size were scaled by KV bytes from the largest measured point at the same SM count`);
   if (!input.merging) {
-    const analytic = UNMEASURED_REASONS.filter(({ sections: measuredBy }) => !measuredBy.some((section) => sections.has(section)));
-    for (const { part, reason } of analytic) notes.push(`${part}: analytic, not measured (${reason})`);
+    const analytic = PARTS.filter(({ sections: measuredBy }) => !measuredBy.some((section) => sections.has(section)));
+    for (const { part, multiGpu, reason } of analytic) {
+      notes.push(`${analyticMark(part)} (${reason ?? (multiGpu && device.ordinals.length < 2 ? MULTI_GPU_REASON : "left out by --only")})`);
+    }
     if (analytic.length > 0) notes.push(...base.provenance.notes.map((note) => `analytic parts: ${note}`));
   }
   const sectionList = [...sections].join(", ") || "nothing";
@@ -97,6 +106,10 @@ export function assembleProfile(input: AssembleInput): Profile {
     throw new Error(`the measured profile does not validate, so nothing was written:\n  ${formatZodIssues(checked.error, "profile").replaceAll("\n", "\n  ")}`);
   }
   return checked.data;
+}
+
+function analyticMark(part: string): string {
+  return `${part}: analytic, not measured`;
 }
 
 function versions(device: DeviceFacts): Partial<Record<"driver" | "cuda" | "cublas" | "nccl" | "nvrtc", string>> {

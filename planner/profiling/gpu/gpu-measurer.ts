@@ -37,10 +37,12 @@ const DEFAULT_PARTITION_STEP = 8;
 export async function openGpuMeasurer(ordinals: number[] | undefined): Promise<Measurer> {
   const report = collectSystemReport();
   if (!report.addon.loaded) throw new Error(`nanoweave profile needs the native addon: ${report.addon.error}`);
+  const available = (name: string): boolean => report.libraries.some((library) => library.name === name && library.available);
+  if (!available("cuda")) throw new Error("nanoweave profile needs a GPU, but no CUDA driver (libcuda.so.1) was found; `nanoweave doctor` lists every place searched");
   const missing = report.libraries.filter((library) => !library.available && library.name !== "nccl");
   if (missing.length > 0) {
-    const what = missing.map((library) => `${library.label}${library.neededFor ? ` (for ${library.neededFor})` : ""}`).join(", ");
-    throw new Error(`nanoweave profile needs a GPU, and ${what} ${missing.length > 1 ? "were" : "was"} not found; \`nanoweave doctor\` lists every place searched`);
+    const what = missing.map((library) => `${library.label}${library.neededFor ? ` (for ${library.neededFor})` : ""}`).join(" and ");
+    throw new Error(`nanoweave profile needs ${what}, not found; \`nanoweave doctor\` lists every place searched`);
   }
   if (report.gpus.length === 0) throw new Error(`nanoweave profile needs a GPU: ${report.problems[0] ?? "the CUDA driver reports none"}`);
   const devices = chooseDevices(ordinals, report.gpus);
@@ -87,7 +89,7 @@ class GpuMeasurer implements Measurer {
   }
 
   allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]> {
-    return this.guard(() => measureAllReduce(this.ranks(gpus), this.communicators, this.timer, this.device.partition.min, bytes, ctas, progress));
+    return this.guard(() => measureAllReduce(this.ranks(gpus), this.communicators, this.timer, this.device.partition.min, bytes, ctas, progress), gpus);
   }
 
   interference(partner: "attention" | "allReduce", partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
@@ -95,6 +97,7 @@ class GpuMeasurer implements Measurer {
       partner === "attention"
         ? measureAttentionInterference(this.context(0), this.timer, partnerSms, progress)
         : measureAllReduceInterference(this.ranks(this.interferenceRanks()), this.communicators, this.timer, partnerSms, progress),
+      partner === "attention" ? 1 : this.interferenceRanks(),
     );
   }
 
@@ -162,8 +165,10 @@ class GpuMeasurer implements Measurer {
     return context;
   }
 
-  private async guard<T>(measure: () => T | Promise<T>): Promise<T> {
+  /** Runs a measurement on GPUs brought up to clock, with failures explained. */
+  private async guard<T>(measure: () => T | Promise<T>, gpus = 1): Promise<T> {
     try {
+      for (const context of this.ranks(gpus)) context.warmUp();
       return await measure();
     } catch (error) {
       throw explainGpuFailure(error);

@@ -1,6 +1,6 @@
 /**
  * nanoweave's own CUDA kernels from native/kernels, compiled by NVRTC for one GPU (through the
- * kernel cache), with the launch rules each source's header states.
+ * kernel cache), with the launch rules each source's header states (native/kernels/README.md).
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,8 @@ export const ATTENTION_MAX_GROUP = 8;
 export const ATTENTION_PAGE_SIZE = 16;
 /** Its workspace holds one slot per warp: 4 warps per block, 2 blocks per SM. */
 export const ATTENTION_WARPS_PER_SM = 8;
+/** Its shared-memory ring of KV stages, before the rows' tile prefix and lengths. */
+const ATTENTION_STAGED_SHARED_BYTES = 98304;
 
 const ATTENTION_SIGNATURE = ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"] as const;
 const RMSNORM_SIGNATURE = ["ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "f32"] as const;
@@ -46,14 +48,14 @@ export class NativeKernels {
 
   constructor(private readonly gpu: Gpu) {}
 
-  /** Grid 2 blocks per SM of 128 threads; dynamic shared memory (2 rows + 1) ints. */
+  /** Grid 2 blocks per SM of 128 threads; dynamic shared memory: the KV ring, then (2 rows + 1) ints. */
   async decodeAttention(): Promise<(stream: Stream, sms: number, args: AttentionArguments) => void> {
     const kernel = await this.kernel("decode_attention", ATTENTION_SIGNATURE);
     kernel.setMaxDynamicSharedMemory(this.gpu.info.maxSharedMemoryPerBlockOptin - kernel.attributes().staticSharedBytes);
     return (stream, sms, a) =>
       kernel.launch(
         stream,
-        { grid: 2 * sms, block: 128, sharedBytes: (2 * (a.rowEnd - a.rowBegin) + 1) * 4 },
+        { grid: 2 * sms, block: 128, sharedBytes: ATTENTION_STAGED_SHARED_BYTES + (2 * (a.rowEnd - a.rowBegin) + 1) * 4 },
         a.q, a.kCache, a.vCache, a.pageTable, a.contextLens, a.out, a.partialO, a.partialMl, a.counters,
         a.rowBegin, a.rowEnd, a.qHeads, a.kvHeads, ATTENTION_PAGE_SIZE, a.maxPages, 1 / Math.sqrt(ATTENTION_HEAD_DIM),
       );

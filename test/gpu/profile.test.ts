@@ -1,0 +1,33 @@
+/** `nanoweave profile --quick` on the GPU through the real CLI: a valid profile whose numbers make sense. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ProfileSchema } from "../../planner/profile/schema.js";
+import { gpuSkip } from "../support/gpuTesting.js";
+import { CLI_ENTRY } from "../support/repository.js";
+
+test("profile --quick writes a profile that validates, with times that fall as SMs are added", { skip: gpuSkip, timeout: 600_000 }, async () => {
+  const folder = await mkdtemp(join(tmpdir(), "nanoweave-profile-gpu-"));
+  try {
+    const out = join(folder, "quick.json");
+    const run = spawnSync(process.execPath, [CLI_ENTRY, "profile", "--quick", "--out", out], { encoding: "utf8", timeout: 590_000 });
+    console.log(run.stderr.split("\n").filter((line) => /^(profiling|wrote)/.test(line)).map((line) => `# ${line}`).join("\n"));
+    assert.equal(run.status, 0, run.stderr);
+    const profile = ProfileSchema.parse(JSON.parse(await readFile(out, "utf8")));
+    assert.equal(profile.source, "measured");
+    assert.ok(profile.provenance.driver && profile.provenance.cublas && profile.provenance.nvrtc);
+    const biggest = profile.gemm.reduce((a, b) => (a.n * a.k >= b.n * b.k ? a : b));
+    const atMostTokens = biggest.timeUs.at(-1)!;
+    assert.ok(atMostTokens[0]! > atMostTokens.at(-1)!, `GEMM ${biggest.n}x${biggest.k}: ${atMostTokens.join(", ")} us from fewest to most SMs`);
+    for (const table of profile.decodeAttention) {
+      const fewest = table.timeUs.map((byContext) => byContext.at(-1)![0]!);
+      assert.ok(fewest.at(-1)! > fewest[0]!, `attention ${table.kvHeads}x${table.groupSize}: ${fewest.join(", ")} us as requests grow`);
+    }
+    assert.ok(profile.elementwise.bandwidthTBs.at(-1)! > profile.elementwise.bandwidthTBs[0]!);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});

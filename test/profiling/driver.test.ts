@@ -1,0 +1,157 @@
+/** The profile driver on a fake measurer: output, checkpoints and resume, merging, refusals. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { InputError } from "../../planner/errors.js";
+import { ProfileSchema, type Profile } from "../../planner/profile/schema.js";
+import { checkpointPath } from "../../planner/profiling/checkpoint.js";
+import { runProfile, type ProfileRunOptions } from "../../planner/profiling/run-profile.js";
+import { FakeMeasurer, type FakeMeasurerOptions } from "../support/fakeMeasurer.js";
+
+interface Run {
+  out: string;
+  measurer: FakeMeasurer;
+  log: string[];
+}
+
+async function withFolder(body: (folder: string) => Promise<void>): Promise<void> {
+  const folder = await mkdtemp(join(tmpdir(), "nanoweave-profile-"));
+  try {
+    await body(folder);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+async function profile(out: string, options: Partial<ProfileRunOptions> & { fake?: FakeMeasurerOptions } = {}): Promise<Run> {
+  const measurer = new FakeMeasurer(options.fake);
+  const log: string[] = [];
+  await runProfile({
+    out,
+    quick: true,
+    resume: false,
+    merge: false,
+    command: "nanoweave profile (test)",
+    openMeasurer: async () => measurer,
+    log: { write: (text: string) => log.push(text) },
+    ...options,
+  });
+  return { out, measurer, log };
+}
+
+async function readProfileFile(file: string): Promise<Profile> {
+  return ProfileSchema.parse(JSON.parse(await readFile(file, "utf8")));
+}
+
+test("a run writes a profile that validates, with a table for every target and the run's provenance", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "H100-SXM.json");
+    const { measurer, log } = await profile(out, { quick: false });
+    const written = await readProfileFile(out);
+    assert.equal(written.source, "measured");
+    assert.equal(written.provenance.gpu, "NVIDIA H100 80GB HBM3");
+    assert.equal(written.provenance.cublas, "13.1.0");
+    assert.equal(written.provenance.command, "nanoweave profile (test)");
+    assert.ok(written.provenance.durationSeconds !== undefined);
+    assert.ok(written.gemm.some((t) => t.n === 7168 && t.k === 8192), "Llama-2-70B TP8 gate/up GEMM");
+    assert.ok(written.gemm.every((t) => t.sms.includes(68) && t.sms.includes(124) && t.sms.includes(132)));
+    assert.ok(written.decodeAttention.some((t) => t.groupSize === 8 && t.kvHeads === 1));
+    // Only one GPU: no all-reduce measured, and the notes say which parts stay analytic.
+    assert.ok(!measurer.calls.some((call) => call.startsWith("allreduce")));
+    const notes = written.provenance.notes.join("\n");
+    assert.match(notes, /prefillAttention: analytic, not measured \(nanoweave has no prefill attention kernel yet\)/);
+    assert.match(notes, /allReduce: analytic, not measured \(it needs 2 or more GPUs/);
+    assert.match(notes, /not profiled: Mixtral-8x7B: mixture of experts/);
+    assert.match(notes, /not profiled: Llama-3.1-405B at TP 1, 2, 4, 8: its weights do not fit/);
+    assert.ok(measurer.disposed);
+    assert.deepEqual(await readdir(folder), ["H100-SXM.json"], "no checkpoint or temporary file is left");
+    assert.match(log.join(""), /wrote .*H100-SXM\.json/);
+  });
+});
+
+test("an interrupted run keeps finished tables in its checkpoint, writes no profile, and --resume measures only the rest", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    await assert.rejects(profile(out, { fake: { failAt: 5 } }), (error: Error) => {
+      assert.ok(!(error instanceof InputError));
+      assert.match(error.message, /^while measuring .*fake GPU fault.* The 4 tables measured before are kept: run again with --resume/);
+      return true;
+    });
+    assert.equal(existsSync(out), false, "no half-written profile");
+    const checkpoint = JSON.parse(await readFile(checkpointPath(out), "utf8")) as { results: Record<string, unknown> };
+    assert.equal(Object.keys(checkpoint.results).length, 4);
+
+    const all = (await profile(join(folder, "reference.json"))).measurer.calls.length;
+    const resumed = await profile(out, { resume: true });
+    assert.equal(resumed.measurer.calls.length, all - 4);
+    assert.match(resumed.log.join(""), /4 already in/);
+    await readProfileFile(out);
+    assert.equal(existsSync(checkpointPath(out)), false);
+  });
+});
+
+test("--resume refuses a checkpoint made with another grid or GPU", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    await assert.rejects(profile(out, { fake: { failAt: 2 } }));
+    await assert.rejects(profile(out, { resume: true, quick: false }), (error: Error) => error instanceof InputError && /other settings/.test(error.message));
+    await assert.rejects(profile(out, { resume: true, fake: { name: "NVIDIA H200" } }), InputError);
+  });
+});
+
+test("a merge run on four GPUs adds 2- and 4-GPU all-reduce and keeps the other tables, recording both runs", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    await profile(out);
+    const before = await readProfileFile(out);
+    const merge = await profile(out, { merge: true, only: "allreduce,allreduce-interference", fake: { gpus: 4 }, command: "second run" });
+    assert.deepEqual(merge.measurer.calls, ["allreduce 2", "allreduce 4", "interference allReduce"]);
+    const after = await readProfileFile(out);
+    // The analytic tables go: 8 GPUs is then extrapolated from the measured 2 and 4 by the cost model.
+    assert.deepEqual(after.allReduce.map((t) => t.gpus), [2, 4]);
+    assert.ok(!after.provenance.notes.some((note) => /^(allReduce|interference.gemmWithAllReduce): analytic/.test(note)));
+    assert.ok(after.provenance.notes.some((note) => /^prefillAttention: analytic/.test(note)));
+    assert.deepEqual(after.gemm, before.gemm);
+    assert.deepEqual(after.decodeAttention, before.decodeAttention);
+    assert.deepEqual(after.interference.gemmWithAttention, before.interference.gemmWithAttention);
+    assert.notDeepEqual(after.interference.gemmWithAllReduce, before.interference.gemmWithAllReduce);
+    const runs = after.provenance.notes.filter((note) => note.startsWith("run "));
+    assert.equal(runs.length, 2);
+    assert.match(runs[1]!, /`second run` measured allreduce, allreduce-interference on GPU 0, 1, 2, 3/);
+    assert.equal(after.provenance.command, "second run");
+  });
+});
+
+test("merging needs an existing profile of the same GPU model", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    await assert.rejects(profile(out, { merge: true }), (error: Error) => error instanceof InputError && /does not exist/.test(error.message));
+    await profile(out);
+    await assert.rejects(profile(out, { merge: true, fake: { name: "NVIDIA H200" }, gpuConfig: "h100" }), (error: Error) => error instanceof InputError && /made on NVIDIA H100/.test(error.message));
+  });
+});
+
+test("measurements that do not validate leave no profile behind", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    await assert.rejects(profile(out, { fake: { constantTime: -1 } }), /does not validate, so nothing was written/);
+    assert.equal(existsSync(out), false);
+  });
+});
+
+test("sections across GPUs need two devices; the device's name must find a GPU config", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    await assert.rejects(profile(out, { only: "allreduce" }), (error: Error) => error instanceof InputError && /needs at least 2 devices/.test(error.message));
+    await assert.rejects(profile(undefined as unknown as string, { fake: { name: "NVIDIA B200" } }), (error: Error) => {
+      assert.ok(error instanceof InputError);
+      assert.match(error.message, /NVIDIA B200 .* matches no GPU config/);
+      assert.match(error.message, /H100-SXM: H100 SXM/);
+      assert.match(error.message, /--gpu-config/);
+      return true;
+    });
+  });
+});

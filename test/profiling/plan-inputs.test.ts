@@ -1,0 +1,75 @@
+/** What a profile is measured at: SM shares, targets from the shipped models, attention scaling, device matching. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { listGpus, resolveGpu } from "../../planner/config/index.js";
+import { InputError } from "../../planner/errors.js";
+import { fillAttentionGrid, kvBytes, pointsToMeasure } from "../../planner/profiling/attention-grid.js";
+import { chooseDevices, parseDeviceList } from "../../planner/profiling/devices.js";
+import { gpuConfigFor } from "../../planner/profiling/gpu-config.js";
+import { profileGrid } from "../../planner/profiling/grid.js";
+import { parseOnly, sectionsToMeasure } from "../../planner/profiling/sections.js";
+import { profileTargets } from "../../planner/profiling/targets.js";
+
+const HOPPER = { sms: 132, partition: { min: 8, granularity: 8 } };
+
+test("GEMMs are measured on every split size, on what compute keeps beside them, and on the whole GPU", () => {
+  const grid = profileGrid(HOPPER, false);
+  const multiplesOf8 = Array.from({ length: 16 }, (_, i) => 8 * (i + 1));
+  const remainders = Array.from({ length: 8 }, (_, i) => 132 - 8 * (i + 1)); // 124 .. 68
+  assert.deepEqual(grid.gemmSms, [...new Set([...multiplesOf8, ...remainders, 132])].sort((a, b) => a - b));
+  assert.deepEqual(grid.attentionSms, [...multiplesOf8, 132]);
+  assert.deepEqual(grid.allReduceCtas, [8, 16, 24, 32]);
+  assert.deepEqual(grid.attentionPartnerSms, [8, 16, 24, 32, 40, 48, 56, 64]);
+  const quick = profileGrid(HOPPER, true);
+  assert.ok(quick.gemmSms.length < grid.gemmSms.length && quick.gemmSms.includes(132));
+});
+
+test("targets cover every dense shipped model at each TP degree whose weights fit, deduped", async () => {
+  const h100 = await profileTargets(await resolveGpu("h100"));
+  const h200 = await profileTargets(await resolveGpu("h200"));
+  const keys = (shapes: { n: number; k: number }[]) => shapes.map((s) => `${s.n}x${s.k}`);
+  assert.equal(new Set(keys(h100.gemmShapes)).size, h100.gemmShapes.length);
+  assert.ok(keys(h100.gemmShapes).includes("7168x8192"), "Llama-2-70B TP8 gate/up");
+  assert.ok(!keys(h100.gemmShapes).includes("128256x16384"), "Llama-3.1-405B does not fit an H100 at TP 8");
+  assert.ok(keys(h200.gemmShapes).includes("16032x16384"), "Llama-3.1-405B TP8's LM head fits an H200");
+  assert.ok(h100.attention.some((a) => a.headDim === 128 && a.groupSize === 8 && a.kvHeads === 1));
+  assert.ok(h200.attention.some((a) => a.groupSize === 16), "405B's 16 query heads per KV head");
+  assert.ok(h100.skipped.some((why) => why.startsWith("Mixtral-8x7B: mixture of experts")));
+});
+
+test("attention points beyond the KV limit are scaled by bytes from the largest measured point", () => {
+  const config = { headDim: 128, groupSize: 8, kvHeads: 1 };
+  const limit = 64 * 1024 * 512; // 64 requests x 1024 keys
+  const points = pointsToMeasure(config, [16, 64, 256], [512, 1024], limit);
+  assert.deepEqual(points.map((p) => `${p.requests}x${p.context}`), ["16x512", "16x1024", "64x512", "64x1024"]);
+  const measured = points.map((point) => ({ point, timeUs: [kvBytes(config, point) / 1e6, kvBytes(config, point) / 2e6] }));
+  const { timeUs, scaled } = fillAttentionGrid(config, [16, 64, 256], [512, 1024], measured);
+  assert.equal(scaled, 2);
+  assert.deepEqual(timeUs[2]![1], [(256 * 1024 * 512) / 1e6, (256 * 1024 * 512) / 2e6]);
+  assert.deepEqual(timeUs[0]![0], measured[0]!.timeUs);
+  // Nothing within the limit: the smallest point is measured all the same.
+  assert.deepEqual(pointsToMeasure(config, [16, 64], [512], 1), [{ requests: 16, context: 512 }]);
+});
+
+test("a device finds its GPU config by name, SMs and memory; --gpu-config must agree on SMs", async () => {
+  const gpus = await listGpus();
+  assert.equal((await gpuConfigFor({ name: "NVIDIA H100 80GB HBM3", sms: 132, memoryGiB: 79.19 }, undefined, gpus)).id, "H100-SXM");
+  assert.equal((await gpuConfigFor({ name: "NVIDIA H200", sms: 132, memoryGiB: 139.8 }, undefined, gpus)).id, "H200-SXM");
+  assert.equal((await gpuConfigFor({ name: "NVIDIA A100-SXM4-80GB", sms: 108, memoryGiB: 79.1 }, undefined, gpus)).id, "A100-SXM-80GB");
+  await assert.rejects(gpuConfigFor({ name: "NVIDIA H100 PCIe", sms: 114, memoryGiB: 79.1 }, undefined, gpus), /matches no GPU config/);
+  await assert.rejects(gpuConfigFor({ name: "NVIDIA H100 PCIe", sms: 114, memoryGiB: 79.1 }, "h100"), /H100 SXM has 132 SMs but the device, NVIDIA H100 PCIe, has 114/);
+});
+
+test("--devices and --only are checked for form, then against the GPUs present", () => {
+  assert.deepEqual(parseDeviceList("0, 1,2,3"), [0, 1, 2, 3]);
+  assert.equal(parseDeviceList(undefined), undefined);
+  for (const bad of ["", "0,,1", "a", "-1", "0,0"]) assert.throws(() => parseDeviceList(bad), InputError, bad);
+  const visible = [0, 1].map((ordinal) => ({ ordinal, name: "NVIDIA H200" }));
+  assert.throws(() => chooseDevices([0, 4], visible), /there is no GPU 4; this machine has 0 \(NVIDIA H200\), 1 \(NVIDIA H200\)/);
+  assert.throws(() => chooseDevices([0, 1], [visible[0]!, { ordinal: 1, name: "NVIDIA H100 80GB HBM3" }]), /a profile is of one GPU model/);
+  assert.deepEqual(chooseDevices(undefined, visible).map((d) => d.ordinal), [0, 1]);
+  assert.deepEqual(parseOnly("gemm,interference"), ["gemm", "attention-interference", "allreduce-interference"]);
+  assert.throws(() => parseOnly("gemm,allreduces"), /unknown section "allreduces"; valid sections are gemm, attention/);
+  assert.deepEqual(sectionsToMeasure(undefined, 1), ["gemm", "attention", "elementwise", "attention-interference"]);
+  assert.equal(sectionsToMeasure(undefined, 4).length, 6);
+});
