@@ -24,6 +24,9 @@ const SIGNATURES = {
 } as const satisfies Record<string, readonly KernelParamType[]>;
 type KernelName = keyof typeof SIGNATURES;
 
+/** decode_attention.cu's shared-memory ring of V stages, before the rows' tile prefix and lengths (its launch rule). */
+const ATTENTION_STAGED_SHARED_BYTES = 98304;
+
 /** decode_attention.cu's workspace of one launch on `sms` SMs (one slot pair per warp). */
 export interface AttentionWorkspace {
   sms: number;
@@ -73,11 +76,11 @@ export class ModelKernels {
     this.kernels.rope_kv_append.launch(stream, { grid: r.rowEnd - r.rowBegin, block: 256 }, a.qkv, a.q, a.kCache, a.vCache, a.positions, a.pageTable, r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, a.ropeTheta);
   }
 
-  /** Grid 2 blocks per SM of the `sms` it may use, 128 threads, (2 rows + 1) ints of shared memory. */
+  /** Grid 2 blocks per SM of the `sms` it may use, 128 threads; shared memory: the V ring, then (2 rows + 1) ints. */
   decodeAttention(stream: Stream, r: Rows, sms: number, w: AttentionWorkspace, a: { q: Bf16; kCache: Bf16; vCache: Bf16; pageTable: Int32; contextLens: Int32; out: Bf16; qHeads: number; kvHeads: number; pageSize: number; maxPages: number }): void {
     if (sms > w.sms) throw new RangeError(`Expected at most ${w.sms} SMs for attention with this workspace but received ${sms}`);
     this.kernels.decode_attention.launch(
-      stream, { grid: 2 * sms, block: 128, sharedBytes: (2 * (r.rowEnd - r.rowBegin) + 1) * 4 },
+      stream, { grid: 2 * sms, block: 128, sharedBytes: ATTENTION_STAGED_SHARED_BYTES + (2 * (r.rowEnd - r.rowBegin) + 1) * 4 },
       a.q, a.kCache, a.vCache, a.pageTable, a.contextLens, a.out, w.partialO, w.partialMl, w.counters,
       r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, 1 / Math.sqrt(ATTENTION_HEAD_DIM),
     );
