@@ -14,7 +14,7 @@ import { buildIssueSchedule, type IssueSchedule, type OpInstance } from "../../r
 import { REPOSITORY_ROOT } from "../support/repository.js";
 import { tinyPlanPath } from "../support/tinyLlama.js";
 
-const SHARD_PLAN = path.join(REPOSITORY_ROOT, "test/fixtures/runtime/llama-70b-tp8-shard-h100.plan.json");
+const SHARD_PLAN = path.join(REPOSITORY_ROOT, "bench/runtime/llama-70b-tp8-shard-h100.plan.json");
 
 interface Span {
   instance: OpInstance;
