@@ -35,9 +35,11 @@ void GreenPartition::Init(Napi::Env env, Napi::Object exports) {
 }
 
 // The driver cannot split a split's output again (without a green context in between), so the
-// device is split once into groups of the smallest unit it allows (8 SMs on Hopper, 2 when
-// coscheduling is ignored), and each partition takes as many consecutive groups as it needs: one
-// descriptor may combine outputs of the same split.
+// device is split once into just enough groups of the smallest unit it allows (8 SMs on Hopper, 2
+// when coscheduling is ignored) for the requested partitions, each taking consecutive groups (one
+// descriptor may combine outputs of the same split). The remainder partition is the split's
+// remaining resource alone: combining it with unit groups cost cuBLAS's clustered GEMMs about 40%
+// of their speed on an H100 (bench/results/2026-11-21-h100-run-llama-70b-tp8-shard.txt).
 Napi::Array GreenPartition::Split(Napi::Env env, const std::shared_ptr<DeviceContext>& device,
                                   const std::vector<unsigned int>& sizes, bool includeRemainder,
                                   bool ignoreCoscheduling) {
@@ -46,31 +48,38 @@ Napi::Array GreenPartition::Split(Napi::Env env, const std::shared_ptr<DeviceCon
   device->MakeCurrent();  // green contexts retain the primary context: have it active first
   cu::DevResource all{};
   CU_CALL(cuDeviceGetDevResource, device->device(), &all, cu::kDevResourceTypeSm);
-  unsigned int count = 0;
-  CU_CALL(cuDevSmResourceSplitByCount, nullptr, &count, &all, nullptr, flags, 1);
+  unsigned int available = 0;
+  CU_CALL(cuDevSmResourceSplitByCount, nullptr, &available, &all, nullptr, flags, 1);
+  std::vector<cu::DevResource> probe(available);
+  cu::DevResource probeRest{};
+  CU_CALL(cuDevSmResourceSplitByCount, probe.data(), &available, &all, &probeRest, flags, 1);
+  const unsigned int unit = available == 0 ? 0 : probe.front().sm.smCount;
+
+  std::vector<size_t> needed;
+  size_t total = 0;
+  for (const unsigned int size : sizes) {
+    needed.push_back(unit == 0 ? available + 1 : (size + unit - 1) / unit);
+    total += needed.back();
+    if (total > available) {
+      throw NativeError::Misuse("No partition of " + std::to_string(size) + " SMs fits: the device splits into " +
+                                std::to_string(available) + " groups of " + std::to_string(unit) + " SMs and " +
+                                std::to_string(total - needed.back()) + " are taken");
+    }
+  }
+  unsigned int count = static_cast<unsigned int>(total);
   std::vector<cu::DevResource> groups(count);
   cu::DevResource rest{};
-  CU_CALL(cuDevSmResourceSplitByCount, groups.data(), &count, &all, &rest, flags, 1);
+  if (count > 0) CU_CALL(cuDevSmResourceSplitByCount, groups.data(), &count, &all, &rest, flags, unit);
+  else rest = all;
   groups.resize(count);
-  const unsigned int unit = groups.empty() ? 0 : groups.front().sm.smCount;
 
   std::vector<std::shared_ptr<GreenContextResource>> partitions;
   size_t next = 0;
-  for (const unsigned int size : sizes) {
-    const size_t needed = unit == 0 ? groups.size() + 1 : (size + unit - 1) / unit;
-    if (next + needed > groups.size()) {
-      throw NativeError::Misuse("No partition of " + std::to_string(size) + " SMs fits: the device splits into " +
-                                std::to_string(groups.size()) + " groups of " + std::to_string(unit) + " SMs and " +
-                                std::to_string(next) + " are taken");
-    }
-    partitions.push_back(CreateGreenContext(device, {groups.begin() + next, groups.begin() + next + needed}));
-    next += needed;
+  for (const size_t n : needed) {
+    partitions.push_back(CreateGreenContext(device, {groups.begin() + next, groups.begin() + next + n}));
+    next += n;
   }
-  if (includeRemainder) {
-    std::vector<cu::DevResource> leftover(groups.begin() + next, groups.end());
-    if (rest.sm.smCount > 0) leftover.push_back(rest);
-    if (!leftover.empty()) partitions.push_back(CreateGreenContext(device, std::move(leftover)));
-  }
+  if (includeRemainder && rest.sm.smCount > 0) partitions.push_back(CreateGreenContext(device, {rest}));
   Napi::Array result = Napi::Array::New(env, partitions.size());
   for (size_t i = 0; i < partitions.size(); ++i) result.Set(i, New(env, partitions[i]));
   return result;
