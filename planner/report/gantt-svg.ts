@@ -9,7 +9,7 @@ import type { Plan, StreamName } from "../plan/schema.js";
 import { describeLayout, describeModel, describeProfile, nanoBatchSizes, streamsInUse, WHOLE_GPU_LAYOUT } from "./plan-facts.js";
 import { element, textNode, type Attributes } from "./svg.js";
 import { foldIntoPeriod, timelineBoxes, type PeriodPiece, type TimelineBox } from "./timeline.js";
-import { formatCount, formatGap, formatRows, formatSpeedup, formatUs } from "./units.js";
+import { formatCount, formatGap, formatRows, formatSpeedup, formatUs, formatUsRange } from "./units.js";
 
 export interface GanttOptions {
   /** Also draw layer 0 from its start, unwrapped (default true). */
@@ -56,7 +56,7 @@ export function renderGanttSvg(plan: Plan, options: GanttOptions = {}): string {
   if (options.firstLayer ?? true) y = firstLayerPanel(body, frame(Math.max(...boxes.map((b) => b.endUs))), boxes, streams, y);
   y = legend(body, plan, boxes, y);
 
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${element(
+  return `${element(
     "svg",
     { xmlns: "http://www.w3.org/2000/svg", width: WIDTH, height: y, viewBox: `0 0 ${WIDTH} ${y}`, "font-family": "DejaVu Sans, Helvetica, Arial, sans-serif", "font-size": FONT },
     element("title", {}, textNode(titleText(plan))),
@@ -268,16 +268,15 @@ function boxTooltip(plan: Plan, box: TimelineBox, pieces: PeriodPiece[], steadyS
   const where = box.wholeGpu
     ? `alone on the whole GPU, ${box.sms} SMs (SM target ${box.smTarget}); the other streams wait`
     : `${box.sms} SMs of layout ${box.layout} (SM target ${box.smTarget})`;
-  const span = (from: number, to: number): string => `${formatUs(from)}–${formatUs(to)}`;
   const placement = steadyState
-    ? `in the period: ${pieces.map((p) => span(p.fromUs, p.toUs)).join(" and ")}${pieces.length > 1 ? " (wraps past P)" : ""}`
-    : `layer 0: ${span(box.startUs, box.endUs)}`;
+    ? `in the period: ${pieces.map((p) => formatUsRange(p.fromUs, p.toUs)).join(" and ")}${pieces.length > 1 ? " (wraps past P)" : ""}`
+    : `layer 0: ${formatUsRange(box.startUs, box.endUs)}`;
   const waitsFor = box.kernels[0]!.dependsOn.map((d) => (d.layer === -1 ? `${d.op} of the previous layer` : d.op));
   return [
     `${box.group}, nano-batch ${box.nanoBatch}, ${box.stream} stream`,
     `rows ${formatRows(box.rows)} (${formatCount(tokens)} tokens${mix})`,
     where,
-    `${formatUs(box.endUs - box.startUs)}, ${placement}; planned at ${span(box.startUs, box.endUs)} from layer 0's start`,
+    `${formatUs(box.endUs - box.startUs)}, ${placement}; planned at ${formatUsRange(box.startUs, box.endUs)} from layer 0's start`,
     `kernels: ${box.kernels.map((k) => `${k.kind} ${formatUs(k.endUs - k.startUs)}`).join(", ")}`,
     ...(waitsFor.length > 0 ? [`after ${waitsFor.join(", ")}`] : []),
   ].join("\n");

@@ -10,6 +10,11 @@ export function formatUs(us: number): string {
   return `${ONE_DECIMAL.format(us)} µs`;
 }
 
+/** A span of microseconds with the unit once: "817.3–949.6 µs". */
+export function formatUsRange(fromUs: number, toUs: number): string {
+  return `${ONE_DECIMAL.format(fromUs)}–${formatUs(toUs)}`;
+}
+
 /** Microseconds as milliseconds, two decimals: iteration times. */
 export function formatMs(us: number): string {
   return `${TWO_DECIMALS.format(us / 1000)} ms`;

@@ -106,6 +106,7 @@ describe("renderGanttSvg", () => {
       if (wraps) {
         wrapped++;
         assert.ok(Math.abs(number(parts[1]!, "x") - left) <= PIXEL, `${key}: the wrapped part starts at the period's start`);
+        assert.match(textContent(child(box, "title")!), /in the period: [\d.,]+–[\d.,]+ µs and 0\.0–[\d.,]+ µs \(wraps past P\)/);
       }
     }
     assert.ok(wrapped >= 2, "the fixture wraps ops around the period's end");
