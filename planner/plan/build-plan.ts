@@ -11,7 +11,7 @@ import type { LoadedProfile } from "../profile/load.js";
 import type { SolverBackendName } from "../milp/solution.js";
 import type { Schedule, ScheduleProblem } from "../schedule/problem.js";
 import type { SearchResult } from "../schedule/search.js";
-import { PLAN_SCHEMA_ID, type Plan, type PlanOperation } from "./schema.js";
+import { PLAN_SCHEMA_ID, SPLIT_LAYOUT, WHOLE_LAYOUT, type Plan, type PlanOperation } from "./schema.js";
 
 export interface PlanInputs {
   model: ResolvedModel;
@@ -31,8 +31,6 @@ export interface PlanInputs {
 }
 
 const NCCL_MAX_CTAS = 32;
-export const WHOLE_LAYOUT = "whole";
-export const SPLIT_LAYOUT = "split";
 
 export function buildPlan(inputs: PlanInputs): Plan {
   const { batch, graph, search, shard } = inputs;

@@ -3,8 +3,7 @@
  * runtime relies on: more SMs busy than the GPU has, a whole-GPU op sharing the GPU, two ops on
  * one stream at once, or an op starting before something it depends on has ended.
  */
-import type { Plan } from "./schema.js";
-import { WHOLE_LAYOUT } from "./build-plan.js";
+import { WHOLE_LAYOUT, type Plan } from "./schema.js";
 
 /** Floating-point slack when comparing predicted times, in microseconds. */
 const EPSILON_US = 1e-6;

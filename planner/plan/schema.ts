@@ -6,6 +6,9 @@
 import { z } from "zod";
 
 export const PLAN_SCHEMA_ID = "nanoweave.plan/1";
+/** Layout ids: `whole` is the whole GPU, one op at a time; `split` holds a partition per stream. */
+export const WHOLE_LAYOUT = "whole";
+export const SPLIT_LAYOUT = "split";
 
 const nonNegative = z.number().nonnegative();
 const positiveInt = z.number().int().positive();

@@ -5,8 +5,8 @@
  * lower bound on the same scale. A second panel shows layer 0 from its start, unwrapped, which is
  * how the dependencies read most easily. Every box has a tooltip with the full detail.
  */
-import type { Plan, StreamName } from "../plan/schema.js";
-import { describeLayout, describeModel, describeProfile, nanoBatchSizes, streamsInUse, WHOLE_GPU_LAYOUT } from "./plan-facts.js";
+import { WHOLE_LAYOUT, type Plan, type StreamName } from "../plan/schema.js";
+import { describeLayout, describeModel, describeProfile, nanoBatchSizes, streamsInUse } from "./plan-facts.js";
 import { element, textNode, type Attributes } from "./svg.js";
 import { foldIntoPeriod, timelineBoxes, type PeriodPiece, type TimelineBox } from "./timeline.js";
 import { formatCount, formatGap, formatRows, formatSpeedup, formatUs, formatUsRange } from "./units.js";
@@ -87,7 +87,7 @@ function definitions(): string {
 
 function header(out: string[], plan: Plan): number {
   const { batch, solver } = plan;
-  const layouts = plan.layouts.filter((l) => l.id !== WHOLE_GPU_LAYOUT).map(describeLayout);
+  const layouts = plan.layouts.filter((l) => l.id !== WHOLE_LAYOUT).map(describeLayout);
   const subtitle = [
     `dense batch ${formatCount(batch.tokens)} tokens in ${plan.nanoBatches.length} nano-batches (${nanoBatchSizes(plan).map(formatCount).join(" + ")})`,
     ...(layouts.length > 0 ? [`SMs ${layouts.join("; ")}`] : []),

@@ -5,7 +5,6 @@
 import { STREAMS, type Plan, type StreamName } from "../plan/schema.js";
 
 /** The layout id the plan gives an op that runs alone on the whole GPU. */
-export const WHOLE_GPU_LAYOUT = "whole";
 
 /** What the caller knows beyond the plan itself. */
 export interface ReportContext {

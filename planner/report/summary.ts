@@ -2,9 +2,9 @@
  * The summary `nanoweave plan` prints: what was planned, from what, how fast, how well solved; as
  * aligned text for people, or as a small object for scripts (`--json`).
  */
-import type { Plan, StreamName } from "../plan/schema.js";
+import { WHOLE_LAYOUT, type Plan, type StreamName } from "../plan/schema.js";
 import { textStyle, type TextStyle } from "./ansi.js";
-import { describeLayout, describeModel, describeProfile, layoutSms, nanoBatchSizes, WHOLE_GPU_LAYOUT, type ReportContext } from "./plan-facts.js";
+import { describeLayout, describeModel, describeProfile, layoutSms, nanoBatchSizes, type ReportContext } from "./plan-facts.js";
 import { formatColumns } from "./text-table.js";
 import { formatCount, formatGap, formatGiB, formatMs, formatPercent, formatSeconds, formatSpeedup, formatUs } from "./units.js";
 
@@ -72,7 +72,7 @@ function setupLines(plan: Plan, context: ReportContext, style: TextStyle): strin
   const { batch, profile, gpu } = plan;
   const layouts = plan.layouts.map((layout) => {
     const ops = plan.operations.filter((op) => op.layout === layout.id).length;
-    const sms = layout.id === WHOLE_GPU_LAYOUT ? `all ${gpu.sms} SMs to one op at a time` : describeLayout(layout);
+    const sms = layout.id === WHOLE_LAYOUT ? `all ${gpu.sms} SMs to one op at a time` : describeLayout(layout);
     return `${layout.id}: ${sms} (${ops} of ${plan.operations.length} ops)`;
   });
   const rows: [string, string][] = [

@@ -3,8 +3,7 @@
  * on a stream become one box, and a box is placed in the steady-state period where it runs there
  * (its start modulo the period), split in two where it runs past the period's end.
  */
-import type { Plan, PlanOperation, StreamName } from "../plan/schema.js";
-import { WHOLE_GPU_LAYOUT } from "./plan-facts.js";
+import { WHOLE_LAYOUT, type Plan, type PlanOperation, type StreamName } from "../plan/schema.js";
 
 export interface TimelineBox {
   stream: StreamName;
@@ -49,7 +48,7 @@ export function timelineBoxes(plan: Plan): TimelineBox[] {
       sms: op.sms,
       smTarget: op.smTarget,
       layout: op.layout,
-      wholeGpu: op.layout === WHOLE_GPU_LAYOUT,
+      wholeGpu: op.layout === WHOLE_LAYOUT,
       startUs: op.startUs,
       endUs: op.endUs,
       kernels: [op],

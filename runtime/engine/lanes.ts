@@ -4,7 +4,7 @@
  * layout are the streams of green-context partitions (one split: the non-compute partitions as
  * asked, compute the remainder); every other lane is a plain stream of the primary context.
  */
-import { WHOLE_LAYOUT } from "../../planner/plan/build-plan.js";
+import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
 import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, Gpu, SmIsolation, SmPartition, Stream } from "../gpu/index.js";
 import { attentionWorkspaceSizes, type AttentionWorkspace } from "../kernels/modelKernels.js";

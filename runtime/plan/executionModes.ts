@@ -5,7 +5,7 @@
  *   sequential: the same kernels on one stream and the whole GPU, one nano-batch of every row.
  * Each mode is a list of operations (plan operations, rewritten) and the lane each one issues on.
  */
-import { WHOLE_LAYOUT } from "../../planner/plan/build-plan.js";
+import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
 import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 
 export const EXECUTION_MODES = ["planned", "sequential", "streams"] as const;

@@ -2,7 +2,7 @@
  * Whether a plan can run here: made for this GPU, and asking for nothing the runtime cannot do yet.
  * Every difference is listed, so one refusal says all that must change.
  */
-import { WHOLE_LAYOUT } from "../../planner/plan/build-plan.js";
+import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
 import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP } from "../../planner/profiling/gpu/native-kernels.js";
 import type { Plan } from "../../planner/plan/schema.js";
 import type { ModelShape } from "../model/modelShape.js";
