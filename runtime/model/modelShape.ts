@@ -6,15 +6,9 @@ import { HfConfigSchema } from "../../planner/config/schema.js";
 import { toResolvedModel } from "../../planner/config/hf-model.js";
 import type { Plan } from "../../planner/plan/schema.js";
 
-export interface ModelShape {
+/** The plan's per-GPU sizes, plus the config fields the kernels need. */
+export interface ModelShape extends Omit<Plan["model"]["shard"], "weightBytes" | "kvBytesPerToken"> {
   name: string;
-  hiddenSize: number;
-  headDim: number;
-  qHeads: number;
-  kvHeads: number;
-  intermediate: number;
-  vocab: number;
-  layers: number;
   rmsNormEps: number;
   ropeTheta: number;
   tieWordEmbeddings: boolean;
@@ -23,16 +17,10 @@ export interface ModelShape {
 
 export function modelShapeOf(plan: Plan): ModelShape {
   const model = toResolvedModel(HfConfigSchema.parse(plan.model.config), { name: plan.model.name, id: plan.model.id, aliases: [], source: "plan" });
-  const shard = plan.model.shard;
+  const { weightBytes: _weights, kvBytesPerToken: _kv, ...sizes } = plan.model.shard;
   return {
     name: plan.model.name,
-    hiddenSize: shard.hiddenSize,
-    headDim: shard.headDim,
-    qHeads: shard.qHeads,
-    kvHeads: shard.kvHeads,
-    intermediate: shard.intermediate,
-    vocab: shard.vocab,
-    layers: shard.layers,
+    ...sizes,
     rmsNormEps: model.rmsNormEps,
     ropeTheta: model.ropeTheta,
     tieWordEmbeddings: model.tieWordEmbeddings,
