@@ -90,7 +90,7 @@ export function assembleProfile(input: AssembleInput): Profile {
       durationSeconds: run.durationSeconds,
       notes: [...new Set(notes)],
     },
-    partition: { ...device.partition },
+    partition: { granularity: device.partition.granularity, min: device.partition.min },
     gemm,
     decodeAttention: attention,
     prefillAttention: base.prefillAttention,

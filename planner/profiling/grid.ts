@@ -8,7 +8,8 @@
 
 export interface GridDevice {
   sms: number;
-  partition: { min: number; granularity: number };
+  /** max: the largest partition one split grants (15 groups of 8 = 120 of an H100's 132 SMs). */
+  partition: { min: number; granularity: number; max: number };
 }
 
 export interface ProfileGrid {
@@ -71,11 +72,11 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
   };
 }
 
-/** Partition sizes one split can carve: multiples of the granularity from the minimum, below all SMs. */
+/** Partition sizes one split can carve: multiples of the granularity from the minimum to the largest it grants. */
 export function splitSizes({ sms, partition }: GridDevice): number[] {
   const out: number[] = [];
   const first = Math.ceil(partition.min / partition.granularity) * partition.granularity;
-  for (let s = first; s < sms; s += partition.granularity) out.push(s);
+  for (let s = first; s <= partition.max && s < sms; s += partition.granularity) out.push(s);
   return out;
 }
 

@@ -15,8 +15,8 @@ export interface DeviceFacts {
   sms: number;
   memoryGiB: number;
   computeCapability: string;
-  /** Smallest green-context partition and the step of its sizes. */
-  partition: { min: number; granularity: number };
+  /** Green-context partitions: the smallest, the step of their sizes, and the largest one split grants. */
+  partition: { min: number; granularity: number; max: number };
   /** The GPUs used, by ordinal (the first one measures single-GPU tables). */
   ordinals: number[];
   driver?: string;

@@ -30,7 +30,7 @@ export class FakeMeasurer implements Measurer {
       sms: 132,
       memoryGiB: 79.19,
       computeCapability: "9.0",
-      partition: { min: 8, granularity: 8 },
+      partition: { min: 8, granularity: 8, max: 120 },
       ordinals: Array.from({ length: options.gpus ?? 1 }, (_, i) => i),
       driver: "580.159.04",
       cuda: "13.0",

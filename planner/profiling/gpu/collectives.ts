@@ -35,13 +35,16 @@ export async function measureAllReduce(
   ctas: readonly number[],
   progress: PointProgress,
 ): Promise<number[][]> {
-  await Promise.all(contexts.map((ctx) => ctx.readyGate()));
+  await readyGates(contexts);
   const buffers = new AllReduceBuffers(contexts, Math.max(...bytes) / 2);
   try {
     const times = bytes.map(() => ctas.map(() => 0));
     for (const [j, limit] of ctas.entries()) {
       const nccl = await communicators.get(contexts, limit);
       const streams = contexts.map((ctx) => ctx.partitions.share(Math.max(partitionMin, limit)).stream);
+      // NCCL connects its channels on first use: a few rounds of every size first, untimed.
+      for (let round = 0; round < 3; round++) for (const size of bytes) nccl.allReduce(buffers.parts(streams), size / 2);
+      for (const stream of streams) stream.synchronize();
       bytes.forEach((size, i) => {
         times[i]![j] = round(timer.perRepUs(hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), size / 2))));
         progress(j * bytes.length + i + 1, ctas.length * bytes.length);
@@ -80,7 +83,7 @@ export async function measureAllReduceInterference(
   partnerSms: readonly number[],
   progress: PointProgress,
 ): Promise<InterferencePoint[]> {
-  await Promise.all(contexts.map((ctx) => ctx.readyGate()));
+  await readyGates(contexts);
   const gemms = contexts.map((ctx) => new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, INTERFERENCE_TOKENS));
   const buffers = new AllReduceBuffers(contexts, INTERFERENCE_ALL_REDUCE_BYTES / 2);
   try {
@@ -102,6 +105,14 @@ export async function measureAllReduceInterference(
     gemms.forEach((gemm) => gemm.dispose());
     buffers.dispose();
   }
+}
+
+/**
+ * One GPU after another: compiling the same kernel for several GPUs at once races on its cache file
+ * (runtime/gpu/kernelCache.ts names the temporary file by process and millisecond).
+ */
+async function readyGates(contexts: readonly GpuContext[]): Promise<void> {
+  for (const ctx of contexts) await ctx.readyGate();
 }
 
 /** Each side's time beside the other over its time alone, on the same partitions. */

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { collectSystemReport, type Gpu, type SystemReport } from "../../../runtime/gpu/index.js";
+import { collectSystemReport, Gpu, type SystemReport } from "../../../runtime/gpu/index.js";
 import type { GemmShape } from "../../model/shard.js";
 import type { InterferencePoint } from "../../profile/schema.js";
 import { chooseDevices } from "../devices.js";
@@ -26,6 +26,7 @@ import { Communicators } from "./communicators.js";
 import { explainGpuFailure } from "./failures.js";
 import { GpuContext } from "./gpu-context.js";
 import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, KERNELS_DIR } from "./native-kernels.js";
+import { largestPartition } from "./partitions.js";
 import { ELEMENTWISE_HIDDEN, ELEMENTWISE_ROWS, measureDecodeAttention, measureElementwise, measureGemm } from "./tables.js";
 import { WorkTimer } from "./timer.js";
 
@@ -51,12 +52,16 @@ export async function openGpuMeasurer(ordinals: number[] | undefined): Promise<M
     throw new Error(`${first.name} has no green contexts (${first.greenContexts.reason}); a profile measures work confined to SM shares and needs them`);
   }
   const min = first.greenContexts.minPartitionSms || DEFAULT_PARTITION_STEP;
+  const granularity = first.greenContexts.alignment || min;
+  const probe = Gpu.open(first.ordinal);
+  const max = largestPartition(probe, min, granularity);
+  probe.dispose();
   const facts: DeviceFacts = {
     name: first.name,
     sms: first.smCount,
     memoryGiB: Math.round((first.totalMemoryBytes / 2 ** 30) * 100) / 100,
     computeCapability: `${first.computeCapability.major}.${first.computeCapability.minor}`,
-    partition: { min, granularity: first.greenContexts.alignment || min },
+    partition: { min, granularity, max },
     ordinals: devices.map((device) => device.ordinal),
     ...libraryVersions(report),
   };

@@ -32,6 +32,19 @@ export interface Split {
   rest: SmShare;
 }
 
+/** The largest single partition the driver grants, found by asking for ever smaller ones. */
+export function largestPartition(gpu: Gpu, min: number, granularity: number): number {
+  for (let sms = Math.floor((gpu.info.smCount - 1) / granularity) * granularity; sms > min; sms -= granularity) {
+    try {
+      gpu.createSmPartitions([sms]).forEach((partition) => partition.dispose());
+      return sms;
+    } catch {
+      // refused: the SMs do not split into that many groups
+    }
+  }
+  return min;
+}
+
 export class PartitionCache {
   private readonly shares = new Map<number, SmShare>();
   private readonly splits = new Map<number, Split>();

@@ -29,13 +29,13 @@ export class WorkTimer {
     this.cursors.clear();
     // The first call of a new shape also pays for lazy set-up; a long one is its own sample.
     const first = this.probe(work);
-    if (first.gpuUs >= LONG_US) return median([first.gpuUs, this.probe(work).gpuUs, this.probe(work).gpuUs]);
+    if (first >= LONG_US) return median([first, this.probe(work), this.probe(work)]);
     const probe = this.probe(work);
-    const reps = Math.min(MAX_REPS, Math.max(work.rotation, Math.ceil(RUN_US / probe.gpuUs)));
+    const reps = Math.min(MAX_REPS, Math.max(work.rotation, Math.ceil(RUN_US / probe)));
     const prepared = work.prepare(reps);
     try {
-      const runs = probe.gpuUs * reps >= 1000 ? 3 : 5;
-      const gateUs = prepared.hostPaced ? 2 * probe.hostUs * reps + 100 : 0;
+      const runs = probe * reps >= 1000 ? 3 : 5;
+      const gateUs = prepared.hostPaced ? this.gateUsFor([{ work, prepared }]) : 0;
       return median(this.runs([{ work, prepared }], runs, gateUs).map(([us]) => us! / reps));
     } finally {
       prepared.dispose();
@@ -53,9 +53,8 @@ export class WorkTimer {
     const a = measured.prepare(measuredReps);
     const b = partner.prepare(partnerReps);
     try {
-      const hostUs = (work: Workload, prepared: PreparedWork, reps: number): number => (prepared.hostPaced ? reps * this.probe(work).hostUs : 0);
-      const gateUs = 2 * (hostUs(measured, a, measuredReps) + hostUs(partner, b, partnerReps)) + 200;
-      return median(this.runs([{ work: partner, prepared: b }, { work: measured, prepared: a }], 3, gateUs).map(([, us]) => us! / measuredReps));
+      const items = [{ work: partner, prepared: b }, { work: measured, prepared: a }];
+      return median(this.runs(items, 3, this.gateUsFor(items)).map(([, us]) => us! / measuredReps));
     } finally {
       a.dispose();
       b.dispose();
@@ -66,15 +65,29 @@ export class WorkTimer {
     for (const list of this.events.values()) for (const event of list) event.dispose();
   }
 
-  /** One repetition queued directly: its GPU time (from the last stream to start) and the host's time to queue it. */
-  private probe(work: Workload): { gpuUs: number; hostUs: number } {
+  /**
+   * A gate long enough for the host to queue all of `items`: twice the host time of queueing their
+   * host-paced work once, ungated (which also warms them up), plus a margin for the graph launches.
+   */
+  private gateUsFor(items: ReadonlyArray<{ work: Workload; prepared: PreparedWork }>): number {
+    let hostUs = 0;
+    for (const { work, prepared } of items) {
+      if (!prepared.hostPaced) continue;
+      const start = performance.now();
+      prepared.queue();
+      hostUs += (performance.now() - start) * 1000;
+      for (const stream of work.streams) stream.synchronize();
+    }
+    return 2 * hostUs + 200;
+  }
+
+  /** One repetition queued directly: its GPU time, from the last stream to start. */
+  private probe(work: Workload): number {
     const [start, end] = [this.eventsFor(work.streams), this.eventsFor(work.streams)];
     work.streams.forEach((stream, i) => start[i]!.record(stream));
-    const host = performance.now();
     work.queueOne(0);
-    const hostUs = (performance.now() - host) * 1000;
     work.streams.forEach((stream, i) => end[i]!.record(stream));
-    return { gpuUs: elapsedUs(start, end), hostUs };
+    return elapsedUs(start, end);
   }
 
   /**
