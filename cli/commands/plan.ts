@@ -5,12 +5,7 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { InputError } from "../../planner/errors.js";
-import { SOLVER_BACKENDS } from "../../planner/milp/solve.js";
-import type { SolverBackendName } from "../../planner/milp/solution.js";
-import { makePlan } from "../../planner/plan/make-plan.js";
-import { assertWritable, writeFileAtomic, writePlanFile } from "../../planner/plan/plan-file.js";
-import { formatPlanJsonSummary, formatPlanSummary } from "../../planner/report/summary.js";
-import { renderGanttSvg } from "../../planner/report/gantt-svg.js";
+import { SOLVER_BACKENDS, type SolverBackendName } from "../../planner/milp/solution.js";
 
 interface PlanArguments {
   model: string;
@@ -66,6 +61,11 @@ export const planCommand: CommandModule<object, PlanArguments> = {
     if (!(args.timeLimit > 0)) throw new InputError(`--time-limit must be a positive number of seconds, got ${args.timeLimit}`, "--time-limit");
     if (!(args.gap >= 0 && args.gap < 1)) throw new InputError(`--gap must be in [0, 1), got ${args.gap}`, "--gap");
     const progress = args.quiet ? undefined : (message: string): void => void process.stderr.write(`${message}\n`);
+    // Loaded here so other commands start without the solver and numeric libraries.
+    const { makePlan } = await import("../../planner/plan/make-plan.js");
+    const { assertWritable, writeFileAtomic, writePlanFile } = await import("../../planner/plan/plan-file.js");
+    const { formatPlanJsonSummary, formatPlanSummary } = await import("../../planner/report/summary.js");
+    const { renderGanttSvg } = await import("../../planner/report/gantt-svg.js");
 
     const plan = await makePlan({
       model: args.model,

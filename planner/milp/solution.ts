@@ -1,6 +1,7 @@
 /** What every solver backend returns, whatever its own output looks like. */
 
-export type SolverBackendName = "highs" | "jslp";
+export const SOLVER_BACKENDS = ["highs", "jslp"] as const;
+export type SolverBackendName = (typeof SOLVER_BACKENDS)[number];
 
 /**
  * optimal: proven optimal within the requested gap. feasible: a solution was found but the solve

@@ -4,8 +4,6 @@ import { solveWithJslp } from "./jslp-backend.js";
 import type { MilpModel } from "./model.js";
 import type { MilpSolution, SolveOptions, SolverBackendName } from "./solution.js";
 
-export const SOLVER_BACKENDS: readonly SolverBackendName[] = ["highs", "jslp"];
-
 export interface MilpSolver {
   solve(model: MilpModel, options: SolveOptions): Promise<MilpSolution>;
   /** Frees what the backend holds (HiGHS's worker thread); idempotent. */

@@ -65,6 +65,9 @@ export function sizeDenseBatch(shard: Shard, gpu: GpuSpec, workload: Workload, r
     // tokens = requests * tokensPerRequestPerIteration, and each request holds kvPerRequest.
     const perToken = kvPerRequest / mix.tokensPerRequest + activationPerToken;
     tokens = Math.min(MAX_DENSE_BATCH, Math.floor(available / perToken / granule) * granule);
+    // Requests are whole, so rounding them up can overshoot by one request's KV cache.
+    const needs = (t: number): number => Math.ceil(t / mix.tokensPerRequest) * kvPerRequest + t * activationPerToken;
+    while (tokens >= granule && needs(tokens) > available) tokens -= granule;
     if (tokens < granule) {
       const needed = granule * perToken - available;
       throw new InputError(

@@ -4,6 +4,7 @@
  * atomic (temporary file, then rename), so a crash never leaves a half-written entry.
  */
 import { createHash } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +37,8 @@ export async function readCachedKernel(file: string): Promise<Uint8Array | undef
 
 export async function writeCachedKernel(file: string, image: Uint8Array): Promise<void> {
   await mkdir(join(file, ".."), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  // Unique per write: several GPUs may compile the same kernel at once in one process.
+  const temporary = `${file}.${randomUUID()}.tmp`;
   await writeFile(temporary, image);
   await rename(temporary, file);
 }
