@@ -67,7 +67,9 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
     maxNanoBatches: Math.min(request.maxNanoBatches, problem.granules),
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
-  const notes = [...cost.notes];
+  // What a measured profile could not measure (e.g. all-reduce on a one-GPU machine) is analytic.
+  const unmeasured = profile.profile.source === "measured" ? profile.profile.provenance.notes.filter((n) => n.includes("not measured")) : [];
+  const notes = [...unmeasured.map((n) => `profile: ${n}`), ...cost.notes];
   if (request.layers !== undefined) notes.unshift(`${resolved.name} cut to ${request.layers} of its ${resolved.numLayers} layers`);
   if (!allReduce && shard.tensorParallel > 1) notes.unshift(`one GPU's shard of a ${shard.tensorParallel}-GPU model, planned without its all-reduces`);
   if (profile.profile.source === "analytic") notes.unshift(`no measured profile for ${gpu.name}: planned from a profile derived from its specs`);
