@@ -9,7 +9,7 @@ import { tokenCounts, type KernelOp, type LayerGraph } from "../model/layer-grap
 import type { Shard } from "../model/shard.js";
 import type { LoadedProfile } from "../profile/load.js";
 import type { SolverBackendName } from "../milp/solution.js";
-import type { Schedule, ScheduleProblem } from "../schedule/problem.js";
+import { layersTimeUs, type Schedule, type ScheduleProblem } from "../schedule/problem.js";
 import type { SearchResult } from "../schedule/search.js";
 import { PLAN_SCHEMA_ID, SPLIT_LAYOUT, WHOLE_LAYOUT, type Plan, type PlanOperation } from "./schema.js";
 
@@ -42,9 +42,8 @@ export function buildPlan(inputs: PlanInputs): Plan {
   const epilogue = graph.epilogue.map((k) => ({ kind: k.kind, us: k.timeUs(wholeTokens, inputs.gpu.sms) }));
   const outside = [...prologue, ...epilogue].reduce((sum, k) => sum + k.us, 0);
   const layers = shard.layers;
-  const span = Math.max(...operations.map((o) => o.endUs)) - Math.min(...operations.map((o) => o.startUs));
-  const iterationUs = outside + (layers - 1) * schedule.periodUs + span;
-  const sequentialIterationUs = outside + layers * search.sequential.periodUs;
+  const iterationUs = outside + layersTimeUs(schedule, layers);
+  const sequentialIterationUs = outside + layersTimeUs(search.sequential, layers);
   const lowerBoundLayerUs = graph.groups
     .flatMap((g) => g.kernels)
     .filter((k) => k.kind.endsWith("_gemm"))
@@ -109,14 +108,21 @@ export function buildPlan(inputs: PlanInputs): Plan {
     solver: {
       backend: inputs.backend,
       status: search.status,
-      objectiveUs: schedule.periodUs,
+      objectiveUs: search.bestPeriod.periodUs,
       boundUs: search.boundUs,
       gap: search.gap,
       seconds: search.seconds,
       timeLimitSeconds: inputs.timeLimitSeconds,
       nanoBatchCounts: search.counts,
     },
-    notes: inputs.notes,
+    notes:
+      search.best === search.bestPeriod
+        ? inputs.notes
+        : [
+            ...inputs.notes,
+            `the best pipelined period (${search.bestPeriod.periodUs.toFixed(1)} us) would make the ${layers}-layer iteration slower than ` +
+              "running sequentially once the pipeline fills and drains, so the plan is sequential",
+          ],
   };
 }
 

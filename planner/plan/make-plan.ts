@@ -65,10 +65,11 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
     timeLimitSeconds: request.timeLimitSeconds,
     relativeGap: request.relativeGap,
     maxNanoBatches: Math.min(request.maxNanoBatches, problem.granules),
+    layers: shard.layers,
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   // What a measured profile could not measure (e.g. all-reduce on a one-GPU machine) is analytic.
-  const unmeasured = profile.profile.source === "measured" ? profile.profile.provenance.notes.filter((n) => n.includes("not measured")) : [];
+  const unmeasured = profile.profile.source === "measured" ? profile.profile.provenance.notes.filter((n) => /^[\w.]+: analytic, not measured/.test(n)) : [];
   const notes = [...unmeasured.map((n) => `profile: ${n}`), ...cost.notes];
   if (request.layers !== undefined) notes.unshift(`${resolved.name} cut to ${request.layers} of its ${resolved.numLayers} layers`);
   if (!allReduce && shard.tensorParallel > 1) notes.unshift(`one GPU's shard of a ${shard.tensorParallel}-GPU model, planned without its all-reduces`);

@@ -104,3 +104,15 @@ export function sequentialSchedule(problem: ScheduleProblem): Schedule {
   });
   return { nanoBatchCount: 1, sizes: [problem.granules], layout: { compute: problem.sms, memory: 0, network: 0 }, periodUs: clock, operations };
 }
+
+/** From the first op's start to the last op's end of one layer: a layer's latency through the pipeline. */
+export function layerSpanUs(schedule: Schedule): number {
+  const starts = schedule.operations.map((o) => o.startUs);
+  const ends = schedule.operations.map((o) => o.startUs + o.durationUs);
+  return Math.max(...ends) - Math.min(...starts);
+}
+
+/** Time the layers of one iteration take: a new layer every period, the last one its whole span. */
+export function layersTimeUs(schedule: Schedule, layers: number): number {
+  return (layers - 1) * schedule.periodUs + layerSpanUs(schedule);
+}

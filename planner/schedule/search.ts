@@ -7,7 +7,7 @@
 import { createSolver } from "../milp/solve.js";
 import type { SolverBackendName } from "../milp/solution.js";
 import { formulatePipeline } from "./formulation.js";
-import { candidateLayouts, nanoBatchSizes, sequentialSchedule, type Schedule, type ScheduleProblem } from "./problem.js";
+import { candidateLayouts, layersTimeUs, nanoBatchSizes, sequentialSchedule, type Schedule, type ScheduleProblem } from "./problem.js";
 
 export interface SearchOptions {
   backend: SolverBackendName;
@@ -15,6 +15,8 @@ export interface SearchOptions {
   timeLimitSeconds: number;
   relativeGap: number;
   maxNanoBatches: number;
+  /** Layers per iteration: with few, filling and draining the pipeline can cost more than it gains. */
+  layers: number;
   onProgress?: (message: string) => void;
 }
 
@@ -30,6 +32,9 @@ export interface CountResult {
 }
 
 export interface SearchResult {
+  /** The schedule with the least period, the MILP's objective. */
+  bestPeriod: Schedule;
+  /** The schedule to run: bestPeriod, or sequential where over so few layers filling and draining the pipeline costs more than it saves. */
   best: Schedule;
   sequential: Schedule;
   counts: CountResult[];
@@ -107,8 +112,11 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
   // Every count's optimum is at least its bound (counts that cannot beat the best carry that).
   const boundUs = Math.min(best.periodUs, ...counts.map((c) => c.boundUs ?? Infinity));
   const gap = Math.max(0, (best.periodUs - boundUs) / best.periodUs);
+  const fillCostsMore = layersTimeUs(best, options.layers) > layersTimeUs(sequential, options.layers);
+  if (fillCostsMore) options.onProgress?.(`over ${options.layers} layers the pipeline's fill and drain cost more than it saves: the plan runs sequentially`);
   return {
-    best,
+    bestPeriod: best,
+    best: fillCostsMore ? sequential : best,
     sequential,
     counts,
     status: timedOut && gap > options.relativeGap ? "time_limit" : "optimal",
