@@ -2,7 +2,7 @@
  * The paged KV cache: per layer, K and V of [pages, kvHeads, pageSize, headDim] bf16, as
  * decode_attention.cu and rope_kv_append.cu lay them out. The last page is scratch for padding rows.
  */
-import { ATTENTION_PAGE_SIZE } from "../planner/profiling/gpu/native-kernels.js";
+import { ATTENTION_PAGE_SIZE } from "./kernels/kernelContracts.js";
 import type { DeviceArray, Gpu } from "./gpu/index.js";
 import type { ModelShape } from "./model/modelShape.js";
 

@@ -7,7 +7,8 @@
 import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
 import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, Gpu, SmIsolation, SmPartition, Stream } from "../gpu/index.js";
-import { attentionWorkspaceSizes, type AttentionWorkspace } from "../kernels/modelKernels.js";
+import { attentionWorkspaceSizes } from "../kernels/kernelContracts.js";
+import type { AttentionWorkspace } from "../kernels/modelKernels.js";
 import type { ModeOperations } from "../plan/executionModes.js";
 import { PlanMismatchError } from "../plan/planCompatibility.js";
 

@@ -2,9 +2,8 @@
  * nanoweave's kernels (native/kernels), compiled by NVRTC for one GPU and launched with the rules
  * each source's header states. Every launch takes a row range [rowBegin, rowEnd) of the dense batch.
  */
-import { readFile } from "node:fs/promises";
-import { ATTENTION_HEAD_DIM, ATTENTION_WARPS_PER_SM, KERNELS_DIR } from "../../planner/profiling/gpu/native-kernels.js";
-import type { DeviceArray, Gpu, Kernel, KernelModule, KernelParamType, Stream } from "../gpu/index.js";
+import type { DeviceArray, Gpu, Kernel, KernelModule, Stream } from "../gpu/index.js";
+import { ATTENTION_HEAD_DIM, attentionLaunch, compileKernelModule, KERNEL_SIGNATURES } from "./kernelContracts.js";
 
 type Bf16 = DeviceArray<"bf16">;
 type Int32 = DeviceArray<"int32">;
@@ -14,18 +13,8 @@ export interface Rows {
   rowEnd: number;
 }
 
-const SIGNATURES = {
-  embedding: ["ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"],
-  rmsnorm_residual: ["ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "f32"],
-  rope_kv_append: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"],
-  decode_attention: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"],
-  silu_and_mul: ["ptr", "ptr", "i32", "i32", "i32"],
-  argmax: ["ptr", "ptr", "ptr", "i32", "i32", "i32"],
-} as const satisfies Record<string, readonly KernelParamType[]>;
+const SIGNATURES = (({ stream_read: _reference, ...model }) => model)(KERNEL_SIGNATURES);
 type KernelName = keyof typeof SIGNATURES;
-
-/** decode_attention.cu's shared-memory ring of V stages, before the rows' tile prefix and lengths (its launch rule). */
-const ATTENTION_STAGED_SHARED_BYTES = 98304;
 
 /** decode_attention.cu's workspace of one launch on `sms` SMs (one slot pair per warp). */
 export interface AttentionWorkspace {
@@ -36,11 +25,6 @@ export interface AttentionWorkspace {
   counters: Int32;
 }
 
-export function attentionWorkspaceSizes(sms: number): { partialO: number; partialMl: number; counters: number } {
-  const warps = ATTENTION_WARPS_PER_SM * sms;
-  return { partialO: 2 * warps * 8 * ATTENTION_HEAD_DIM, partialMl: 2 * warps * 8 * 2, counters: warps };
-}
-
 export class ModelKernels {
   private constructor(private readonly modules: KernelModule[], private readonly kernels: { [K in KernelName]: Kernel<(typeof SIGNATURES)[K]> }) {}
 
@@ -48,8 +32,7 @@ export class ModelKernels {
     const modules: KernelModule[] = [];
     try {
       const entries = await Promise.all((Object.keys(SIGNATURES) as KernelName[]).map(async (name) => {
-        const source = await readFile(`${KERNELS_DIR}${name}.cu`, "utf8");
-        const module = await gpu.compileModule(source, { name: `${name}.cu`, options: [`--include-path=${KERNELS_DIR}`] });
+        const module = await compileKernelModule(gpu, name);
         modules.push(module);
         return [name, module.kernel(name, SIGNATURES[name])] as const;
       }));
@@ -76,11 +59,11 @@ export class ModelKernels {
     this.kernels.rope_kv_append.launch(stream, { grid: r.rowEnd - r.rowBegin, block: 256 }, a.qkv, a.q, a.kCache, a.vCache, a.positions, a.pageTable, r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, a.ropeTheta);
   }
 
-  /** Grid 2 blocks per SM of the `sms` it may use, 128 threads; shared memory: the V ring, then (2 rows + 1) ints. */
+  /** On the `sms` SMs it may use (kernelContracts.attentionLaunch). */
   decodeAttention(stream: Stream, r: Rows, sms: number, w: AttentionWorkspace, a: { q: Bf16; kCache: Bf16; vCache: Bf16; pageTable: Int32; contextLens: Int32; out: Bf16; qHeads: number; kvHeads: number; pageSize: number; maxPages: number }): void {
     if (sms > w.sms) throw new RangeError(`Expected at most ${w.sms} SMs for attention with this workspace but received ${sms}`);
     this.kernels.decode_attention.launch(
-      stream, { grid: 2 * sms, block: 128, sharedBytes: ATTENTION_STAGED_SHARED_BYTES + (2 * (r.rowEnd - r.rowBegin) + 1) * 4 },
+      stream, attentionLaunch(r.rowEnd - r.rowBegin, sms),
       a.q, a.kCache, a.vCache, a.pageTable, a.contextLens, a.out, w.partialO, w.partialMl, w.counters,
       r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, 1 / Math.sqrt(ATTENTION_HEAD_DIM),
     );

@@ -3,7 +3,7 @@
  * Every difference is listed, so one refusal says all that must change.
  */
 import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
-import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP } from "../../planner/profiling/gpu/native-kernels.js";
+import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP } from "../kernels/kernelContracts.js";
 import type { Plan } from "../../planner/plan/schema.js";
 import type { ModelShape } from "../model/modelShape.js";
 

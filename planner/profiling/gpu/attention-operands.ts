@@ -9,7 +9,8 @@ import type { DeviceArray, Gpu, Stream } from "../../../runtime/gpu/index.js";
 import { kvBytes } from "../attention-grid.js";
 import type { AttentionPoint } from "../measurer.js";
 import type { AttentionConfig } from "../targets.js";
-import { ATTENTION_PAGE_SIZE, ATTENTION_WARPS_PER_SM, type AttentionArguments, type NativeKernels } from "./native-kernels.js";
+import { ATTENTION_PAGE_SIZE, attentionWorkspaceSizes } from "../../../runtime/kernels/kernelContracts.js";
+import type { AttentionArguments, NativeKernels } from "./native-kernels.js";
 import type { RandomData } from "./random-data.js";
 import { graphWorkload, type Workload } from "./workload.js";
 
@@ -38,10 +39,10 @@ export class AttentionOperands {
     this.pages = Math.max(1, Math.floor(maxKvBytes / 2 / (pageElements * 2)));
     this.kCache = random.bf16(this.pages * pageElements);
     this.vCache = random.bf16(this.pages * pageElements);
-    const warps = ATTENTION_WARPS_PER_SM * gpu.info.smCount;
-    this.partialO = gpu.allocate("fp32", 2 * warps * 8 * config.headDim);
-    this.partialMl = gpu.allocate("fp32", 2 * warps * 8 * 2);
-    this.counters = gpu.allocate("int32", warps);
+    const workspace = attentionWorkspaceSizes(gpu.info.smCount);
+    this.partialO = gpu.allocate("fp32", workspace.partialO);
+    this.partialMl = gpu.allocate("fp32", workspace.partialMl);
+    this.counters = gpu.allocate("int32", workspace.counters);
     this.counters.fill(0, stream); // the kernel leaves them zero after every launch
     stream.synchronize();
   }

@@ -25,7 +25,7 @@ import {
 import { Communicators } from "./communicators.js";
 import { explainGpuFailure } from "./failures.js";
 import { GpuContext } from "./gpu-context.js";
-import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, KERNELS_DIR } from "./native-kernels.js";
+import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
 import { largestPartition } from "./partitions.js";
 import { ELEMENTWISE_HIDDEN, ELEMENTWISE_ROWS, measureDecodeAttention, measureElementwise, measureGemm } from "./tables.js";
 import { WorkTimer } from "./timer.js";
