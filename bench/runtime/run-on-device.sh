@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The runtime's GPU tests and `nanoweave run` on the Llama-2-70B TP8 layer shard (4 layers, 2048
+# The runtime's GPU tests and `nanoweave run` on the Llama-2-70B TP8 layer shard (16 layers, 2048
 # decode tokens, context 1024), on a GPU host without npm. The plans were made by
-#   nanoweave plan --model llama-70b --gpus 8 --no-all-reduce --layers 4 --workload decode-1024 --batch 2048 --gpu h100|h200
+#   nanoweave plan --model llama-70b --gpus 8 --no-all-reduce --layers 16 --workload decode-1024 --batch 2048 --gpu h100|h200
 # Sent with .gpu/node.xz, .gpu/env.sh, .gpu-modules (pruned production node_modules), dist and build.
 # From the repository root:  source .gpu/env.sh && bash bench/runtime/run-on-device.sh [out-dir]
 set -uo pipefail

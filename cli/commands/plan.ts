@@ -19,6 +19,7 @@ interface PlanArguments {
   timeLimit: number;
   gap: number;
   maxNanoBatches: number;
+  nanoBatches?: number;
   allReduce: boolean;
   layers?: number;
   out?: string;
@@ -44,6 +45,7 @@ export const planCommand: CommandModule<object, PlanArguments> = {
       .option("time-limit", { type: "number", default: 8, describe: "Seconds the solver may take in all" })
       .option("gap", { type: "number", default: 0.001, describe: "Relative optimality gap at which the solver may stop" })
       .option("max-nano-batches", { type: "number", default: 8, describe: "Largest number of nano-batches to consider" })
+      .option("nano-batches", { type: "number", describe: "Plan exactly this many nano-batches (experiments) instead of the best count" })
       .option("all-reduce", { type: "boolean", default: true, describe: "--no-all-reduce plans one GPU's shard alone, to run it on a single GPU" })
       .option("layers", { type: "number", describe: "Plan the model cut to this many layers (for benchmarks of a few layers)" })
       .option("out", { type: "string", describe: "Plan file to write (default: <model>-tp<gpus>-<gpu>.plan.json here)" })
@@ -58,6 +60,7 @@ export const planCommand: CommandModule<object, PlanArguments> = {
     checkPositiveInteger(args.gpus, "--gpus");
     checkPositiveInteger(args.granule, "--granule");
     checkPositiveInteger(args.maxNanoBatches, "--max-nano-batches");
+    if (args.nanoBatches !== undefined) checkPositiveInteger(args.nanoBatches, "--nano-batches");
     if (!(args.timeLimit > 0)) throw new InputError(`--time-limit must be a positive number of seconds, got ${args.timeLimit}`, "--time-limit");
     if (!(args.gap >= 0 && args.gap < 1)) throw new InputError(`--gap must be in [0, 1), got ${args.gap}`, "--gap");
     const progress = args.quiet ? undefined : (message: string): void => void process.stderr.write(`${message}\n`);
@@ -79,6 +82,7 @@ export const planCommand: CommandModule<object, PlanArguments> = {
       timeLimitSeconds: args.timeLimit,
       relativeGap: args.gap,
       maxNanoBatches: args.maxNanoBatches,
+      nanoBatches: args.nanoBatches,
       allReduce: args.allReduce,
       layers: args.layers,
       onProgress: progress,

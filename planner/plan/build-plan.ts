@@ -142,7 +142,8 @@ function nanoBatchRows(batch: DenseBatch, schedule: Schedule): Plan["nanoBatches
 function layouts(schedule: Schedule, sms: number): Plan["layouts"] {
   const whole = { id: WHOLE_LAYOUT, partitions: [{ stream: "compute" as const, sms }] };
   if (schedule.nanoBatchCount === 1) return [whole];
-  const partitions = (["compute", "memory", "network"] as const)
+  // Split groups first, the remainder partition last (the plan schema's convention).
+  const partitions = (["compute", "network", "memory"] as const)
     .filter((stream) => schedule.layout[stream] > 0)
     .map((stream) => ({ stream, sms: schedule.layout[stream] }));
   return [whole, { id: SPLIT_LAYOUT, partitions }];

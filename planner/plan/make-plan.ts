@@ -29,6 +29,8 @@ export interface PlanRequest {
   timeLimitSeconds: number;
   relativeGap: number;
   maxNanoBatches: number;
+  /** Exactly this many nano-batches instead of the best count. */
+  nanoBatches?: number | undefined;
   /** false: plan one GPU's shard without its all-reduces (to measure a shard on one GPU). */
   allReduce?: boolean | undefined;
   /** Plan the model cut to this many layers (benchmarks that run a few layers of a big model). */
@@ -66,6 +68,7 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
     relativeGap: request.relativeGap,
     maxNanoBatches: Math.min(request.maxNanoBatches, problem.granules),
     layers: shard.layers,
+    nanoBatches: request.nanoBatches,
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   // What a measured profile could not measure (e.g. all-reduce on a one-GPU machine) is analytic.

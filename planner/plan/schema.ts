@@ -112,6 +112,10 @@ export const PlanSchema = z.strictObject({
       freeBytes: nonNegative,
     }),
   }),
+  /**
+   * SM layouts. A layout's partitions come from one green-context split: all but the last are
+   * groups of the split (multiples of its granularity), the last is the split's remainder.
+   */
   layouts: z.array(
     z.strictObject({
       id: z.string().min(1),

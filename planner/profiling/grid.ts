@@ -1,9 +1,10 @@
 /**
  * The measurement grid: which token counts, sizes and SM shares each table is measured at, for a
- * full profile and for a `--quick` smoke run. SM shares follow how plans partition a GPU
- * (planner/schedule/build-problem.ts): memory and network partitions are split off in the steps
- * green contexts grant, NCCL is held to at most 32 CTAs, and compute work gets the remainder, at
- * least half the GPU, or the whole GPU.
+ * full profile and for a `--quick` smoke run. SM shares cover how plans partition a GPU
+ * (planner/schedule/build-problem.ts): compute and network partitions are split off in the steps
+ * green contexts grant (compute at least half the GPU), NCCL is held to at most 32 CTAs, and
+ * attention gets the remainder; or an op has the whole GPU. Shares off the step are measured as
+ * remainders, the others as split groups.
  */
 
 export interface GridDevice {

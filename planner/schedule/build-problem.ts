@@ -15,9 +15,9 @@ const MAX_NETWORK_SMS = 32;
 export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost: CostModel, gpu: GpuSpec): ScheduleProblem {
   const sms = gpu.sms;
   const step = Math.max(gpu.partition.granularity, gpu.partition.min);
-  const multiples = (max: number): number[] => {
+  const multiples = (min: number, max: number): number[] => {
     const out: number[] = [];
-    for (let s = gpu.partition.min; s <= max; s += step) out.push(s);
+    for (let s = gpu.partition.min; s <= max; s += step) if (s >= min) out.push(s);
     return out;
   };
   const hasMemory = graph.groups.some((g) => g.stream === "memory");
@@ -53,8 +53,9 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     granules: batch.tokens / batch.granule,
     groups: graph.groups.map((g) => ({ id: g.id, stream: g.stream })),
     edges: graph.edges,
-    partitionShares: { memory: hasMemory ? multiples(sms / 2) : [], network: hasNetwork ? multiples(MAX_NETWORK_SMS) : [] },
-    minComputeSms: Math.ceil(sms / 2),
+    // Compute keeps at least half the GPU, and the largest group a split grants is all SMs but one unit.
+    partitionShares: { compute: multiples(sms / 2, sms - step), network: hasNetwork ? multiples(0, MAX_NETWORK_SMS) : [] },
+    minRemainderSms: gpu.partition.min,
     durationUs,
   };
 }

@@ -25,10 +25,13 @@ export interface ScheduleProblem {
    * last group of layer l also feeds the first group of layer l+1.
    */
   readonly edges: readonly { readonly from: number; readonly to: number }[];
-  /** SM counts the memory and network partitions may take; compute gets the remaining SMs. */
-  readonly partitionShares: { readonly memory: readonly number[]; readonly network: readonly number[] };
-  /** Fewest SMs the compute partition may be left with. */
-  readonly minComputeSms: number;
+  /**
+   * SM counts the compute and network partitions may take (groups of one green-context split);
+   * memory gets the split's remainder (REMAINDER_STREAM).
+   */
+  readonly partitionShares: { readonly compute: readonly number[]; readonly network: readonly number[] };
+  /** Fewest SMs the remainder partition may hold. */
+  readonly minRemainderSms: number;
   /** Microseconds for group `group` on `sizeGranules` granules of tokens confined to `sms` SMs. */
   durationUs(group: number, sizeGranules: number, sms: number): number;
 }
@@ -67,16 +70,22 @@ export function streamsOf(problem: ScheduleProblem): Set<StreamCategory> {
   return new Set(problem.groups.map((g) => g.stream));
 }
 
-/** Every layout the problem allows: a memory and a network share (where present), compute the rest. */
+/**
+ * The stream whose partition is the remainder of the split. cuBLAS's GEMMs ran 10-30% slower on
+ * remainder partitions than on split groups of about the same size (H100, H200: bench/README.md),
+ * so compute takes groups and the memory-bound attention the remainder.
+ */
+export const REMAINDER_STREAM: StreamCategory = "memory";
+
+/** Every layout the problem allows: a compute and a network share (where present), memory the rest. */
 export function candidateLayouts(problem: ScheduleProblem): Layout[] {
   const streams = streamsOf(problem);
-  const memory = streams.has("memory") ? problem.partitionShares.memory : [0];
   const network = streams.has("network") ? problem.partitionShares.network : [0];
   const layouts: Layout[] = [];
-  for (const m of memory) {
+  for (const compute of problem.partitionShares.compute) {
     for (const n of network) {
-      const compute = problem.sms - m - n;
-      if (compute >= problem.minComputeSms) layouts.push({ compute, memory: m, network: n });
+      const memory = problem.sms - compute - n;
+      if (memory >= problem.minRemainderSms) layouts.push({ compute, memory, network: n });
     }
   }
   return layouts;

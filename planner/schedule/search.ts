@@ -4,10 +4,14 @@
  * beat the best period found so far, and a count whose bound cannot beat it is skipped; so the
  * result is optimal over every count, within the gap asked for.
  */
+import { InputError, SolverError } from "../errors.js";
 import { createSolver } from "../milp/solve.js";
 import type { SolverBackendName } from "../milp/solution.js";
 import { formulatePipeline } from "./formulation.js";
 import { candidateLayouts, layersTimeUs, nanoBatchSizes, sequentialSchedule, type Schedule, type ScheduleProblem } from "./problem.js";
+
+/** A forced nano-batch count's period is sought below this many sequential periods. */
+const FORCED_CUTOFF_FACTOR = 4;
 
 export interface SearchOptions {
   backend: SolverBackendName;
@@ -15,6 +19,8 @@ export interface SearchOptions {
   timeLimitSeconds: number;
   relativeGap: number;
   maxNanoBatches: number;
+  /** Plan exactly this many nano-batches (experiments, tests) instead of the best count. */
+  nanoBatches?: number | undefined;
   /** Layers per iteration: with few, filling and draining the pipeline can cost more than it gains. */
   layers: number;
   onProgress?: (message: string) => void;
@@ -48,10 +54,16 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   const sequential = sequentialSchedule(problem);
-  let best = sequential;
+  const forced = options.nanoBatches;
+  if (forced !== undefined && (forced < 2 || !nanoBatchSizes(problem.granules, forced))) {
+    throw new InputError(`--nano-batches ${forced}: cannot cut ${problem.granules} granules into that many non-empty nano-batches of equal size`, "--nano-batches");
+  }
+  // A forced count need not beat the sequential schedule, only exist: its cutoff is loose.
+  let best: Schedule | undefined = forced === undefined ? sequential : undefined;
+  const cutoff = (): number => best?.periodUs ?? FORCED_CUTOFF_FACTOR * sequential.periodUs;
   const counts: CountResult[] = [{ count: 1, status: "sequential", periodUs: sequential.periodUs, boundUs: sequential.periodUs, seconds: 0 }];
   const candidates: { count: number; bound: number }[] = [];
-  for (let K = 2; K <= options.maxNanoBatches; K++) {
+  for (let K = forced ?? 2; K <= (forced ?? options.maxNanoBatches); K++) {
     if (!nanoBatchSizes(problem.granules, K)) {
       counts.push({ count: K, status: "not_divisible", periodUs: null, boundUs: null, seconds: 0 });
     } else {
@@ -72,7 +84,7 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
       for (const { count, bound } of candidates) {
         const t0 = elapsed();
         const previous = results.get(count);
-        if (bound >= best.periodUs * (1 - options.relativeGap)) {
+        if (bound >= cutoff() * (1 - options.relativeGap)) {
           results.set(count, { count, status: "no_better", periodUs: previous?.periodUs ?? null, boundUs: bound, seconds: previous?.seconds ?? 0 });
           continue;
         }
@@ -82,7 +94,7 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
           results.set(count, previous ?? { count, status: "time_limit", periodUs: null, boundUs: bound, seconds: 0 });
           continue;
         }
-        const formulation = formulatePipeline(problem, count, best.periodUs, { allowWholeGpu })!;
+        const formulation = formulatePipeline(problem, count, cutoff(), { allowWholeGpu })!;
         options.onProgress?.(
           `${count} nano-batches${allowWholeGpu ? ", whole-GPU ops allowed" : ""}: ${formulation.model.variables.length} variables, ${remaining.toFixed(1)} s left`,
         );
@@ -90,14 +102,14 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
         const seconds = (previous?.seconds ?? 0) + elapsed() - t0;
         const proven = solution.status === "optimal" || solution.status === "infeasible";
         const schedule = solution.values.length > 0 ? formulation.decode(solution.values) : undefined;
-        if (schedule && schedule.periodUs < best.periodUs) best = schedule;
+        if (schedule && schedule.periodUs < cutoff()) best = schedule;
         if (!allowWholeGpu) {
           // Only a step towards the full MILP: its period stands, its bound does not.
           results.set(count, { count, status: "time_limit", periodUs: schedule?.periodUs ?? null, boundUs: bound, seconds });
           continue;
         }
         timedOut ||= !proven;
-        const solverBound = solution.status === "infeasible" ? best.periodUs : solution.bound * count;
+        const solverBound = solution.status === "infeasible" ? cutoff() : solution.bound * count;
         const boundUs = Number.isFinite(solverBound) ? Math.max(bound, solverBound) : bound;
         const periodUs = schedule?.periodUs ?? previous?.periodUs ?? null;
         const status: CountStatus = !proven ? "time_limit" : schedule ? "optimal" : "no_better";
@@ -109,10 +121,12 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
   }
   counts.push(...results.values());
   counts.sort((a, b) => a.count - b.count);
+  if (!best) throw new SolverError(`no schedule of ${forced} nano-batches found within the ${options.timeLimitSeconds} s time limit`);
   // Every count's optimum is at least its bound (counts that cannot beat the best carry that).
-  const boundUs = Math.min(best.periodUs, ...counts.map((c) => c.boundUs ?? Infinity));
+  const candidateBounds = counts.filter((c) => forced === undefined || c.count === forced).map((c) => c.boundUs ?? Infinity);
+  const boundUs = Math.min(best.periodUs, ...candidateBounds);
   const gap = Math.max(0, (best.periodUs - boundUs) / best.periodUs);
-  const fillCostsMore = layersTimeUs(best, options.layers) > layersTimeUs(sequential, options.layers);
+  const fillCostsMore = forced === undefined && layersTimeUs(best, options.layers) > layersTimeUs(sequential, options.layers);
   if (fillCostsMore) options.onProgress?.(`over ${options.layers} layers the pipeline's fill and drain cost more than it saves: the plan runs sequentially`);
   return {
     bestPeriod: best,

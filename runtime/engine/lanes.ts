@@ -1,8 +1,8 @@
 /**
  * The streams a mode issues on, one per lane (layout and category), each with the cuBLAS handle of
  * its SM target and, where attention runs, that kernel's workspace. Lanes of the plan's split
- * layout are the streams of green-context partitions (one split: the non-compute partitions as
- * asked, compute the remainder); every other lane is a plain stream of the primary context.
+ * layout are the streams of green-context partitions (one split: the plan's partitions as groups,
+ * its last one the remainder); every other lane is a plain stream of the primary context.
  */
 import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
 import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
@@ -32,10 +32,9 @@ export class PlanPartitions {
     if (layoutId === undefined) return undefined;
     const layout = plan.layouts.find((candidate) => candidate.id === layoutId);
     if (!layout) throw new PlanMismatchError(planName, [`operations use layout ${layoutId}, which the plan's layouts do not list`]);
-    const compute = layout.partitions.find((partition) => partition.stream === "compute");
-    const asked = layout.partitions.filter((partition) => partition !== compute);
-    const partitions = gpu.createSmPartitions(asked.map((partition) => partition.sms), { includeRemainder: compute !== undefined });
-    const ordered = compute ? [...asked, compute] : asked;
+    // The plan lists the split's groups first and its remainder last.
+    const ordered = layout.partitions;
+    const partitions = gpu.createSmPartitions(ordered.slice(0, -1).map((partition) => partition.sms), { includeRemainder: true });
     const differences = ordered.flatMap((planned, index) => {
       const granted = partitions[index]!.smCount;
       return granted === planned.sms ? [] : [`the ${planned.stream} partition of layout ${layoutId}: planned ${planned.sms} SMs, the driver granted ${granted}`];

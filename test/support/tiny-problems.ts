@@ -21,8 +21,8 @@ export function tinyProblem(seed: number, granules = 4): ScheduleProblem {
       { from: 0, to: 1 },
       { from: 1, to: 2 },
     ],
-    partitionShares: { memory: [8, 16], network: [] },
-    minComputeSms: 16,
+    partitionShares: { compute: [16, 24], network: [] },
+    minRemainderSms: 8,
     durationUs: (group, size, sms) => {
       const perGranule = work[group]!;
       const speed = group === 1 ? Math.min(1, sms / saturation) : sms / 32;
