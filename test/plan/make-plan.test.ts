@@ -61,3 +61,19 @@ test("a Mixtral (mixture-of-experts) model is refused with a clear error", async
 test("too few GPUs for the weights says how much memory is missing", async () => {
   await assert.rejects(makePlan({ ...base, model: "llama-405b", gpus: 1 }), /GiB missing; raise --gpus/);
 });
+
+test("--nano-batches plans exactly that count, and refuses one that cannot cut the batch evenly", async () => {
+  const plan = await makePlan({ ...base, model: "llama3-8b", gpus: 1, workload: "decode-1024", batch: 256, nanoBatches: 2 });
+  assert.equal(plan.nanoBatches.length, 2);
+  assert.deepEqual(replayViolations(plan), []);
+  await assert.rejects(makePlan({ ...base, model: "llama3-8b", gpus: 1, workload: "decode-1024", batch: 256, nanoBatches: 5 }), /--nano-batches 5/);
+});
+
+test("however few the layers, a plan's iteration is never predicted slower than sequential", async () => {
+  for (const layers of [1, 2, 4, 80]) {
+    const plan = await makePlan({ ...base, model: "llama-70b", gpus: 8, gpu: "h200", workload: "decode-1024", batch: 2048, allReduce: false, layers });
+    assert.ok(plan.prediction.iterationUs <= plan.prediction.sequential.iterationUs + 1e-6, `${layers} layers`);
+    const sequential = plan.nanoBatches.length === 1;
+    assert.equal(plan.notes.some((n) => n.includes("so the plan is sequential")), sequential && plan.solver.objectiveUs < plan.prediction.sequential.layerUs);
+  }
+});
