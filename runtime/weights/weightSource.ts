@@ -7,6 +7,7 @@ import path from "node:path";
 import type { ModelShape } from "../model/modelShape.js";
 import { SafetensorsFile } from "./safetensors.js";
 import { seededUniform } from "./seededRandom.js";
+import { fullShapeOf, shardSliceOf, sliceTensor } from "./tensorShards.js";
 
 export interface WeightSource {
   readonly description: string;
@@ -36,15 +37,19 @@ export function llamaTensorShapes(shape: ModelShape): Map<string, number[]> {
   return tensors;
 }
 
-/** Seeded random weights: norms near 1, embeddings in [-1, 1), projections of standard deviation 1/sqrt(in). */
-export function randomWeights(seed: number): WeightSource {
+/**
+ * Seeded random weights: norms near 1, embeddings in [-1, 1), projections of standard deviation
+ * 1/sqrt(in). A tensor-parallel rank draws its own shard (rank 0 the same values as one GPU).
+ */
+export function randomWeights(seed: number, rank = 0): WeightSource {
+  const key = (name: string) => (rank === 0 ? `${seed}:${name}` : `${seed}:${name}:rank${rank}`);
   return {
-    description: `random weights (seed ${seed})`,
+    description: `random weights (seed ${seed}${rank === 0 ? "" : `, rank ${rank}`})`,
     tensor: async (name, shape) => {
       const count = shape.reduce((a, b) => a * b, 1);
-      if (shape.length === 1) return seededUniform(`${seed}:${name}`, count, 0.1, 1);
+      if (shape.length === 1) return seededUniform(key(name), count, 0.1, 1);
       const scale = name.includes("embed_tokens") ? 1 : Math.sqrt(3 / shape[1]!);
-      return seededUniform(`${seed}:${name}`, count, scale);
+      return seededUniform(key(name), count, scale);
     },
     close: async () => undefined,
   };
@@ -69,5 +74,22 @@ export async function safetensorsFolder(folder: string): Promise<WeightSource & 
       return tensor.data;
     },
     close: async () => void (await Promise.all(files.map((file) => file.close()))),
+  };
+}
+
+/**
+ * Rank `rank`'s shard of a source of whole tensors (tensorShards.ts): asked for a shard's shape,
+ * it reads the full tensor and slices it. `fullKvRows` is the full K/V projections' rows.
+ */
+export function tensorParallelShard(source: WeightSource, rank: number, ranks: number, fullKvRows: number): WeightSource {
+  if (ranks === 1) return source;
+  return {
+    description: `${source.description}, rank ${rank} of ${ranks}`,
+    tensor: async (name, shape) => {
+      const full = fullShapeOf(name, shape, ranks, fullKvRows);
+      return sliceTensor(await source.tensor(name, full), full, shardSliceOf(name, full, shape, rank, ranks));
+    },
+    // The caller closes the whole source once, after every rank.
+    close: async () => undefined,
   };
 }
