@@ -1,24 +1,26 @@
 /**
- * The runtime: a plan executed on one GPU. It loads the plan (refused when made for another GPU or
- * model), the weights (seeded random or a Hugging Face safetensors folder), a paged KV cache and
- * the kernels, prepares each asked-for execution mode (captured as a CUDA graph on first step),
- * and runs decode iterations: step() takes the batch's requests and returns greedy next tokens.
+ * The runtime: a plan executed on the GPUs it was made for, in one process. A tensor-parallel plan
+ * with all-reduces runs on plan.tensorParallel GPUs, one engine per GPU holding that rank's shard of
+ * the weights, with NCCL between them; any other plan runs on one GPU. It loads the plan (refused
+ * when made for another GPU or model), the weights (seeded random or a Hugging Face safetensors
+ * folder, sliced per rank), a paged KV cache and the kernels, prepares each asked-for execution mode
+ * (captured as CUDA graphs on first step), and runs decode iterations: step() takes the batch's
+ * requests and returns greedy next tokens.
  */
 import { readPlanFile } from "../planner/plan/plan-file.js";
 import type { Plan } from "../planner/plan/schema.js";
-import { Gpu } from "./gpu/index.js";
-import { Activations } from "./engine/activations.js";
-import { DeviceWeights } from "./engine/deviceWeights.js";
-import { PlanPartitions } from "./engine/lanes.js";
+import { createNcclCommunicators, Gpu, type NcclCommunicators } from "./gpu/index.js";
+import { collectiveCtas } from "./engine/collectives.js";
 import type { ModelState } from "./engine/launchOperation.js";
 import { ModeExecution } from "./engine/modeExecution.js";
-import { ModelKernels } from "./kernels/modelKernels.js";
-import { kvCacheLayout, PagedKvCache } from "./kvCache.js";
+import { RankEngine } from "./engine/RankEngine.js";
+import { combineVocabArgmax, gatherVocabLogits } from "./engine/vocabParallel.js";
+import { kvCacheLayout } from "./kvCache.js";
 import { modelShapeOf, type ModelShape } from "./model/modelShape.js";
-import { EXECUTION_MODES, type ExecutionMode } from "./plan/executionModes.js";
+import { EXECUTION_MODES, operationsFor, type ExecutionMode } from "./plan/executionModes.js";
 import { assertPlanRunnable, PlanMismatchError, weightsDifferences } from "./plan/planCompatibility.js";
 import { checkDecodeRequests, type DecodeRequest } from "./requests.js";
-import { randomWeights, safetensorsFolder, type WeightSource } from "./weights/weightSource.js";
+import { randomWeights, safetensorsFolder, tensorParallelShard, type WeightSource } from "./weights/weightSource.js";
 
 export type WeightsOption = { kind: "random"; seed?: number } | { kind: "safetensors"; folder: string };
 
@@ -27,8 +29,8 @@ export interface RuntimeOptions {
   plan: Plan | string;
   /** Default: random weights of seed 0. */
   weights?: WeightsOption;
-  /** CUDA device ordinal (default 0). */
-  gpu?: number;
+  /** CUDA device ordinals, one per rank (default 0 .. ranks - 1; ranks: the plan's tensorParallel where it all-reduces, else 1). */
+  devices?: readonly number[];
   /** Modes step() may use; the first is the default (default: planned only). */
   modes?: readonly ExecutionMode[];
   /** Longest context a request may reach (default: the plan's decode context). */
@@ -57,18 +59,23 @@ export async function loadPlan(file: string, gpu: Gpu): Promise<Plan> {
   return plan;
 }
 
+/** GPUs a plan runs on: its tensor-parallel degree where it all-reduces, else one shard alone. */
+export function ranksOf(plan: Plan): number {
+  return plan.allReduce ? plan.tensorParallel : 1;
+}
+
 export class Runtime {
   private disposed = false;
 
   private constructor(
-    readonly gpu: Gpu,
+    readonly gpus: readonly Gpu[],
     readonly plan: Plan,
+    /** One GPU's shard: heads, FFN width and vocabulary per rank. */
     readonly shape: ModelShape,
-    readonly state: ModelState,
+    readonly engines: readonly RankEngine[],
     private readonly executions: ReadonlyMap<ExecutionMode, ModeExecution>,
-    private readonly partitions: PlanPartitions | undefined,
     private readonly useGraph: boolean,
-    /** What the runtime owns besides the executions, disposed last (the GPU last of all). */
+    /** What the runtime owns besides the executions, disposed last (the GPUs last of all). */
     private readonly owned: { dispose(): void }[],
   ) {}
 
@@ -76,37 +83,58 @@ export class Runtime {
     const modes = options.modes ?? ["planned"];
     for (const mode of modes) if (!EXECUTION_MODES.includes(mode)) throw new TypeError(`Expected modes among ${EXECUTION_MODES.join(", ")} but received ${String(mode)}`);
     if (modes.length === 0) throw new TypeError("Expected at least one execution mode");
-    const gpu = Gpu.open(options.gpu ?? 0);
-    const owned: { dispose(): void }[] = [gpu];
+    const planName = typeof options.plan === "string" ? options.plan : "given";
+    const plan = typeof options.plan === "string" ? await readPlanFile(options.plan) : options.plan;
+    const shape = modelShapeOf(plan);
+    const gpus = openGpus(options.devices, ranksOf(plan), planName);
+    const owned: { dispose(): void }[] = [...gpus];
     const executions = new Map<ExecutionMode, ModeExecution>();
-    let partitions: PlanPartitions | undefined;
     let source: WeightSource | undefined;
     try {
-      const planName = typeof options.plan === "string" ? options.plan : "given";
-      const plan = typeof options.plan === "string" ? await readPlanFile(options.plan) : options.plan;
-      const shape = modelShapeOf(plan);
-      assertPlanRunnable(plan, planName, gpu.info, shape);
+      for (const gpu of gpus) assertPlanRunnable(plan, planName, gpu.info, shape);
       source = await openWeights(options.weights ?? { kind: "random", seed: 0 }, plan, planName, shape);
-      const rows = plan.batch.tokens;
       const maxContext = options.maxContext ?? Math.max(1, Math.ceil(plan.batch.decodeContext));
       const layout = kvCacheLayout(plan.batch.requests, maxContext, options.kvPages);
-      const kernels = own(owned, await ModelKernels.compile(gpu));
-      const weights = own(owned, await DeviceWeights.load(gpu, shape, source));
-      const cache = own(owned, new PagedKvCache(gpu, shape, layout));
-      const buffers = own(owned, new Activations(gpu, shape, rows, layout));
-      const state: ModelState = { shape, kernels, weights, cache, buffers };
-      if (modes.includes("planned")) partitions = PlanPartitions.create(gpu, plan, planName);
-      for (const mode of modes) executions.set(mode, ModeExecution.create(gpu, plan, mode, state, partitions));
-      gpu.synchronize();
-      return new Runtime(gpu, plan, shape, state, executions, partitions, options.useGraph ?? true, owned);
+      const engines: RankEngine[] = [];
+      for (const [rank, gpu] of gpus.entries()) {
+        const weights = rankWeights(options.weights, source, plan, shape, rank, gpus.length);
+        engines.push(own(owned, await RankEngine.create(rank, gpu, plan, planName, shape, weights, layout, modes.includes("planned"))));
+      }
+      // One set of communicators per NCCL CTA cap the modes need (the planned network partition's SMs, or the whole GPU's).
+      const communicators = new Map<number, NcclCommunicators>();
+      for (const mode of modes) {
+        let group: NcclCommunicators | undefined;
+        if (gpus.length > 1) {
+          const ctas = collectiveCtas(operationsFor(plan, mode).operations);
+          group = communicators.get(ctas) ?? own(owned, await createNcclCommunicators(gpus, { maxCTAs: ctas }));
+          communicators.set(ctas, group);
+        }
+        executions.set(mode, ModeExecution.create(plan, mode, engines, group));
+      }
+      for (const gpu of gpus) gpu.synchronize();
+      return new Runtime(gpus, plan, shape, engines, executions, options.useGraph ?? true, owned);
     } catch (error) {
       for (const execution of executions.values()) execution.dispose();
-      partitions?.dispose();
       for (const resource of owned.reverse()) resource.dispose();
       throw error;
     } finally {
       await source?.close();
     }
+  }
+
+  /** Rank 0's GPU. */
+  get gpu(): Gpu {
+    return this.gpus[0]!;
+  }
+
+  /** Rank 0's buffers, weights and cache (every rank's cache has the same layout). */
+  get state(): ModelState {
+    return this.engines[0]!.state;
+  }
+
+  /** The whole model's vocabulary (each rank holds shape.vocab of it). */
+  get vocab(): number {
+    return this.shape.vocab * this.engines.length;
   }
 
   /** Rows of the dense batch: the most requests one step takes. */
@@ -125,19 +153,24 @@ export class Runtime {
     return execution;
   }
 
-  /** One decode iteration for `requests` (checked before anything is launched). */
+  /** One decode iteration for `requests` (checked before anything is launched) on every rank. */
   step(requests: readonly DecodeRequest[], options: StepOptions = {}): StepResult {
     this.assertLive("step()");
     const execution = this.execution(options.mode ?? this.modes[0]!);
-    const inputs = checkDecodeRequests(requests, this.rows, this.shape.vocab, this.state.cache.layout);
-    const b = this.state.buffers;
-    b.tokens.upload(inputs.tokens);
-    b.positions.upload(inputs.positions);
-    b.contextLens.upload(inputs.contextLens);
-    b.pageTable.upload(inputs.pageTable);
+    const inputs = checkDecodeRequests(requests, this.rows, this.vocab, this.state.cache.layout);
+    for (const engine of this.engines) engine.upload(inputs);
     execution.launch(this.useGraph);
-    const nextTokens = b.nextTokens.download(0, inputs.requests);
-    return options.logits ? { nextTokens, logits: b.logits.download(0, inputs.requests * this.shape.vocab) } : { nextTokens };
+    const n = inputs.requests;
+    const candidates = this.engines.map(({ state: { buffers: b } }) => ({ ids: b.nextTokens.download(0, n), maxima: b.maxLogits.download(0, n) }));
+    const nextTokens = combineVocabArgmax(candidates, this.shape.vocab);
+    if (!options.logits) return { nextTokens };
+    const slices = this.engines.map(({ state: { buffers: b } }) => b.logits.download(0, n * this.shape.vocab));
+    return { nextTokens, logits: gatherVocabLogits(slices, n, this.shape.vocab) };
+  }
+
+  /** Waits for every rank's queued work. */
+  synchronize(): void {
+    for (const gpu of this.gpus) gpu.synchronize();
   }
 
   /** Frees everything on the GPU. Idempotent; safe after a failed step. */
@@ -153,7 +186,6 @@ export class Runtime {
       }
     };
     for (const execution of this.executions.values()) attempt(execution);
-    if (this.partitions) attempt(this.partitions);
     for (const resource of [...this.owned].reverse()) attempt(resource);
     if (failures.length > 0) throw new AggregateError(failures, `dispose() freed everything but ${failures.length} release(s) failed`);
   }
@@ -161,6 +193,24 @@ export class Runtime {
   private assertLive(role: string): void {
     if (this.disposed) throw new Error(`Expected a live Runtime for ${role} but received one that was disposed`);
   }
+}
+
+/** The plan's GPUs, checked to be there: `devices`, or the first `ranks` ordinals. */
+function openGpus(devices: readonly number[] | undefined, ranks: number, planName: string): Gpu[] {
+  const ordinals = devices ?? Array.from({ length: ranks }, (_, rank) => rank);
+  if (ordinals.length !== ranks) throw new TypeError(`Expected ${ranks} devices for the plan ${planName} (tensor parallel over ${ranks} GPUs) but received ${ordinals.length}: [${ordinals.join(", ")}]`);
+  if (new Set(ordinals).size !== ordinals.length) throw new TypeError(`Expected distinct devices, one per rank, but received [${ordinals.join(", ")}]`);
+  const visible = Gpu.count();
+  const missing = ordinals.filter((ordinal) => !Number.isInteger(ordinal) || ordinal < 0 || ordinal >= visible);
+  if (missing.length > 0) throw new PlanMismatchError(planName, [`GPUs: the plan runs on ${ranks} GPU${ranks > 1 ? "s" : ""} (devices ${ordinals.join(", ")}), this machine shows ${visible}${ranks > 1 ? " (check CUDA_VISIBLE_DEVICES)" : ""}`]);
+  const gpus: Gpu[] = [];
+  try {
+    for (const ordinal of ordinals) gpus.push(Gpu.open(ordinal));
+  } catch (error) {
+    for (const gpu of gpus) gpu.dispose();
+    throw error;
+  }
+  return gpus;
 }
 
 async function openWeights(option: WeightsOption, plan: Plan, planName: string, shape: ModelShape): Promise<WeightSource> {
@@ -172,6 +222,14 @@ async function openWeights(option: WeightsOption, plan: Plan, planName: string, 
     throw new PlanMismatchError(planName, differences);
   }
   return folder;
+}
+
+/** Rank `rank`'s weights: its own seeded random shard, or its slice of the whole model's tensors. */
+function rankWeights(option: WeightsOption | undefined, source: WeightSource, plan: Plan, shape: ModelShape, rank: number, ranks: number): WeightSource {
+  if (!option || option.kind === "random") return randomWeights(option?.seed ?? 0, rank);
+  const heads = Number(plan.model.config.num_attention_heads);
+  const fullKvRows = Number(plan.model.config.num_key_value_heads ?? heads) * shape.headDim;
+  return tensorParallelShard(source, rank, ranks, fullKvRows);
 }
 
 function own<T extends { dispose(): void }>(owned: { dispose(): void }[], resource: T): T {

@@ -3,10 +3,10 @@
  * tokens and page tables at the plan's decode context, a KV cache of random values, warm-up, then
  * CUDA-event timing of many graph replays, medians. The layers' time is the iteration's less the
  * prologue and epilogue (timed alone); each op is also timed alone on its lane, beside the plan's
- * prediction for it, to show where a mode's time goes.
+ * prediction for it, to show where a mode's time goes. Across tensor-parallel GPUs every rank runs,
+ * timed by events on rank 0, whose all-reduces wait for the other ranks.
  */
 import type { GpuEvent, Stream } from "./gpu/index.js";
-import { launchOperation } from "./engine/launchOperation.js";
 import type { ModeExecution } from "./engine/modeExecution.js";
 import type { ExecutionMode } from "./plan/executionModes.js";
 import type { DecodeRequest } from "./requests.js";
@@ -38,6 +38,8 @@ export interface OperationTiming {
 export interface ModeTiming {
   mode: ExecutionMode;
   isolation: string[];
+  /** Why iterations ran without a CUDA graph, when they did. */
+  graphFallback: string | undefined;
   iteration: Distribution;
   layerUs: number;
   tokensPerSecondPerGpu: number;
@@ -46,6 +48,8 @@ export interface ModeTiming {
 
 export interface BenchmarkReport {
   gpu: string;
+  /** GPUs the iteration spans (tensor parallel). */
+  gpus: number;
   plan: { model: string; tokens: number; layers: number; nanoBatches: number; predictedLayerUs: number; predictedIterationUs: number; predictedSequentialLayerUs: number; predictedTokensPerSecondPerGpu: number };
   edgesUs: number;
   modes: ModeTiming[];
@@ -69,12 +73,13 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
     for (const mode of runtime.modes) {
       runtime.step(requests, { mode }); // captures the graph
       const execution = runtime.execution(mode);
-      const iteration = timeRepeatedly(start, end, execution.origin, settings, () => execution.launch(true));
-      if (edgesUs === 0) edgesUs = timeRepeatedly(start, end, execution.origin, settings, () => execution.issueEdges()).medianUs;
+      const iteration = timeRepeatedly(runtime, start, end, execution.origin, settings, () => execution.launch(true));
+      if (edgesUs === 0) edgesUs = timeRepeatedly(runtime, start, end, execution.origin, settings, () => execution.issueEdges()).medianUs;
       const layerUs = (iteration.medianUs - edgesUs) / runtime.shape.layers;
       modes.push({
         mode,
         isolation: [...execution.lanes.lanes.values()].map((lane) => `${lane.name}: ${lane.isolation}`),
+        graphFallback: execution.graphFallback,
         iteration,
         layerUs,
         tokensPerSecondPerGpu: plan.batch.tokens / (iteration.medianUs * 1e-6) / plan.tensorParallel,
@@ -85,6 +90,7 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
     const sequential = modes.find((m) => m.mode === "sequential");
     return {
       gpu: runtime.gpu.info.name,
+      gpus: runtime.gpus.length,
       plan: {
         model: plan.model.name,
         tokens: plan.batch.tokens,
@@ -119,49 +125,54 @@ export function randomRequests(runtime: Runtime, seed = Date.now()): DecodeReque
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   return Array.from({ length: rows }, (_, row) => ({
-    token: Math.floor(random[row]! * runtime.shape.vocab),
+    token: Math.floor(random[row]! * runtime.vocab),
     position,
     pages: order.subarray(row * pagesEach, (row + 1) * pagesEach),
   }));
 }
 
-/** Random K and V everywhere: a random block copied across each layer's cache. */
+/** Random K and V everywhere, on every rank: a random block copied across each layer's cache. */
 function fillCacheWithRandomValues(runtime: Runtime): void {
-  const { k, v } = runtime.state.cache;
-  const block = Math.min(k[0]!.length, 8 * 2 ** 20);
-  const random = runtime.gpu.upload("bf16", seededUniform(`kv:${Date.now()}`, block, 1));
-  const stream = runtime.gpu.createStream();
-  try {
-    for (const array of [...k, ...v]) {
-      for (let offset = 0; offset < array.length; offset += block) array.copyFrom(random, stream, 0, offset, Math.min(block, array.length - offset));
+  for (const { gpu, state } of runtime.engines) {
+    const { k, v } = state.cache;
+    const block = Math.min(k[0]!.length, 8 * 2 ** 20);
+    const random = gpu.upload("bf16", seededUniform(`kv:${Date.now()}`, block, 1));
+    const stream = gpu.createStream();
+    try {
+      for (const array of [...k, ...v]) {
+        for (let offset = 0; offset < array.length; offset += block) array.copyFrom(random, stream, 0, offset, Math.min(block, array.length - offset));
+      }
+      stream.synchronize();
+    } finally {
+      stream.dispose();
+      random.dispose();
     }
-    stream.synchronize();
-  } finally {
-    stream.dispose();
-    random.dispose();
   }
 }
 
-function timeRepeatedly(start: GpuEvent, end: GpuEvent, stream: Stream, settings: BenchmarkOptions, work: () => void, repetitions = settings.iterations): Distribution {
+/** Rank 0's GPU time of `work`; every rank finishes before the next sample, so none runs ahead. */
+function timeRepeatedly(runtime: Runtime, start: GpuEvent, end: GpuEvent, stream: Stream, settings: BenchmarkOptions, work: () => void, repetitions = settings.iterations): Distribution {
   for (let i = 0; i < settings.warmup; i++) work();
+  runtime.synchronize();
   const samples: number[] = [];
   for (let i = 0; i < repetitions; i++) {
     start.record(stream);
     work();
     end.record(stream);
     end.synchronize();
+    runtime.synchronize();
     samples.push(end.elapsedMsSince(start) * 1000);
   }
   return distribution(samples);
 }
 
-/** Each op of layer 0 alone on its lane, `opRepetitions` launches back to back, per launch. */
+/** Each op of layer 0 alone on its lane (on every rank), `opRepetitions` launches back to back, per launch. */
 function timeOperations(runtime: Runtime, execution: ModeExecution, start: GpuEvent, end: GpuEvent, settings: BenchmarkOptions): OperationTiming[] {
   const repeat = settings.opRepetitions;
   return execution.operations.operations.map((op) => {
     const lane = execution.lanes.lane(execution.operations.laneOf(op));
-    const timing = timeRepeatedly(start, end, lane.stream, { ...settings, warmup: 2 }, () => {
-      for (let i = 0; i < repeat; i++) launchOperation(runtime.state, lane, op, 0);
+    const timing = timeRepeatedly(runtime, start, end, lane.stream, { ...settings, warmup: 2 }, () => {
+      for (let i = 0; i < repeat; i++) execution.launchAlone(op);
     }, 5);
     return { id: op.id, lane: lane.name, rows: op.rows[1] - op.rows[0], predictedUs: op.endUs - op.startUs, measuredUs: timing.medianUs / repeat };
   });

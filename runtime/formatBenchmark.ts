@@ -5,7 +5,7 @@ export function formatBenchmark(report: BenchmarkReport): string {
   const p = report.plan;
   const us = (value: number) => `${value.toFixed(1)} us`;
   const lines = [
-    `${p.model}, ${p.tokens} decode tokens, ${p.layers} layers, ${p.nanoBatches} nano-batches, on ${report.gpu}`,
+    `${p.model}, ${p.tokens} decode tokens, ${p.layers} layers, ${p.nanoBatches} nano-batches, on ${report.gpus > 1 ? `${report.gpus} x ${report.gpu} (tensor parallel, NCCL)` : report.gpu}`,
     `prologue + epilogue: ${us(report.edgesUs)}`,
     "",
     "mode        layer        iteration (p10-p90)                 tokens/s/GPU",
@@ -17,7 +17,9 @@ export function formatBenchmark(report: BenchmarkReport): string {
     report.predictionError === undefined ? "prediction: needs planned" : `prediction error (planned layer): ${(100 * report.predictionError).toFixed(1)}%`,
   ];
   for (const m of report.modes) {
-    lines.push("", `${m.mode}: each op alone on its stream (${m.isolation.join(", ")})`, "  op                          rows  predicted   measured");
+    lines.push("", `${m.mode}: each op alone on its stream (${m.isolation.join(", ")})`);
+    if (m.graphFallback) lines.push(`  note: ${m.graphFallback}`);
+    lines.push("  op                          rows  predicted   measured");
     for (const op of m.operations) lines.push(`  ${op.id.padEnd(27)} ${String(op.rows).padStart(5)}  ${op.predictedUs.toFixed(1).padStart(9)}  ${op.measuredUs.toFixed(1).padStart(9)}`);
   }
   return lines.join("\n");

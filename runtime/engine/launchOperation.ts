@@ -1,6 +1,8 @@
 /**
- * What each plan operation kind launches, for one layer and one row range: the kernels and GEMMs of
- * a Llama decoder layer, and the prologue (embedding) and epilogue (final norm, LM head, argmax).
+ * What each plan operation kind launches on one GPU, for one layer and one row range: the kernels
+ * and GEMMs of a Llama decoder layer, and the prologue (embedding) and epilogue (final norm, LM head,
+ * argmax). Under tensor parallelism these see one rank's shard; the all-reduces that join the
+ * ranks are collectives.ts's.
  */
 import type { PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, Stream } from "../gpu/index.js";
@@ -56,7 +58,7 @@ export function launchOperation(state: ModelState, lane: Lane, op: PlanOperation
   }
 }
 
-/** Embedding of every row into x, and a zero residual (the first RMSNorm adds x to it). */
+/** Embedding of every row into x (this rank's vocabulary rows; others zero), and a zero residual (the first RMSNorm adds x to it). */
 export function launchPrologue(state: ModelState, stream: Stream): void {
   const { shape, buffers: b } = state;
   const all = { rowBegin: 0, rowEnd: b.rows };
@@ -64,7 +66,7 @@ export function launchPrologue(state: ModelState, stream: Stream): void {
   b.residual.fill(0, stream);
 }
 
-/** Final RMSNorm, LM head and greedy next tokens of every row. */
+/** Final RMSNorm, LM head and greedy next tokens of every row (over this rank's vocabulary rows). */
 export function launchEpilogue(state: ModelState, stream: Stream, cublas: Cublas): void {
   const { shape, buffers: b } = state;
   const all = { rowBegin: 0, rowEnd: b.rows };

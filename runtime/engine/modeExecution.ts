@@ -1,97 +1,173 @@
 /**
- * One execution mode made ready to run: its lanes, its issue schedule with the events that order
- * the lanes, and the whole iteration (prologue, every layer, epilogue) captured once as a CUDA
- * graph from a plain origin stream that forks to every lane and joins them at the end.
+ * One execution mode made ready to run on every rank's GPU: each rank's lanes, the issue schedule
+ * (the same on every rank, so the ranks' collectives line up), each rank's events, and the whole
+ * iteration (prologue, every layer, epilogue) captured once per rank as a CUDA graph from a plain
+ * origin stream that forks to every lane and joins them at the end. One thread issues every rank in
+ * lockstep: a step runs on all ranks before the next, and an all-reduce is one NCCL group call for
+ * all ranks, each part on that rank's network lane.
  */
-import type { Plan } from "../../planner/plan/schema.js";
-import type { Cublas, CudaGraph, Gpu, GpuEvent, Stream } from "../gpu/index.js";
+import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
+import type { Cublas, CudaGraph, GpuEvent, NcclCommunicators, Stream } from "../gpu/index.js";
 import { operationsFor, type ExecutionMode, type ModeOperations } from "../plan/executionModes.js";
 import { buildIssueSchedule, type IssueSchedule } from "../plan/issueSchedule.js";
-import { LaneSet, type PlanPartitions } from "./lanes.js";
-import { launchEpilogue, launchOperation, launchPrologue, type ModelState } from "./launchOperation.js";
+import { allReduceRows } from "./collectives.js";
+import { LaneSet } from "./lanes.js";
+import { launchEpilogue, launchOperation, launchPrologue } from "./launchOperation.js";
+import type { RankEngine } from "./RankEngine.js";
+
+/** What one rank issues on: its lanes, origin stream and events. */
+interface RankIssue {
+  engine: RankEngine;
+  lanes: LaneSet;
+  origin: Stream;
+  originCublas: Cublas;
+  events: GpuEvent[];
+}
 
 export class ModeExecution {
-  private graph: CudaGraph | undefined;
+  private graphs: CudaGraph[] | undefined;
+  /** Set when the graph could not be captured and iterations are issued eagerly instead: why. */
+  graphFallback: string | undefined;
 
   private constructor(
     readonly mode: ExecutionMode,
     readonly operations: ModeOperations,
     readonly schedule: IssueSchedule,
-    readonly lanes: LaneSet,
-    /** Where the iteration starts and ends: prologue and epilogue run here. */
-    readonly origin: Stream,
-    private readonly originCublas: Cublas,
-    private readonly events: GpuEvent[],
-    private readonly state: ModelState,
+    private readonly ranks: readonly RankIssue[],
+    /** The ranks' NCCL communicators; undefined on one GPU. */
+    private readonly communicators: NcclCommunicators | undefined,
   ) {}
 
-  static create(gpu: Gpu, plan: Plan, mode: ExecutionMode, state: ModelState, partitions: PlanPartitions | undefined): ModeExecution {
+  static create(plan: Plan, mode: ExecutionMode, engines: readonly RankEngine[], communicators: NcclCommunicators | undefined): ModeExecution {
     const operations = operationsFor(plan, mode);
-    const schedule = buildIssueSchedule(operations, state.shape.layers);
-    const lanes = LaneSet.create(gpu, operations, partitions);
-    const owned: { dispose(): void }[] = [lanes];
+    const schedule = buildIssueSchedule(operations, engines[0]!.state.shape.layers);
+    const owned: { dispose(): void }[] = [];
+    const track = <T extends { dispose(): void }>(resource: T): T => (owned.push(resource), resource);
     try {
-      const origin = gpu.createStream();
-      owned.push(origin);
-      const originCublas = gpu.createCublas();
-      owned.push(originCublas);
-      const events = Array.from({ length: schedule.events + 1 }, () => gpu.createEvent({ timing: false }));
-      owned.push(...events);
-      return new ModeExecution(mode, operations, schedule, lanes, origin, originCublas, events, state);
+      const ranks = engines.map((engine) => ({
+        engine,
+        lanes: track(LaneSet.create(engine.gpu, operations, engine.partitions)),
+        origin: track(engine.gpu.createStream()),
+        originCublas: track(engine.gpu.createCublas()),
+        events: Array.from({ length: schedule.events + 1 }, () => track(engine.gpu.createEvent({ timing: false }))),
+      }));
+      return new ModeExecution(mode, operations, schedule, ranks, communicators);
     } catch (error) {
       for (const resource of owned.reverse()) resource.dispose();
       throw error;
     }
   }
 
-  /** Queues one iteration on the origin stream: the captured graph, captured on first use. */
-  launch(useGraph: boolean): void {
-    if (!useGraph) return this.issue();
-    if (!this.graph) {
-      this.origin.beginCapture("thread-local");
-      try {
-        this.issue();
-      } catch (error) {
-        // End the capture so the stream is usable (and disposable) again; the issuing error is the one to report.
-        try {
-          this.origin.endCapture().dispose();
-        } catch {
-          // A failed launch may already have invalidated the capture.
-        }
-        throw error;
-      }
-      this.graph = this.origin.endCapture();
-    }
-    this.graph.launch(this.origin);
+  /** Rank 0's origin stream: where its iteration starts and ends (timing events go here). */
+  get origin(): Stream {
+    return this.ranks[0]!.origin;
   }
 
-  /** Prologue, fork, every lane's steps in host order, join, epilogue. */
-  private issue(): void {
-    const fork = this.events[this.schedule.events]!;
-    launchPrologue(this.state, this.origin);
-    fork.record(this.origin);
-    for (const name of this.schedule.lanes) this.lanes.lane(name).stream.waitFor(fork);
-    for (const step of this.schedule.steps) {
-      const lane = this.lanes.lane(step.lane);
-      if (step.kind === "wait") lane.stream.waitFor(this.events[step.event]!);
-      else if (step.kind === "record") this.events[step.event]!.record(lane.stream);
-      else launchOperation(this.state, lane, step.instance.op, step.instance.layer);
-    }
-    for (const event of this.schedule.joinEvents.values()) this.origin.waitFor(this.events[event]!);
-    launchEpilogue(this.state, this.origin, this.originCublas);
+  /** Rank 0's lanes (every rank has the same). */
+  get lanes(): LaneSet {
+    return this.ranks[0]!.lanes;
+  }
+
+  /** Queues one iteration on every rank: the captured graphs, captured on first use. */
+  launch(useGraph: boolean): void {
+    if (!useGraph || this.graphFallback !== undefined) return this.issue();
+    this.graphs ??= this.capture();
+    if (!this.graphs) return this.issue();
+    this.ranks.forEach((rank, index) => this.graphs![index]!.launch(rank.origin));
+  }
+
+  /** One op of layer 0 on its lane of every rank (an all-reduce across them); rank 0's lane stream. */
+  launchAlone(op: PlanOperation): Stream {
+    const lane = this.operations.laneOf(op);
+    if (op.kind === "all_reduce") allReduceRows(this.communicators!, this.engines, this.ranks.map((rank) => rank.lanes.lane(lane).stream), op.rows);
+    else for (const rank of this.ranks) launchOperation(rank.engine.state, rank.lanes.lane(lane), op, 0);
+    return this.ranks[0]!.lanes.lane(lane).stream;
   }
 
   /** Prologue and epilogue alone, eagerly: the part of an iteration outside the layers. */
   issueEdges(): void {
-    launchPrologue(this.state, this.origin);
-    launchEpilogue(this.state, this.origin, this.originCublas);
+    this.issuePrologue();
+    for (const rank of this.ranks) launchEpilogue(rank.engine.state, rank.origin, rank.originCublas);
+  }
+
+  /**
+   * Every rank's iteration as a graph, or undefined (with graphFallback set) where capture fails
+   * across GPUs with NCCL: iterations are then issued eagerly.
+   */
+  private capture(): CudaGraph[] | undefined {
+    if (this.communicators) {
+      // NCCL connects its ranks on their first collective, which a capture cannot record.
+      this.issue();
+      for (const rank of this.ranks) rank.engine.gpu.synchronize();
+    }
+    const capturing: Stream[] = [];
+    try {
+      for (const rank of this.ranks) {
+        rank.origin.beginCapture("thread-local");
+        capturing.push(rank.origin);
+      }
+      this.issue();
+      const graphs: CudaGraph[] = [];
+      while (capturing.length > 0) graphs.push(capturing.shift()!.endCapture());
+      return graphs;
+    } catch (error) {
+      // End the captures so the streams are usable (and disposable) again.
+      for (const stream of capturing) {
+        try {
+          stream.endCapture().dispose();
+        } catch {
+          // A failed launch may already have invalidated the capture.
+        }
+      }
+      if (!this.communicators) throw error;
+      this.graphFallback = `CUDA graph capture across ${this.ranks.length} GPUs with NCCL failed (${(error as Error).message}); issuing every launch each iteration instead`;
+      return undefined;
+    }
+  }
+
+  /** Prologue, fork, every lane's steps in host order on every rank, join, epilogue. */
+  private issue(): void {
+    this.issuePrologue();
+    for (const rank of this.ranks) {
+      const fork = rank.events[this.schedule.events]!;
+      fork.record(rank.origin);
+      for (const name of this.schedule.lanes) rank.lanes.lane(name).stream.waitFor(fork);
+    }
+    for (const step of this.schedule.steps) {
+      if (step.kind === "run" && step.instance.op.kind === "all_reduce") {
+        allReduceRows(this.communicators!, this.engines, this.ranks.map((rank) => rank.lanes.lane(step.lane).stream), step.instance.op.rows);
+        continue;
+      }
+      for (const rank of this.ranks) {
+        const lane = rank.lanes.lane(step.lane);
+        if (step.kind === "wait") lane.stream.waitFor(rank.events[step.event]!);
+        else if (step.kind === "record") rank.events[step.event]!.record(lane.stream);
+        else launchOperation(rank.engine.state, lane, step.instance.op, step.instance.layer);
+      }
+    }
+    for (const rank of this.ranks) {
+      for (const event of this.schedule.joinEvents.values()) rank.origin.waitFor(rank.events[event]!);
+      launchEpilogue(rank.engine.state, rank.origin, rank.originCublas);
+    }
+  }
+
+  /** Each rank embeds its vocabulary's tokens; across ranks, the sum is every token's embedding. */
+  private issuePrologue(): void {
+    for (const rank of this.ranks) launchPrologue(rank.engine.state, rank.origin);
+    if (this.communicators) allReduceRows(this.communicators, this.engines, this.ranks.map((rank) => rank.origin), [0, this.ranks[0]!.engine.state.buffers.rows]);
+  }
+
+  private get engines(): RankEngine[] {
+    return this.ranks.map((rank) => rank.engine);
   }
 
   dispose(): void {
-    this.graph?.dispose();
-    for (const event of this.events) event.dispose();
-    this.originCublas.dispose();
-    this.origin.dispose();
-    this.lanes.dispose();
+    for (const graph of this.graphs ?? []) graph.dispose();
+    for (const rank of this.ranks) {
+      for (const event of rank.events) event.dispose();
+      rank.originCublas.dispose();
+      rank.origin.dispose();
+      rank.lanes.dispose();
+    }
   }
 }

@@ -35,6 +35,11 @@ export class Gpu extends GpuResource<NativeDevice> {
     return new Gpu(addon.openDevice(ordinal), devices[ordinal]!);
   }
 
+  /** CUDA GPUs visible to this process (0 where the driver reports none). */
+  static count(): number {
+    return loadAddon().listDevices().length;
+  }
+
   get ordinal(): number {
     return this.info.ordinal;
   }

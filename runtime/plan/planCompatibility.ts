@@ -1,5 +1,6 @@
 /**
  * Whether a plan can run here: made for this GPU, and asking for nothing the runtime cannot do yet.
+ * A tensor-parallel plan's shape is one GPU's shard; each of its GPUs is checked alike.
  * Every difference is listed, so one refusal says all that must change.
  */
 import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
@@ -50,8 +51,9 @@ export function unsupportedFeatures(plan: Plan, shape: ModelShape): string[] {
   if (plan.batch.prefillTokens > 0) {
     missing.push(`prefill: the plan's batch has ${plan.batch.prefillTokens} prefill tokens and there is no prefill attention kernel yet; plan a decode-only workload (e.g. --workload decode-1024)`);
   }
-  if (plan.tensorParallel > 1 && plan.allReduce) {
-    missing.push(`tensor parallelism: the plan spans ${plan.tensorParallel} GPUs with all-reduces, which the runtime does not run yet; plan one GPU's shard with --no-all-reduce`);
+  const vocab = Number(plan.model.config.vocab_size);
+  if (plan.tensorParallel > 1 && plan.allReduce && vocab !== shape.vocab * plan.tensorParallel) {
+    missing.push(`vocabulary ${vocab} over ${plan.tensorParallel} GPUs: the runtime splits the embedding and LM head evenly, and ${vocab} does not divide by ${plan.tensorParallel}`);
   }
   if (shape.headDim !== ATTENTION_HEAD_DIM) missing.push(`head size ${shape.headDim}: the attention kernels take ${ATTENTION_HEAD_DIM} only`);
   const group = shape.qHeads / shape.kvHeads;
@@ -72,21 +74,23 @@ export function assertPlanRunnable(plan: Plan, planName: string, device: DeviceD
 }
 
 const RUNNABLE_KINDS: ReadonlySet<string> = new Set([
-  "rmsnorm", "qkv_gemm", "rope_kv_append", "decode_attention", "o_gemm", "gate_up_gemm", "silu_mul", "down_gemm",
+  "rmsnorm", "qkv_gemm", "rope_kv_append", "decode_attention", "o_gemm", "all_reduce", "gate_up_gemm", "silu_mul", "down_gemm",
 ]);
 
 /** A weights folder's config.json against the model the plan was made for. */
 export function weightsDifferences(plan: Plan, shape: ModelShape, config: Record<string, unknown>): string[] {
-  if (plan.tensorParallel > 1) return [`weights: the plan is one shard of ${plan.tensorParallel} GPUs; loading a shard's slice of Hugging Face weights is not done yet (use random weights)`];
+  // The plan's shape is one GPU's shard; the weights are the whole model.
+  const tp = plan.tensorParallel;
   const heads = Number(config.num_attention_heads);
+  const plannedHeads = Number(plan.model.config.num_attention_heads);
   const expected: [string, unknown, number][] = [
     ["hidden_size", config.hidden_size, shape.hiddenSize],
-    ["intermediate_size", config.intermediate_size, shape.intermediate],
-    ["num_attention_heads", heads, shape.qHeads],
-    ["num_key_value_heads", config.num_key_value_heads ?? heads, shape.kvHeads],
+    ["intermediate_size", config.intermediate_size, shape.intermediate * tp],
+    ["num_attention_heads", heads, shape.qHeads * tp],
+    ["num_key_value_heads", config.num_key_value_heads ?? heads, Number(plan.model.config.num_key_value_heads ?? plannedHeads)],
     ["head_dim", config.head_dim ?? Number(config.hidden_size) / heads, shape.headDim],
     ["num_hidden_layers", config.num_hidden_layers, shape.layers],
-    ["vocab_size", config.vocab_size, shape.vocab],
+    ["vocab_size", config.vocab_size, shape.vocab * tp],
   ];
   return expected
     .filter(([, actual, planned]) => actual !== planned)

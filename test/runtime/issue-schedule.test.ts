@@ -10,9 +10,10 @@ import path from "node:path";
 import { readPlanFile } from "../../planner/plan/plan-file.js";
 import type { Plan } from "../../planner/plan/schema.js";
 import { operationsFor, type ExecutionMode } from "../../runtime/plan/executionModes.js";
+import { collectiveCtas } from "../../runtime/engine/collectives.js";
 import { buildIssueSchedule, type IssueSchedule, type OpInstance } from "../../runtime/plan/issueSchedule.js";
 import { REPOSITORY_ROOT } from "../support/repository.js";
-import { tinyPlanPath } from "../support/tinyLlama.js";
+import { tinyPlanPath, tinyTp2PlanPath } from "../support/tinyLlama.js";
 
 const SHARD_PLAN = path.join(REPOSITORY_ROOT, "bench/runtime/llama-70b-tp8-shard-h100.plan.json");
 
@@ -98,4 +99,22 @@ test("an order that contradicts a dependency or deadlocks is refused", async () 
   assert.throws(() => buildIssueSchedule(operationsFor({ ...plan, operations: missing }, "planned"), 1), /depends on nope, which the plan does not have/);
   const sameLane = plan.operations.map((op) => (op.id === "attn_in.0.rmsnorm" ? { ...op, dependsOn: [{ op: "down.0.down_gemm", layer: 0 as const }] } : op));
   assert.throws(() => buildIssueSchedule(operationsFor({ ...plan, operations: sameLane }, "planned"), 1), /which its stream issues after it/);
+});
+
+test("a tensor-parallel plan's schedule, issued alike on every rank, puts each all-reduce on the network lane after its GEMM", async () => {
+  const plan = await readPlanFile(tinyTp2PlanPath("h200"));
+  assert.equal(plan.tensorParallel, 2);
+  const { schedule } = checkReplay(plan, "planned", 2);
+  assert.deepEqual(schedule.lanes.sort(), ["split/compute", "split/memory", "split/network"]);
+  const runs = schedule.steps.filter((step) => step.kind === "run");
+  const collectives = runs.filter((step) => step.instance.op.kind === "all_reduce");
+  assert.equal(collectives.length, 2 * 2 * plan.nanoBatches.length, "ar_o and ar_d of each nano-batch and layer");
+  assert.ok(collectives.every((step) => step.lane === "split/network"));
+  // Every rank issues these steps in this one order, so NCCL sees the ranks' collectives in the same order.
+  const starts = collectives.map((step) => step.instance.startUs);
+  assert.deepEqual(starts, [...starts].sort((a, b) => a - b), "collectives issue in their predicted order");
+  assert.equal(collectiveCtas(operationsFor(plan, "planned").operations), 8, "NCCL capped at the network partition's SMs");
+  assert.equal(collectiveCtas(operationsFor(plan, "sequential").operations), 64, "whole GPU: NCCL's own ceiling");
+  checkReplay(plan, "streams", 2);
+  checkReplay(plan, "sequential", 2);
 });

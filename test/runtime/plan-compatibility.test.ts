@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readPlanFile } from "../../planner/plan/plan-file.js";
 import { modelShapeOf } from "../../runtime/model/modelShape.js";
 import { assertPlanRunnable, gpuDifferences, PlanMismatchError, unsupportedFeatures, weightsDifferences } from "../../runtime/plan/planCompatibility.js";
-import { TINY_SHAPE, tinyPlanPath } from "../support/tinyLlama.js";
+import { TINY_SHAPE, tinyPlanPath, tinyTp2PlanPath } from "../support/tinyLlama.js";
 
 const H100 = { name: "NVIDIA H100 80GB HBM3", smCount: 132, totalMemoryBytes: 79.6 * 2 ** 30 };
 const H200 = { name: "NVIDIA H200", smCount: 132, totalMemoryBytes: 139.8 * 2 ** 30 };
@@ -29,15 +29,17 @@ test("an H100 plan runs on an H100 and is refused on an H200, naming the GPU and
   assert.match(gpuDifferences(plan, { ...H100, smCount: 114 }).join(), /SMs: planned for 132, this GPU has 114/);
 });
 
-test("prefill tokens, tensor-parallel all-reduce and other head sizes are refused with the reason", async () => {
+test("prefill tokens, a vocabulary that does not split over the GPUs and other head sizes are refused with the reason", async () => {
   const plan = await readPlanFile(tinyPlanPath("h100"));
   const shape = modelShapeOf(plan);
   assert.deepEqual(unsupportedFeatures(plan, shape), []);
-  const changed = { ...plan, tensorParallel: 4, allReduce: true, batch: { ...plan.batch, prefillTokens: 512 } };
-  const missing = unsupportedFeatures(changed, { ...shape, headDim: 64 });
+  const tp2 = await readPlanFile(tinyTp2PlanPath("h100"));
+  assert.deepEqual(unsupportedFeatures(tp2, modelShapeOf(tp2)), [], "tensor parallel with all-reduces runs");
+  const changed = { ...tp2, model: { ...tp2.model, config: { ...tp2.model.config, vocab_size: 1001 } }, batch: { ...tp2.batch, prefillTokens: 512 } };
+  const missing = unsupportedFeatures(changed, { ...modelShapeOf(tp2), headDim: 64 });
   assert.equal(missing.length, 3, missing.join("\n"));
   assert.match(missing[0]!, /no prefill attention kernel yet.*decode-1024/);
-  assert.match(missing[1]!, /spans 4 GPUs with all-reduces.*--no-all-reduce/);
+  assert.match(missing[1]!, /vocabulary 1001 over 2 GPUs.*does not divide by 2/);
   assert.match(missing[2]!, /head size 64/);
 });
 
@@ -51,5 +53,8 @@ test("weights whose config.json differs from the plan's model are named field by
     "weights: num_hidden_layers is 4 in the weights' config.json, the plan's model (tiny-llama) has 2",
     "weights: vocab_size is 32000 in the weights' config.json, the plan's model (tiny-llama) has 1000",
   ]);
-  assert.match(weightsDifferences({ ...plan, tensorParallel: 8 }, shape, config)[0]!, /one shard of 8 GPUs/);
+  // A tensor-parallel plan's shape is a shard; the weights are the whole model.
+  const tp2 = await readPlanFile(tinyTp2PlanPath("h100"));
+  assert.deepEqual(weightsDifferences(tp2, modelShapeOf(tp2), config), []);
+  assert.match(weightsDifferences(tp2, modelShapeOf(tp2), { ...config, intermediate_size: 512 })[0]!, /intermediate_size is 512 .* has 1024/);
 });

@@ -24,6 +24,11 @@ export function tinyPlanPath(gpu: "h100" | "h200"): string {
   return path.join(TINY_LLAMA_DIR, `plan-${gpu}.json`);
 }
 
+/** The tiny model over 2 GPUs with all-reduces: nanoweave plan --gpus 2 --batch 256 --granule 16 --nano-batches 2. */
+export function tinyTp2PlanPath(gpu: "h100" | "h200"): string {
+  return path.join(TINY_LLAMA_DIR, `plan-tp2-${gpu}.json`);
+}
+
 /** A folder holding config.json and model.safetensors with the seed's weights. */
 export async function writeTinyLlama(seed: number): Promise<string> {
   const folder = await mkdtemp(path.join(tmpdir(), "nanoweave-tiny-llama-"));

@@ -1,0 +1,61 @@
+/**
+ * One GPU's part of the runtime, one per tensor-parallel rank: its shard of the weights, its KV
+ * cache (its KV heads), its activation buffers, its compiled kernels and its plan partitions.
+ */
+import type { Plan } from "../../planner/plan/schema.js";
+import type { Gpu } from "../gpu/index.js";
+import { ModelKernels } from "../kernels/modelKernels.js";
+import { PagedKvCache, type KvCacheLayout } from "../kvCache.js";
+import type { ModelShape } from "../model/modelShape.js";
+import type { WeightSource } from "../weights/weightSource.js";
+import { Activations } from "./activations.js";
+import { DeviceWeights } from "./deviceWeights.js";
+import { PlanPartitions } from "./lanes.js";
+import type { ModelState } from "./launchOperation.js";
+
+export class RankEngine {
+  private constructor(
+    readonly rank: number,
+    readonly gpu: Gpu,
+    readonly state: ModelState,
+    /** The split's green-context partitions, made where the planned mode runs. */
+    readonly partitions: PlanPartitions | undefined,
+    private readonly owned: { dispose(): void }[],
+  ) {}
+
+  static async create(rank: number, gpu: Gpu, plan: Plan, planName: string, shape: ModelShape, weights: WeightSource, layout: KvCacheLayout, withPartitions: boolean): Promise<RankEngine> {
+    const owned: { dispose(): void }[] = [];
+    const own = <T extends { dispose(): void }>(resource: T): T => (owned.push(resource), resource);
+    try {
+      const kernels = own(await ModelKernels.compile(gpu));
+      const deviceWeights = own(await DeviceWeights.load(gpu, shape, weights));
+      const cache = own(new PagedKvCache(gpu, shape, layout));
+      const buffers = own(new Activations(gpu, shape, plan.batch.tokens, layout));
+      const partitions = withPartitions ? PlanPartitions.create(gpu, plan, planName) : undefined;
+      if (partitions) owned.push(partitions);
+      return new RankEngine(rank, gpu, { shape, kernels, weights: deviceWeights, cache, buffers }, partitions, owned);
+    } catch (error) {
+      for (const resource of owned.reverse()) resource.dispose();
+      throw error;
+    }
+  }
+
+  /** First vocabulary row of this rank's embedding and LM-head shard. */
+  get vocabOffset(): number {
+    return this.rank * this.state.shape.vocab;
+  }
+
+  /** Step inputs; token ids shifted into this rank's vocabulary shard (others embed as zero rows). */
+  upload(inputs: { tokens: Int32Array; positions: Int32Array; contextLens: Int32Array; pageTable: Int32Array }): void {
+    const b = this.state.buffers;
+    b.tokens.upload(this.vocabOffset === 0 ? inputs.tokens : inputs.tokens.map((token) => token - this.vocabOffset));
+    b.positions.upload(inputs.positions);
+    b.contextLens.upload(inputs.contextLens);
+    b.pageTable.upload(inputs.pageTable);
+  }
+
+  /** Frees the GPU memory; the GPU itself is the runtime's. */
+  dispose(): void {
+    for (const resource of this.owned.reverse()) resource.dispose();
+  }
+}
