@@ -102,8 +102,11 @@ export class ModeExecution {
     }
     const capturing: Stream[] = [];
     try {
+      // Thread-local capture forbids instantiating rank 0's graph while rank 1's capture is open
+      // (CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED on 2 H200s); relaxed allows it.
+      const mode = this.ranks.length > 1 ? "relaxed" : "thread-local";
       for (const rank of this.ranks) {
-        rank.origin.beginCapture("thread-local");
+        rank.origin.beginCapture(mode);
         capturing.push(rank.origin);
       }
       this.issue();

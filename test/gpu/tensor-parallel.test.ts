@@ -1,7 +1,9 @@
 /**
  * Tensor parallelism over 2 GPUs in one process, on the tiny Llama read from safetensors and
  * sliced per rank: planned, sequential and streams over 2 GPUs give the next tokens of the
- * single-GPU runtime on the same weights, and logits within bf16 tolerance, over many steps.
+ * single-GPU runtime on the same weights, and logits within bf16 tolerance, over many steps. The
+ * ranks round their partial sums to bf16 before the all-reduce, so a token may differ only where
+ * one GPU's logits had a near tie (seen: 3 of 200 in one step on 2 H200s).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -19,6 +21,8 @@ if (skip && !gpuSkip) console.log(`# tensor-parallel test skipped: ${skip}`);
 const STEPS = 8;
 const REQUESTS = 200;
 const MODES = ["planned", "sequential", "streams"] as const;
+/** A differing token's logit on one GPU may be this far (relative) below the best: a near tie in bf16. */
+const NEAR_TIE = 2e-2;
 
 function gpuKind(): "h100" | "h200" {
   return /H200/i.test(Gpu.open(0).info.name) ? "h200" : "h100";
@@ -48,7 +52,13 @@ test("planned, sequential and streams over 2 GPUs match the single-GPU runtime o
         const result = tp.step(requests, { mode, logits: true });
         const mismatches = result.nextTokens.reduce((n, token, i) => n + (token !== expected.nextTokens[i] ? 1 : 0), 0);
         differing = Math.max(differing, mismatches);
-        assert.ok(mismatches <= 2, `step ${step}, ${mode}: ${mismatches} of ${REQUESTS} next tokens differ from one GPU`);
+        result.nextTokens.forEach((token, r) => {
+          if (token === expected.nextTokens[r]) return;
+          const row = expected.logits!.subarray(r * TINY_SHAPE.vocab, (r + 1) * TINY_SHAPE.vocab);
+          const best = row[expected.nextTokens[r]!]!;
+          assert.ok(best - row[token]! <= NEAR_TIE * Math.max(1, Math.abs(best)), `step ${step}, ${mode}, request ${r}: token ${token} where one GPU has ${expected.nextTokens[r]}, ${best - row[token]!} below its best logit`);
+        });
+        assert.ok(mismatches <= REQUESTS / 20, `step ${step}, ${mode}: ${mismatches} of ${REQUESTS} next tokens differ from one GPU`);
         worst = Math.max(worst, relativeError(result.logits!, expected.logits!));
       }
       requests = requests.map((request, r) => ({ ...request, token: expected.nextTokens[r]!, position: request.position + 1 }));
