@@ -5,7 +5,6 @@
  */
 
 export type StreamCategory = "compute" | "memory" | "network";
-export const STREAM_CATEGORIES: readonly StreamCategory[] = ["compute", "memory", "network"];
 
 export interface OperationGroup {
   /** Stable id used in the plan, e.g. "attn_in". */
@@ -27,7 +26,7 @@ export interface ScheduleProblem {
   readonly edges: readonly { readonly from: number; readonly to: number }[];
   /**
    * SM counts the compute and network partitions may take (groups of one green-context split);
-   * memory gets the split's remainder (REMAINDER_STREAM).
+   * memory gets the split's remainder (see candidateLayouts).
    */
   readonly partitionShares: { readonly compute: readonly number[]; readonly network: readonly number[] };
   /** Fewest SMs the remainder partition may hold. */
@@ -71,13 +70,11 @@ export function streamsOf(problem: ScheduleProblem): Set<StreamCategory> {
 }
 
 /**
- * The stream whose partition is the remainder of the split. cuBLAS's GEMMs ran 10-30% slower on
- * remainder partitions than on split groups of about the same size (H100, H200: bench/README.md),
- * so compute takes groups and the memory-bound attention the remainder.
+ * Every layout the problem allows: a compute and a network share (where present) as groups of one
+ * green-context split, memory the split's remainder. cuBLAS's GEMMs ran 10-30% slower on remainder
+ * partitions than on split groups of about the same size (H100, H200: bench/README.md), so compute
+ * takes groups and the memory-bound attention the remainder.
  */
-export const REMAINDER_STREAM: StreamCategory = "memory";
-
-/** Every layout the problem allows: a compute and a network share (where present), memory the rest. */
 export function candidateLayouts(problem: ScheduleProblem): Layout[] {
   const streams = streamsOf(problem);
   const network = streams.has("network") ? problem.partitionShares.network : [0];
