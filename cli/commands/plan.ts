@@ -66,7 +66,8 @@ export const planCommand: CommandModule<object, PlanArguments> = {
     const progress = args.quiet ? undefined : (message: string): void => void process.stderr.write(`${message}\n`);
     // Loaded here so other commands start without the solver and numeric libraries.
     const { makePlan } = await import("../../planner/plan/make-plan.js");
-    const { assertWritable, writeFileAtomic, writePlanFile } = await import("../../planner/plan/plan-file.js");
+    const { assertWritable, writePlanFile } = await import("../../planner/plan/plan-file.js");
+    const { writeFileAtomic } = await import("../../planner/atomic-write.js");
     const { formatPlanJsonSummary, formatPlanSummary } = await import("../../planner/report/summary.js");
     const { renderGanttSvg } = await import("../../planner/report/gantt-svg.js");
 

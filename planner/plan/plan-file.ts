@@ -2,8 +2,9 @@
  * Reading and writing plan files. Writes are atomic (a temporary file renamed into place), so a
  * failure half way never leaves a truncated plan; reads validate against the schema that wrote it.
  */
-import { access, constants, rename, unlink, writeFile } from "node:fs/promises";
+import { access, constants } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic } from "../atomic-write.js";
 import { InputError } from "../errors.js";
 import { parseWithSchema, readJsonFile } from "../config/index.js";
 import { PlanSchema, type Plan } from "./schema.js";
@@ -21,18 +22,6 @@ export async function assertWritable(file: string, option: string): Promise<void
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "its folder does not exist" : "its folder is not writable";
     throw new InputError(`cannot write ${file}: ${reason} (${dir})`, option);
-  }
-}
-
-/** Writes text to `file` atomically. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const temporary = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, file);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw new Error(`cannot write ${file}: ${(error as Error).message}`);
   }
 }
 

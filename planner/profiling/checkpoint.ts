@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { readJsonFile } from "../config/index.js";
 import { InputError } from "../errors.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../atomic-write.js";
 
 const CHECKPOINT_SCHEMA = "nanoweave.profile-checkpoint/1";
 

@@ -11,7 +11,7 @@ import { shippedProfilePath } from "../profile/load.js";
 import { ProfileSchema, type Profile } from "../profile/schema.js";
 import { NANOWEAVE_VERSION } from "../version.js";
 import { assembleProfile } from "./assemble.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../atomic-write.js";
 import { checkpointPath, emptyCheckpoint, readCheckpoint, removeCheckpoint, writeCheckpoint } from "./checkpoint.js";
 import { parseDeviceList } from "./devices.js";
 import { gpuConfigFor } from "./gpu-config.js";

@@ -4,10 +4,10 @@
  * atomic (temporary file, then rename), so a crash never leaves a half-written entry.
  */
 import { createHash } from "node:crypto";
-import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../planner/atomic-write.js";
 
 export interface KernelCacheKey {
   source: string;
@@ -36,9 +36,5 @@ export async function readCachedKernel(file: string): Promise<Uint8Array | undef
 }
 
 export async function writeCachedKernel(file: string, image: Uint8Array): Promise<void> {
-  await mkdir(join(file, ".."), { recursive: true });
-  // Unique per write: several GPUs may compile the same kernel at once in one process.
-  const temporary = `${file}.${randomUUID()}.tmp`;
-  await writeFile(temporary, image);
-  await rename(temporary, file);
+  await writeFileAtomic(file, image);
 }
