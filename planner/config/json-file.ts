@@ -3,6 +3,11 @@ import { readFile } from "node:fs/promises";
 import { InputError } from "../errors.js";
 
 export async function readJsonFile(file: string): Promise<unknown> {
+  return (await readJsonText(file)).value;
+}
+
+/** The file's text beside its parsed value, for callers that also fingerprint the bytes. */
+export async function readJsonText(file: string): Promise<{ text: string; value: unknown }> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -12,7 +17,7 @@ export async function readJsonFile(file: string): Promise<unknown> {
     throw new InputError(`cannot read ${file}: ${reason}`);
   }
   try {
-    return JSON.parse(text);
+    return { text, value: JSON.parse(text) };
   } catch (error) {
     throw new InputError(`${file} is not valid JSON: ${(error as Error).message}${lineAndColumn(text, error as Error)}`);
   }

@@ -4,11 +4,10 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
-import { parseWithSchema, type GpuSpec } from "../config/index.js";
+import { parseWithSchema, readJsonText, type GpuSpec } from "../config/index.js";
 import { analyticProfile, type AnalyticProfileRequest } from "./analytic.js";
 import { ProfileSchema, type Profile } from "./schema.js";
 
@@ -28,19 +27,8 @@ export function shippedProfilePath(gpu: GpuSpec): string {
 }
 
 export async function readProfile(file: string): Promise<LoadedProfile> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new InputError(`cannot read profile ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error)}`, "--profile");
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`profile ${file} is not valid JSON: ${(error as Error).message}`, "--profile");
-  }
-  const profile = parseWithSchema(ProfileSchema, json, file, "profile");
+  const { text, value } = await readJsonText(file);
+  const profile = parseWithSchema(ProfileSchema, value, file, "profile");
   return { profile, path: file, sha256: sha256(text) };
 }
 
