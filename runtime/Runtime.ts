@@ -16,7 +16,8 @@ import { ModeExecution } from "./engine/modeExecution.js";
 import { RankEngine } from "./engine/RankEngine.js";
 import { combineVocabArgmax, gatherVocabLogits } from "./engine/vocabParallel.js";
 import { kvCacheLayout } from "./kvCache.js";
-import { modelShapeOf, type ModelShape } from "./model/modelShape.js";
+import { modelShapeOf, ranksOf, vocabSplitOf, type ModelShape } from "./model/modelShape.js";
+import { realVocabRows, type VocabSplit } from "./model/vocabSplit.js";
 import { EXECUTION_MODES, operationsFor, type ExecutionMode } from "./plan/executionModes.js";
 import { assertPlanRunnable, PlanMismatchError, weightsDifferences } from "./plan/planCompatibility.js";
 import { checkDecodeRequests, type DecodeRequest } from "./requests.js";
@@ -59,11 +60,6 @@ export async function loadPlan(file: string, gpu: Gpu): Promise<Plan> {
   return plan;
 }
 
-/** GPUs a plan runs on: its tensor-parallel degree where it all-reduces, else one shard alone. */
-export function ranksOf(plan: Plan): number {
-  return plan.allReduce ? plan.tensorParallel : 1;
-}
-
 export class Runtime {
   private disposed = false;
 
@@ -72,6 +68,8 @@ export class Runtime {
     readonly plan: Plan,
     /** One GPU's shard: heads, FFN width and vocabulary per rank. */
     readonly shape: ModelShape,
+    /** The vocabulary over the ranks: each holds shape.vocab rows, the last rank's padded. */
+    readonly vocabSplit: VocabSplit,
     readonly engines: readonly RankEngine[],
     private readonly executions: ReadonlyMap<ExecutionMode, ModeExecution>,
     private readonly useGraph: boolean,
@@ -92,13 +90,14 @@ export class Runtime {
     let source: WeightSource | undefined;
     try {
       for (const gpu of gpus) assertPlanRunnable(plan, planName, gpu.info, shape);
+      const vocab = vocabSplitOf(plan, shape);
       source = await openWeights(options.weights ?? { kind: "random", seed: 0 }, plan, planName, shape);
       const maxContext = options.maxContext ?? Math.max(1, Math.ceil(plan.batch.decodeContext));
       const layout = kvCacheLayout(plan.batch.requests, maxContext, options.kvPages);
       const engines: RankEngine[] = [];
       for (const [rank, gpu] of gpus.entries()) {
-        const weights = rankWeights(options.weights, source, plan, shape, rank, gpus.length);
-        engines.push(own(owned, await RankEngine.create(rank, gpu, plan, planName, shape, weights, layout, modes.includes("planned"))));
+        const weights = rankWeights(options.weights, source, plan, shape, vocab, rank);
+        engines.push(own(owned, await RankEngine.create(rank, gpu, plan, planName, shape, vocab, weights, layout, modes.includes("planned"))));
       }
       // One set of communicators per NCCL CTA cap the modes need (the planned network partition's SMs, or the whole GPU's).
       const communicators = new Map<number, NcclCommunicators>();
@@ -112,7 +111,7 @@ export class Runtime {
         executions.set(mode, ModeExecution.create(plan, mode, engines, group));
       }
       for (const gpu of gpus) gpu.synchronize();
-      return new Runtime(gpus, plan, shape, engines, executions, options.useGraph ?? true, owned);
+      return new Runtime(gpus, plan, shape, vocab, engines, executions, options.useGraph ?? true, owned);
     } catch (error) {
       for (const execution of executions.values()) execution.dispose();
       for (const resource of owned.reverse()) resource.dispose();
@@ -132,9 +131,9 @@ export class Runtime {
     return this.engines[0]!.state;
   }
 
-  /** The whole model's vocabulary (each rank holds shape.vocab of it). */
+  /** The whole model's vocabulary: the token ids step() takes and the logits' columns. */
   get vocab(): number {
-    return this.shape.vocab * this.engines.length;
+    return this.vocabSplit.vocab;
   }
 
   /** Rows of the dense batch: the most requests one step takes. */
@@ -162,10 +161,10 @@ export class Runtime {
     execution.launch(this.useGraph);
     const n = inputs.requests;
     const candidates = this.engines.map(({ state: { buffers: b } }) => ({ ids: b.nextTokens.download(0, n), maxima: b.maxLogits.download(0, n) }));
-    const nextTokens = combineVocabArgmax(candidates, this.shape.vocab);
+    const nextTokens = combineVocabArgmax(candidates, this.vocabSplit);
     if (!options.logits) return { nextTokens };
     const slices = this.engines.map(({ state: { buffers: b } }) => b.logits.download(0, n * this.shape.vocab));
-    return { nextTokens, logits: gatherVocabLogits(slices, n, this.shape.vocab) };
+    return { nextTokens, logits: gatherVocabLogits(slices, n, this.vocabSplit) };
   }
 
   /** Waits for every rank's queued work. */
@@ -225,11 +224,11 @@ async function openWeights(option: WeightsOption, plan: Plan, planName: string, 
 }
 
 /** Rank `rank`'s weights: its own seeded random shard, or its slice of the whole model's tensors. */
-function rankWeights(option: WeightsOption | undefined, source: WeightSource, plan: Plan, shape: ModelShape, rank: number, ranks: number): WeightSource {
-  if (!option || option.kind === "random") return randomWeights(option?.seed ?? 0, rank);
+function rankWeights(option: WeightsOption | undefined, source: WeightSource, plan: Plan, shape: ModelShape, vocab: VocabSplit, rank: number): WeightSource {
+  if (!option || option.kind === "random") return randomWeights(option?.seed ?? 0, rank, realVocabRows(vocab, rank));
   const heads = Number(plan.model.config.num_attention_heads);
-  const fullKvRows = Number(plan.model.config.num_key_value_heads ?? heads) * shape.headDim;
-  return tensorParallelShard(source, rank, ranks, fullKvRows);
+  const kvRows = Number(plan.model.config.num_key_value_heads ?? heads) * shape.headDim;
+  return tensorParallelShard(source, rank, vocab.ranks, { kvRows, vocab: vocab.vocab });
 }
 
 function own<T extends { dispose(): void }>(owned: { dispose(): void }[], resource: T): T {

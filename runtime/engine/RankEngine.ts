@@ -7,6 +7,7 @@ import type { Gpu } from "../gpu/index.js";
 import { ModelKernels } from "../kernels/modelKernels.js";
 import { PagedKvCache, type KvCacheLayout } from "../kvCache.js";
 import type { ModelShape } from "../model/modelShape.js";
+import { realVocabRows, vocabBegin, type VocabSplit } from "../model/vocabSplit.js";
 import type { WeightSource } from "../weights/weightSource.js";
 import { Activations } from "./activations.js";
 import { DeviceWeights } from "./deviceWeights.js";
@@ -18,12 +19,14 @@ export class RankEngine {
     readonly rank: number,
     readonly gpu: Gpu,
     readonly state: ModelState,
+    /** First vocabulary row of this rank's embedding and LM-head shard. */
+    readonly vocabOffset: number,
     /** The split's green-context partitions, made where the planned mode runs. */
     readonly partitions: PlanPartitions | undefined,
     private readonly owned: { dispose(): void }[],
   ) {}
 
-  static async create(rank: number, gpu: Gpu, plan: Plan, planName: string, shape: ModelShape, weights: WeightSource, layout: KvCacheLayout, withPartitions: boolean): Promise<RankEngine> {
+  static async create(rank: number, gpu: Gpu, plan: Plan, planName: string, shape: ModelShape, vocab: VocabSplit, weights: WeightSource, layout: KvCacheLayout, withPartitions: boolean): Promise<RankEngine> {
     const owned: { dispose(): void }[] = [];
     const own = <T extends { dispose(): void }>(resource: T): T => (owned.push(resource), resource);
     try {
@@ -33,16 +36,12 @@ export class RankEngine {
       const buffers = own(new Activations(gpu, shape, plan.batch.tokens, layout));
       const partitions = withPartitions ? PlanPartitions.create(gpu, plan, planName) : undefined;
       if (partitions) owned.push(partitions);
-      return new RankEngine(rank, gpu, { shape, kernels, weights: deviceWeights, cache, buffers }, partitions, owned);
+      const state = { shape, vocabRows: realVocabRows(vocab, rank), kernels, weights: deviceWeights, cache, buffers };
+      return new RankEngine(rank, gpu, state, vocabBegin(vocab, rank), partitions, owned);
     } catch (error) {
       for (const resource of owned.reverse()) resource.dispose();
       throw error;
     }
-  }
-
-  /** First vocabulary row of this rank's embedding and LM-head shard. */
-  get vocabOffset(): number {
-    return this.rank * this.state.shape.vocab;
   }
 
   /** Step inputs; token ids shifted into this rank's vocabulary shard (others embed as zero rows). */

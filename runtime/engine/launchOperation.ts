@@ -16,6 +16,8 @@ import type { Lane } from "./lanes.js";
 /** Everything a launch reads or writes. */
 export interface ModelState {
   shape: ModelShape;
+  /** This rank's real vocabulary rows: shape.vocab less the zero padding of the last rank. */
+  vocabRows: number;
   kernels: ModelKernels;
   weights: DeviceWeights;
   cache: PagedKvCache;
@@ -66,11 +68,11 @@ export function launchPrologue(state: ModelState, stream: Stream): void {
   b.residual.fill(0, stream);
 }
 
-/** Final RMSNorm, LM head and greedy next tokens of every row (over this rank's vocabulary rows). */
+/** Final RMSNorm, LM head (over the padded shard, the same GEMM on every rank) and greedy next tokens of every row over this rank's real vocabulary rows. */
 export function launchEpilogue(state: ModelState, stream: Stream, cublas: Cublas): void {
   const { shape, buffers: b } = state;
   const all = { rowBegin: 0, rowEnd: b.rows };
   state.kernels.rmsnormResidual(stream, all, b.x, b.residual, state.weights.finalNorm, b.normed, shape.hiddenSize, shape.rmsNormEps);
   cublas.gemm({ stream, a: b.normed, b: state.weights.lmHead, c: b.logits, m: b.rows, n: shape.vocab, k: shape.hiddenSize });
-  state.kernels.argmax(stream, all, b.logits, b.nextTokens, b.maxLogits, shape.vocab);
+  state.kernels.argmax(stream, all, b.logits, b.nextTokens, b.maxLogits, state.vocabRows, shape.vocab);
 }

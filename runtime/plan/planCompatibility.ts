@@ -6,7 +6,8 @@
 import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
 import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP } from "../kernels/kernelContracts.js";
 import type { Plan } from "../../planner/plan/schema.js";
-import type { ModelShape } from "../model/modelShape.js";
+import { vocabSplitOf, type ModelShape } from "../model/modelShape.js";
+import { isEvenSplit, realVocabRows } from "../model/vocabSplit.js";
 
 /** What the runtime needs to know of the GPU it runs on (NativeDeviceInfo has it). */
 export interface DeviceDescription {
@@ -51,9 +52,13 @@ export function unsupportedFeatures(plan: Plan, shape: ModelShape): string[] {
   if (plan.batch.prefillTokens > 0) {
     missing.push(`prefill: the plan's batch has ${plan.batch.prefillTokens} prefill tokens and there is no prefill attention kernel yet; plan a decode-only workload (e.g. --workload decode-1024)`);
   }
-  const vocab = Number(plan.model.config.vocab_size);
-  if (plan.tensorParallel > 1 && plan.allReduce && vocab !== shape.vocab * plan.tensorParallel) {
-    missing.push(`vocabulary ${vocab} over ${plan.tensorParallel} GPUs: the runtime splits the embedding and LM head evenly, and ${vocab} does not divide by ${plan.tensorParallel}`);
+  const split = vocabSplitOf(plan, shape);
+  const over = `vocabulary ${split.vocab} over ${split.ranks} GPUs`;
+  if (shape.vocab !== split.shard) {
+    missing.push(`${over}: the plan's shard holds ${shape.vocab} vocabulary rows, the runtime gives each rank ceil(${split.vocab} / ${split.ranks}) = ${split.shard}`);
+  } else if (!isEvenSplit(split)) {
+    // The host side pads and combines uneven shards; the kernel cannot yet skip the padding.
+    missing.push(`${over}: each rank holds ${split.shard} rows, the last rank ${realVocabRows(split, split.ranks - 1)} real ones and zero padding, and the argmax kernel (native/kernels/argmax.cu) has no row-stride argument to compare a rank's real rows only; use a GPU count that divides ${split.vocab}`);
   }
   if (shape.headDim !== ATTENTION_HEAD_DIM) missing.push(`head size ${shape.headDim}: the attention kernels take ${ATTENTION_HEAD_DIM} only`);
   const group = shape.qHeads / shape.kvHeads;
@@ -90,7 +95,7 @@ export function weightsDifferences(plan: Plan, shape: ModelShape, config: Record
     ["num_key_value_heads", config.num_key_value_heads ?? heads, Number(plan.model.config.num_key_value_heads ?? plannedHeads)],
     ["head_dim", config.head_dim ?? Number(config.hidden_size) / heads, shape.headDim],
     ["num_hidden_layers", config.num_hidden_layers, shape.layers],
-    ["vocab_size", config.vocab_size, shape.vocab * tp],
+    ["vocab_size", config.vocab_size, Number(plan.model.config.vocab_size)],
   ];
   return expected
     .filter(([, actual, planned]) => actual !== planned)

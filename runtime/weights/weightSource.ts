@@ -7,7 +7,7 @@ import path from "node:path";
 import type { ModelShape } from "../model/modelShape.js";
 import { SafetensorsFile } from "./safetensors.js";
 import { seededUniform } from "./seededRandom.js";
-import { fullShapeOf, shardSliceOf, sliceTensor } from "./tensorShards.js";
+import { fullShapeOf, isVocabTensor, shardSliceOf, sliceTensor, type FullSizes } from "./tensorShards.js";
 
 export interface WeightSource {
   readonly description: string;
@@ -39,9 +39,10 @@ export function llamaTensorShapes(shape: ModelShape): Map<string, number[]> {
 
 /**
  * Seeded random weights: norms near 1, embeddings in [-1, 1), projections of standard deviation
- * 1/sqrt(in). A tensor-parallel rank draws its own shard (rank 0 the same values as one GPU).
+ * 1/sqrt(in). A tensor-parallel rank draws its own shard (rank 0 the same values as one GPU); the
+ * embedding and LM head rows past `vocabRows` are zero, as the padding of a sliced shard is.
  */
-export function randomWeights(seed: number, rank = 0): WeightSource {
+export function randomWeights(seed: number, rank = 0, vocabRows = Infinity): WeightSource {
   const key = (name: string) => (rank === 0 ? `${seed}:${name}` : `${seed}:${name}:rank${rank}`);
   return {
     description: `random weights (seed ${seed}${rank === 0 ? "" : `, rank ${rank}`})`,
@@ -49,7 +50,9 @@ export function randomWeights(seed: number, rank = 0): WeightSource {
       const count = shape.reduce((a, b) => a * b, 1);
       if (shape.length === 1) return seededUniform(key(name), count, 0.1, 1);
       const scale = name.includes("embed_tokens") ? 1 : Math.sqrt(3 / shape[1]!);
-      return seededUniform(key(name), count, scale);
+      const values = seededUniform(key(name), count, scale);
+      if (isVocabTensor(name) && vocabRows < shape[0]!) values.fill(0, vocabRows * shape[1]!);
+      return values;
     },
     close: async () => undefined,
   };
@@ -79,14 +82,14 @@ export async function safetensorsFolder(folder: string): Promise<WeightSource & 
 
 /**
  * Rank `rank`'s shard of a source of whole tensors (tensorShards.ts): asked for a shard's shape,
- * it reads the full tensor and slices it. `fullKvRows` is the full K/V projections' rows.
+ * it reads the full tensor and slices it (zero-padding the last rank's vocabulary rows).
  */
-export function tensorParallelShard(source: WeightSource, rank: number, ranks: number, fullKvRows: number): WeightSource {
+export function tensorParallelShard(source: WeightSource, rank: number, ranks: number, fullSizes: FullSizes): WeightSource {
   if (ranks === 1) return source;
   return {
     description: `${source.description}, rank ${rank} of ${ranks}`,
     tensor: async (name, shape) => {
-      const full = fullShapeOf(name, shape, ranks, fullKvRows);
+      const full = fullShapeOf(name, shape, ranks, fullSizes);
       return sliceTensor(await source.tensor(name, full), full, shardSliceOf(name, full, shape, rank, ranks));
     },
     // The caller closes the whole source once, after every rank.

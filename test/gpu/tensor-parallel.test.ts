@@ -3,16 +3,17 @@
  * sliced per rank: planned, sequential and streams over 2 GPUs give the next tokens of the
  * single-GPU runtime on the same weights, and logits within bf16 tolerance, over many steps. The
  * ranks round their partial sums to bf16 before the all-reduce, so a token may differ only where
- * one GPU's logits had a near tie (seen: 3 of 200 in one step on 2 H200s).
+ * one GPU's logits had a near tie (seen: 3 of 200 in one step on 2 H200s). The same again with a
+ * vocabulary of 1001, which splits into shards of 501 rows, the second rank's last row padding.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { Gpu } from "../../runtime/gpu/Gpu.js";
 import type { DecodeRequest } from "../../runtime/requests.js";
-import { Runtime } from "../../runtime/Runtime.js";
+import { Runtime, type StepResult } from "../../runtime/Runtime.js";
 import { gpuSkip, relativeError } from "../support/gpuTesting.js";
-import { TINY_SHAPE, tinyPlanPath, tinyTp2PlanPath, writeTinyLlama } from "../support/tinyLlama.js";
+import { TINY_LLAMA, TINY_ODD_VOCAB, tinyPlanPath, tinyTp2PlanPath, writeTinyLlama, type TinyModel } from "../support/tinyLlama.js";
 
 const gpuCount = gpuSkip ? 0 : Gpu.count();
 const skip = gpuSkip || (gpuCount < 2 && `tensor parallelism needs 2 or more GPUs; this machine has ${gpuCount}`);
@@ -28,19 +29,22 @@ function gpuKind(): "h100" | "h200" {
   return /H200/i.test(Gpu.open(0).info.name) ? "h200" : "h100";
 }
 
-test("planned, sequential and streams over 2 GPUs match the single-GPU runtime on the same weights", { skip, timeout: 600_000 }, async () => {
-  const folder = await writeTinyLlama(13);
+/** The model over 2 GPUs against one GPU, on the same safetensors weights, STEPS steps of REQUESTS requests. */
+async function compareTp2WithOneGpu(model: TinyModel, seed: number): Promise<void> {
+  const vocab = model.shape.vocab;
+  const folder = await writeTinyLlama(seed, model);
   const weights = { kind: "safetensors", folder } as const;
   let single: Runtime | undefined;
   let tp: Runtime | undefined;
   try {
-    single = await Runtime.create({ plan: tinyPlanPath(gpuKind()), weights, modes: ["sequential"], maxContext: 64 });
-    tp = await Runtime.create({ plan: tinyTp2PlanPath(gpuKind()), weights, modes: MODES, maxContext: 64 });
+    single = await Runtime.create({ plan: tinyPlanPath(gpuKind(), model), weights, modes: ["sequential"], maxContext: 64 });
+    tp = await Runtime.create({ plan: tinyTp2PlanPath(gpuKind(), model), weights, modes: MODES, maxContext: 64 });
     assert.deepEqual(tp.gpus.map((gpu) => gpu.ordinal), [0, 1]);
-    assert.equal(tp.vocab, TINY_SHAPE.vocab);
+    assert.equal(tp.vocab, vocab);
     const pagesEach = 64 / 16;
+    // Tokens from both ranks' shards, the last token of the vocabulary (the padded rank's last real row) among them.
     let requests: DecodeRequest[] = Array.from({ length: REQUESTS }, (_, r) => ({
-      token: (r * 53 + 7) % TINY_SHAPE.vocab,
+      token: r === 0 ? vocab - 1 : (r * 53 + 7) % vocab,
       position: 0,
       pages: Array.from({ length: pagesEach }, (_, k) => k * REQUESTS + r),
     }));
@@ -49,12 +53,14 @@ test("planned, sequential and streams over 2 GPUs match the single-GPU runtime o
     for (let step = 0; step < STEPS; step++) {
       const expected = single.step(requests, { logits: true });
       for (const mode of MODES) {
-        const result = tp.step(requests, { mode, logits: true });
+        const result: StepResult = tp.step(requests, { mode, logits: true });
+        assert.equal(result.logits!.length, requests.length * vocab, `${mode}: exactly vocab logits a request`);
         const mismatches = result.nextTokens.reduce((n, token, i) => n + (token !== expected.nextTokens[i] ? 1 : 0), 0);
         differing = Math.max(differing, mismatches);
         result.nextTokens.forEach((token, r) => {
+          assert.ok(token >= 0 && token < vocab, `step ${step}, ${mode}, request ${r}: token ${token} outside the vocabulary`);
           if (token === expected.nextTokens[r]) return;
-          const row = expected.logits!.subarray(r * TINY_SHAPE.vocab, (r + 1) * TINY_SHAPE.vocab);
+          const row = expected.logits!.subarray(r * vocab, (r + 1) * vocab);
           const best = row[expected.nextTokens[r]!]!;
           assert.ok(best - row[token]! <= NEAR_TIE * Math.max(1, Math.abs(best)), `step ${step}, ${mode}, request ${r}: token ${token} where one GPU has ${expected.nextTokens[r]}, ${best - row[token]!} below its best logit`);
         });
@@ -64,14 +70,23 @@ test("planned, sequential and streams over 2 GPUs match the single-GPU runtime o
       requests = requests.map((request, r) => ({ ...request, token: expected.nextTokens[r]!, position: request.position + 1 }));
     }
     const notes = MODES.map((mode) => `${mode}: ${tp!.execution(mode).graphFallback ?? "CUDA graphs"}`);
-    console.log(`# TP2 vs one GPU, ${STEPS} steps of ${REQUESTS} requests: logits worst relative error ${worst.toExponential(2)}, at most ${differing} next tokens differ a step; ${notes.join("; ")}`);
+    console.log(`# ${model.shape.name}, TP2 vs one GPU, ${STEPS} steps of ${REQUESTS} requests: logits worst relative error ${worst.toExponential(2)}, at most ${differing} next tokens differ a step; ${notes.join("; ")}`);
     assert.ok(worst < 2e-2, `logits differ by ${worst}`);
   } finally {
     tp?.dispose();
     single?.dispose();
     await rm(folder, { recursive: true, force: true });
   }
-});
+}
+
+test("planned, sequential and streams over 2 GPUs match the single-GPU runtime on the same weights", { skip, timeout: 600_000 }, () => compareTp2WithOneGpu(TINY_LLAMA, 13));
+
+test("a vocabulary that does not divide by 2 GPUs (1001: shards of 501, the last padded) matches the single-GPU runtime", {
+  skip,
+  timeout: 600_000,
+  // Until argmax.cu takes a row stride, the runtime refuses this plan (planCompatibility.ts says why).
+  todo: "argmax.cu has no row-stride argument: the runtime refuses vocabularies that do not divide by the GPUs",
+}, () => compareTp2WithOneGpu(TINY_ODD_VOCAB, 17));
 
 test("a plan over 2 GPUs refuses a device list of another length or GPUs that are not there", { skip }, async () => {
   const plan = tinyTp2PlanPath(gpuKind());

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readPlanFile } from "../../planner/plan/plan-file.js";
 import { modelShapeOf } from "../../runtime/model/modelShape.js";
 import { assertPlanRunnable, gpuDifferences, PlanMismatchError, unsupportedFeatures, weightsDifferences } from "../../runtime/plan/planCompatibility.js";
-import { TINY_SHAPE, tinyPlanPath, tinyTp2PlanPath } from "../support/tinyLlama.js";
+import { TINY_ODD_VOCAB, TINY_SHAPE, tinyPlanPath, tinyTp2PlanPath } from "../support/tinyLlama.js";
 
 const H100 = { name: "NVIDIA H100 80GB HBM3", smCount: 132, totalMemoryBytes: 79.6 * 2 ** 30 };
 const H200 = { name: "NVIDIA H200", smCount: 132, totalMemoryBytes: 139.8 * 2 ** 30 };
@@ -29,7 +29,7 @@ test("an H100 plan runs on an H100 and is refused on an H200, naming the GPU and
   assert.match(gpuDifferences(plan, { ...H100, smCount: 114 }).join(), /SMs: planned for 132, this GPU has 114/);
 });
 
-test("prefill tokens, a vocabulary that does not split over the GPUs and other head sizes are refused with the reason", async () => {
+test("prefill tokens, a shard that is not the runtime's vocabulary split and other head sizes are refused with the reason", async () => {
   const plan = await readPlanFile(tinyPlanPath("h100"));
   const shape = modelShapeOf(plan);
   assert.deepEqual(unsupportedFeatures(plan, shape), []);
@@ -39,8 +39,17 @@ test("prefill tokens, a vocabulary that does not split over the GPUs and other h
   const missing = unsupportedFeatures(changed, { ...modelShapeOf(tp2), headDim: 64 });
   assert.equal(missing.length, 3, missing.join("\n"));
   assert.match(missing[0]!, /no prefill attention kernel yet.*decode-1024/);
-  assert.match(missing[1]!, /vocabulary 1001 over 2 GPUs.*does not divide by 2/);
+  assert.match(missing[1]!, /vocabulary 1001 over 2 GPUs: the plan's shard holds 500 vocabulary rows, the runtime gives each rank ceil\(1001 \/ 2\) = 501/);
   assert.match(missing[2]!, /head size 64/);
+});
+
+test("a vocabulary that does not divide by the GPUs is refused, naming the argmax kernel's missing row stride; one GPU runs it", async () => {
+  const tp2 = await readPlanFile(tinyTp2PlanPath("h100", TINY_ODD_VOCAB));
+  assert.deepEqual(unsupportedFeatures(tp2, modelShapeOf(tp2)), [
+    "vocabulary 1001 over 2 GPUs: each rank holds 501 rows, the last rank 500 real ones and zero padding, and the argmax kernel (native/kernels/argmax.cu) has no row-stride argument to compare a rank's real rows only; use a GPU count that divides 1001",
+  ]);
+  const one = await readPlanFile(tinyPlanPath("h100", TINY_ODD_VOCAB));
+  assert.deepEqual(unsupportedFeatures(one, modelShapeOf(one)), []);
 });
 
 test("weights whose config.json differs from the plan's model are named field by field", async () => {
@@ -57,4 +66,8 @@ test("weights whose config.json differs from the plan's model are named field by
   const tp2 = await readPlanFile(tinyTp2PlanPath("h100"));
   assert.deepEqual(weightsDifferences(tp2, modelShapeOf(tp2), config), []);
   assert.match(weightsDifferences(tp2, modelShapeOf(tp2), { ...config, intermediate_size: 512 })[0]!, /intermediate_size is 512 .* has 1024/);
+  // Over an uneven split the shards hold more rows than the vocabulary: the weights are checked against the model's.
+  const odd = await readPlanFile(tinyTp2PlanPath("h100", TINY_ODD_VOCAB));
+  assert.deepEqual(weightsDifferences(odd, modelShapeOf(odd), { ...config, vocab_size: 1001 }), []);
+  assert.match(weightsDifferences(odd, modelShapeOf(odd), config)[0]!, /vocab_size is 1000 .* has 1001/);
 });

@@ -1,12 +1,12 @@
-/** The safetensors reader and writer: round trip, alignment, and refusals of bad files. */
+/** The safetensors reader and writer: round trip, alignment, refusals of bad files, and a folder sliced per tensor-parallel rank. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { encodeSafetensors, SafetensorsFile, type TensorData } from "../../runtime/weights/safetensors.js";
-import { safetensorsFolder } from "../../runtime/weights/weightSource.js";
-import { TINY_SHAPE, writeTinyLlama } from "../support/tinyLlama.js";
+import { safetensorsFolder, tensorParallelShard } from "../../runtime/weights/weightSource.js";
+import { TINY_ODD_VOCAB, TINY_SHAPE, writeTinyLlama } from "../support/tinyLlama.js";
 
 async function withFile(bytes: Buffer, check: (file: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), "nanoweave-st-"));
@@ -67,6 +67,28 @@ test("the tiny Llama folder holds every tensor, and a shape the model does not h
     assert.equal(source.config.hidden_size, TINY_SHAPE.hiddenSize);
     assert.equal((await source.tensor("model.layers.1.mlp.down_proj.weight", [512, 1024])).length, 512 * 1024);
     await assert.rejects(source.tensor("model.norm.weight", [1024]), /has shape \[512\], the plan's model needs \[1024\]/);
+    await source.close();
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
+test("a folder whose vocabulary does not divide by 2 ranks loads as shards of 501 rows, the last padded with a zero row", async () => {
+  const folder = await writeTinyLlama(2, TINY_ODD_VOCAB);
+  try {
+    const source = await safetensorsFolder(folder);
+    const { hiddenSize: h, vocab } = TINY_ODD_VOCAB.shape;
+    const full = { kvRows: TINY_ODD_VOCAB.shape.kvHeads * TINY_ODD_VOCAB.shape.headDim, vocab };
+    for (const name of ["model.embed_tokens.weight", "lm_head.weight"]) {
+      const whole = (await source.tensor(name, [vocab, h])) as Uint16Array;
+      const [first, last] = await Promise.all([0, 1].map((rank) => tensorParallelShard(source, rank, 2, full).tensor(name, [501, h])));
+      assert.deepEqual(first, whole.subarray(0, 501 * h), `${name}: rank 0 holds tokens 0..500`);
+      assert.ok(last instanceof Uint16Array && last.length === 501 * h, `${name}: rank 1's shard has the same shape`);
+      assert.deepEqual(last.subarray(0, 500 * h), whole.subarray(501 * h), `${name}: rank 1 holds tokens 501..1000`);
+      assert.ok(last.subarray(500 * h).every((bits) => bits === 0), `${name}: rank 1's last row is zero`);
+    }
+    // An even split of this vocabulary does not exist: asking for one is refused by the slicer.
+    await assert.rejects(tensorParallelShard(source, 0, 2, full).tensor("lm_head.weight", [500, h]), /1001 over 2 ranks is 501 rows a rank, the shard asked for has 500/);
     await source.close();
   } finally {
     await rm(folder, { recursive: true, force: true });

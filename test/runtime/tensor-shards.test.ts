@@ -1,18 +1,21 @@
 /**
  * Tensor-parallel slicing of Hugging Face tensors on the CPU: the ranks' slices put back together
- * are the whole tensor, KV heads are shared where there are fewer than ranks, and a Llama MLP and
- * attention output computed shard by shard and summed (the all-reduce) equal the whole model's.
+ * are the whole tensor (a vocabulary that does not divide by the ranks: the last rank's embedding
+ * and LM head padded with zero rows), KV heads are shared where there are fewer than ranks, and a
+ * Llama MLP and attention output computed shard by shard and summed (the all-reduce) equal the
+ * whole model's.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { ModelShape } from "../../runtime/model/modelShape.js";
 import { llamaTensorShapes, randomWeights, tensorParallelShard, type WeightSource } from "../../runtime/weights/weightSource.js";
-import { fullShapeOf, shardAxisOf, shardSliceOf, sliceTensor } from "../../runtime/weights/tensorShards.js";
+import { fullShapeOf, shardAxisOf, shardSliceOf, sliceTensor, type FullSizes } from "../../runtime/weights/tensorShards.js";
 import { seededUniform } from "../../runtime/weights/seededRandom.js";
-import { TINY_SHAPE } from "../support/tinyLlama.js";
+import { TINY_ODD_VOCAB, TINY_SHAPE } from "../support/tinyLlama.js";
 
 /** A source of whole tensors: seeded values at the whole model's shapes, refusing any other shape. */
-function wholeModel(): WeightSource {
-  const shapes = llamaTensorShapes(TINY_SHAPE);
+function wholeModel(model: ModelShape = TINY_SHAPE): WeightSource {
+  const shapes = llamaTensorShapes(model);
   const random = randomWeights(3);
   return {
     description: "whole tiny model",
@@ -24,9 +27,13 @@ function wholeModel(): WeightSource {
   };
 }
 
-/** The tiny model's shard at `ranks` GPUs, as the plan states it. */
-function shardShape(ranks: number) {
-  return { ...TINY_SHAPE, qHeads: TINY_SHAPE.qHeads / ranks, kvHeads: Math.max(1, TINY_SHAPE.kvHeads / ranks), intermediate: TINY_SHAPE.intermediate / ranks, vocab: TINY_SHAPE.vocab / ranks };
+/** A tiny model's shard at `ranks` GPUs, as the plan states it. */
+function shardShape(ranks: number, model: ModelShape = TINY_SHAPE): ModelShape {
+  return { ...model, qHeads: model.qHeads / ranks, kvHeads: Math.max(1, model.kvHeads / ranks), intermediate: model.intermediate / ranks, vocab: Math.ceil(model.vocab / ranks) };
+}
+
+function fullSizes(model: ModelShape = TINY_SHAPE): FullSizes {
+  return { kvRows: model.kvHeads * model.headDim, vocab: model.vocab };
 }
 
 test("each tensor is split by the axis Megatron-style tensor parallelism uses", () => {
@@ -41,26 +48,49 @@ test("each tensor is split by the axis Megatron-style tensor parallelism uses", 
   assert.equal(shardAxisOf("model.norm.weight"), "replicated");
 });
 
-test("the ranks' slices of every tensor put back together are the whole tensor", async () => {
-  const ranks = 2;
-  const whole = wholeModel();
-  const shards = [0, 1].map((rank) => tensorParallelShard(whole, rank, ranks, TINY_SHAPE.kvHeads * TINY_SHAPE.headDim));
-  const shardShapes = llamaTensorShapes(shardShape(ranks));
-  for (const [name, full] of llamaTensorShapes(TINY_SHAPE)) {
-    const shape = shardShapes.get(name)!;
-    assert.deepEqual(fullShapeOf(name, shape, ranks, TINY_SHAPE.kvHeads * TINY_SHAPE.headDim), full, name);
-    const parts = await Promise.all(shards.map((shard) => shard.tensor(name, shape)));
-    const expected = await whole.tensor(name, full);
-    const axis = shardAxisOf(name);
-    if (axis === "replicated") for (const part of parts) assert.deepEqual(part, expected, name);
-    else if (axis === "rows") assert.deepEqual(Float32Array.from([...parts[0]!, ...parts[1]!]), expected, name);
-    else {
-      const [rows, columns] = shape as [number, number];
-      const joined = new Float32Array(rows * columns * ranks);
-      for (let row = 0; row < rows; row++) parts.forEach((part, rank) => joined.set(part.subarray(row * columns, (row + 1) * columns), row * columns * ranks + rank * columns));
-      assert.deepEqual(joined, expected, name);
+for (const model of [TINY_SHAPE, TINY_ODD_VOCAB.shape]) {
+  test(`the ranks' slices of every tensor put back together are the whole tensor (vocabulary ${model.vocab} over 2 ranks)`, async () => {
+    const ranks = 2;
+    const whole = wholeModel(model);
+    const shards = [0, 1].map((rank) => tensorParallelShard(whole, rank, ranks, fullSizes(model)));
+    const shardShapes = llamaTensorShapes(shardShape(ranks, model));
+    for (const [name, full] of llamaTensorShapes(model)) {
+      const shape = shardShapes.get(name)!;
+      assert.deepEqual(fullShapeOf(name, shape, ranks, fullSizes(model)), full, name);
+      const parts = await Promise.all(shards.map((shard) => shard.tensor(name, shape)));
+      for (const part of parts) assert.equal(part.length, shape.reduce((a, b) => a * b, 1), `${name}: every rank's shard has the shard's shape`);
+      const expected = await whole.tensor(name, full);
+      const axis = shardAxisOf(name);
+      if (axis === "replicated") for (const part of parts) assert.deepEqual(part, expected, name);
+      else if (axis === "rows") {
+        const joined = Float32Array.from([...parts[0]!, ...parts[1]!]);
+        assert.deepEqual(joined.subarray(0, expected.length), expected, name);
+        // Past the vocabulary: the last rank's zero padding (none where the vocabulary divides).
+        assert.deepEqual([...joined.subarray(expected.length)], Array(joined.length - expected.length).fill(0), `${name}: padding`);
+      } else {
+        const [rows, columns] = shape as [number, number];
+        const joined = new Float32Array(rows * columns * ranks);
+        for (let row = 0; row < rows; row++) parts.forEach((part, rank) => joined.set(part.subarray(row * columns, (row + 1) * columns), row * columns * ranks + rank * columns));
+        assert.deepEqual(joined, expected, name);
+      }
     }
-  }
+  });
+}
+
+test("the last rank's vocabulary slice is its real rows then zero rows, bf16 bits or float32 alike", () => {
+  // 5 vocabulary rows of 2 columns over 2 ranks: shards of 3 rows, rank 1 holds rows 3, 4 and one zero row.
+  const name = "lm_head.weight";
+  const bits = Uint16Array.from({ length: 10 }, (_, i) => 0x3f80 + i);
+  const slices = [0, 1].map((rank) => shardSliceOf(name, [5, 2], [3, 2], rank, 2));
+  assert.deepEqual(slices, [{ axis: "rows", begin: 0, count: 3, padding: 0 }, { axis: "rows", begin: 3, count: 2, padding: 1 }]);
+  assert.deepEqual([...sliceTensor(bits, [5, 2], slices[0]!)], [...bits.subarray(0, 6)]);
+  const last = sliceTensor(bits, [5, 2], slices[1]!);
+  assert.ok(last instanceof Uint16Array);
+  assert.deepEqual([...last], [...bits.subarray(6, 10), 0, 0]);
+  const floats = sliceTensor(Float32Array.from({ length: 10 }, (_, i) => i + 1), [5, 2], slices[1]!);
+  assert.deepEqual([...floats], [7, 8, 9, 10, 0, 0]);
+  assert.deepEqual(fullShapeOf("model.embed_tokens.weight", [3, 2], 2, { kvRows: 4, vocab: 5 }), [5, 2]);
+  assert.throws(() => shardSliceOf(name, [5, 2], [2, 2], 0, 2), /vocabulary of 5 over 2 ranks is 3 rows a rank, the shard asked for has 2/);
 });
 
 test("with fewer KV heads than ranks, each rank gets the KV head its query heads use", () => {
@@ -96,7 +126,7 @@ test("a Llama MLP and attention output computed per shard and summed over ranks 
   const summedMlp = new Float64Array(h);
   const summedO = new Float64Array(h);
   for (let rank = 0; rank < ranks; rank++) {
-    const shard = tensorParallelShard(whole, rank, ranks, TINY_SHAPE.kvHeads * TINY_SHAPE.headDim);
+    const shard = tensorParallelShard(whole, rank, ranks, fullSizes());
     const s = i / ranks;
     mlp(await get(shard, "mlp.gate_proj.weight", [s, h]), await get(shard, "mlp.up_proj.weight", [s, h]), await get(shard, "mlp.down_proj.weight", [h, s]), s).forEach((value, r) => void (summedMlp[r] = summedMlp[r]! + value));
     // Rank r's attention output is its query heads' columns.
@@ -115,4 +145,12 @@ test("random weights: rank 0 draws what one GPU draws, other ranks their own val
   const one = await randomWeights(7).tensor("model.layers.0.mlp.up_proj.weight", shape);
   assert.deepEqual(await randomWeights(7, 0).tensor("model.layers.0.mlp.up_proj.weight", shape), one);
   assert.notDeepEqual(await randomWeights(7, 1).tensor("model.layers.0.mlp.up_proj.weight", shape), one);
+});
+
+test("random weights: a rank's embedding and LM-head rows past its real vocabulary rows are zero", async () => {
+  const rows = await randomWeights(7, 1, 3).tensor("lm_head.weight", [5, 4]);
+  assert.ok(rows.subarray(0, 12).every((value) => value !== 0));
+  assert.deepEqual([...rows.subarray(12)], Array(8).fill(0));
+  const up = await randomWeights(7, 1, 3).tensor("model.layers.0.mlp.up_proj.weight", [5, 4]);
+  assert.ok(up.every((value) => value !== 0), "only the vocabulary tensors are padded");
 });

@@ -1,7 +1,8 @@
 /**
  * The tiny Llama of test/fixtures/tiny-llama (2 layers, hidden 512, 4 heads of 128, 2 KV heads,
  * vocabulary 1000) as a Hugging Face folder: its config.json and a model.safetensors of seeded
- * random bf16 weights, written to a temporary folder.
+ * random bf16 weights, written to a temporary folder. Its twin in test/fixtures/tiny-llama-odd-vocab
+ * differs only in its vocabulary of 1001, which does not divide by 2 GPUs.
  */
 import { copyFile, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,23 +20,35 @@ export const TINY_SHAPE: ModelShape = {
   rmsNormEps: 1e-5, ropeTheta: 10000, tieWordEmbeddings: false, attentionBias: false,
 };
 
-/** The plan made for the tiny model on `gpu` (h100 or h200): nanoweave plan --batch 256 --granule 16. */
-export function tinyPlanPath(gpu: "h100" | "h200"): string {
-  return path.join(TINY_LLAMA_DIR, `plan-${gpu}.json`);
+/** A tiny model's fixture folder (config.json and plans) and its whole shape. */
+export interface TinyModel {
+  dir: string;
+  shape: ModelShape;
 }
 
-/** The tiny model over 2 GPUs with all-reduces: nanoweave plan --gpus 2 --batch 256 --granule 16 --nano-batches 2. */
-export function tinyTp2PlanPath(gpu: "h100" | "h200"): string {
-  return path.join(TINY_LLAMA_DIR, `plan-tp2-${gpu}.json`);
+export const TINY_LLAMA: TinyModel = { dir: TINY_LLAMA_DIR, shape: TINY_SHAPE };
+export const TINY_ODD_VOCAB: TinyModel = { dir: path.join(REPOSITORY_ROOT, "test/fixtures/tiny-llama-odd-vocab"), shape: { ...TINY_SHAPE, name: "tiny-llama-odd-vocab", vocab: 1001 } };
+
+/**
+ * The plan made for a tiny model on `gpu` (h100 or h200):
+ * nanoweave plan --model <dir>/config.json --gpu <gpu> --workload decode-1024 --batch 256 --granule 16.
+ */
+export function tinyPlanPath(gpu: "h100" | "h200", model = TINY_LLAMA): string {
+  return path.join(model.dir, `plan-${gpu}.json`);
 }
 
-/** A folder holding config.json and model.safetensors with the seed's weights. */
-export async function writeTinyLlama(seed: number): Promise<string> {
+/** A tiny model over 2 GPUs with all-reduces: the same plan command with --gpus 2 --nano-batches 2. */
+export function tinyTp2PlanPath(gpu: "h100" | "h200", model = TINY_LLAMA): string {
+  return path.join(model.dir, `plan-tp2-${gpu}.json`);
+}
+
+/** A folder holding a tiny model's config.json and model.safetensors with the seed's weights. */
+export async function writeTinyLlama(seed: number, model = TINY_LLAMA): Promise<string> {
   const folder = await mkdtemp(path.join(tmpdir(), "nanoweave-tiny-llama-"));
-  await copyFile(path.join(TINY_LLAMA_DIR, "config.json"), path.join(folder, "config.json"));
+  await copyFile(path.join(model.dir, "config.json"), path.join(folder, "config.json"));
   const source = randomWeights(seed);
   const tensors = new Map<string, TensorData>();
-  for (const [name, shape] of llamaTensorShapes(TINY_SHAPE)) {
+  for (const [name, shape] of llamaTensorShapes(model.shape)) {
     const values = (await source.tensor(name, shape)) as Float32Array;
     tensors.set(name, { dtype: "BF16", shape, data: float32ToBf16Bits(values) });
   }
