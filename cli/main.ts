@@ -10,7 +10,6 @@ import { InputError } from "../planner/errors.js";
 import { commands } from "./commands/index.js";
 
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
   const parser = yargs(argv)
     .scriptName("nanoweave")
     .usage("$0 <command> [options]\n\nPlan and run nano-batched, SM-partitioned LLM decode iterations.")
@@ -24,10 +23,9 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
-      // yargs reports its own parse errors with a message and no error object.
+      // yargs reports its own parse errors with a message and no error object; thrown, they stop the command's handler from running.
       if (error) throw error;
-      process.stderr.write(`error: ${message}\nRun with --help to see the options.\n`);
-      exitCode = 2;
+      throw new InputError(`${message}\nRun with --help to see the options.`);
     });
   for (const command of commands) parser.command(command);
   try {
@@ -45,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     else process.stderr.write("Run again with --debug for the stack trace.\n");
     return 1;
   }
-  return exitCode;
+  return 0;
 }
 
 process.exitCode = await main(hideBin(process.argv));

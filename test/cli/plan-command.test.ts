@@ -56,6 +56,7 @@ const badInputs: { name: string; args: string[]; stderr: RegExp }[] = [
   },
   { name: "an unwritable output path", args: ["--model", "llama3-8b", "--out", "/nonexistent-folder/plan.json"], stderr: /cannot write .*folder does not exist/ },
   { name: "an unknown option", args: ["--model", "llama3-8b", "--gpuz", "2"], stderr: /Unknown argument/ },
+  { name: "a missing --model, without running the command", args: [], stderr: /^error: Missing required argument: model\nRun with --help to see the options\.\n$/ },
 ];
 
 for (const bad of badInputs) {
