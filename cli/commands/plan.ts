@@ -6,6 +6,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { InputError } from "../../planner/errors.js";
 import { SOLVER_BACKENDS, type SolverBackendName } from "../../planner/milp/solution.js";
+import { checkPositiveInteger } from "../argumentChecks.js";
 
 interface PlanArguments {
   model: string;
@@ -115,10 +116,6 @@ function parseBatch(value: string): number | "auto" {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InputError(`--batch must be a positive number of tokens or "auto", got "${value}"`, "--batch");
   return n;
-}
-
-function checkPositiveInteger(value: number, option: string): void {
-  if (!Number.isInteger(value) || value <= 0) throw new InputError(`${option} must be a positive integer, got ${value}`, option);
 }
 
 /** A file-name-safe lower-case form of an id or path. */

@@ -1,0 +1,37 @@
+/**
+ * What the commands that run a plan (`run`, `soak`) share: the options that make a Runtime (the
+ * plan, its weights, its GPUs) and the check of a mode, errors naming the flag.
+ */
+import type { Argv } from "yargs";
+import { InputError } from "../planner/errors.js";
+import { EXECUTION_MODES, type ExecutionMode } from "../runtime/plan/executionModes.js";
+import type { RuntimeOptions } from "../runtime/Runtime.js";
+
+export interface RuntimeArguments {
+  plan: string;
+  weights?: string;
+  devices?: string;
+}
+
+export function runtimeArgumentOptions(yargs: Argv): Argv {
+  return yargs
+    .option("plan", { type: "string", demandOption: true, describe: "Plan file from nanoweave plan (made for this GPU)" })
+    .option("weights", { type: "string", describe: "Hugging Face safetensors folder (default: seeded random weights)" })
+    .option("devices", { type: "string", describe: "CUDA ordinals of the plan's GPUs, comma-separated (default: 0 .. N-1 for a plan over N GPUs)" });
+}
+
+/** The Runtime options of the arguments, modes aside. */
+export function runtimeOptionsOf(args: RuntimeArguments): Omit<RuntimeOptions, "modes"> {
+  const devices = args.devices?.split(",").map((ordinal) => Number(ordinal.trim()));
+  if (devices?.some((ordinal) => !Number.isInteger(ordinal) || ordinal < 0)) throw new InputError(`--devices must be comma-separated GPU ordinals, got ${args.devices}`, "--devices");
+  return {
+    ...(devices ? { devices } : {}),
+    plan: args.plan,
+    weights: args.weights ? { kind: "safetensors", folder: args.weights } : { kind: "random", seed: 0 },
+  };
+}
+
+export function checkExecutionMode(mode: string, option: string): ExecutionMode {
+  if (!(EXECUTION_MODES as readonly string[]).includes(mode)) throw new InputError(`unknown mode ${mode}; modes are ${EXECUTION_MODES.join(", ")}`, option);
+  return mode as ExecutionMode;
+}
