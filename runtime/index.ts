@@ -6,3 +6,5 @@ export { RequestError, type DecodeRequest } from "./requests.js";
 export { PlanMismatchError } from "./plan/planCompatibility.js";
 export { EXECUTION_MODES, type ExecutionMode } from "./plan/executionModes.js";
 export { benchmarkModes, type BenchmarkReport } from "./benchmark.js";
+export { soak, type SoakOptions, type SoakReport } from "./soak.js";
+export { soakVerdict, type MemorySample, type SoakLimits, type SoakVerdict } from "./soakVerdict.js";

@@ -4,6 +4,7 @@ import { doctorCommand } from "./doctor.js";
 import { planCommand } from "./plan.js";
 import { profileCommand } from "./profile.js";
 import { runCommand } from "./run.js";
+import { soakCommand } from "./soak.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -11,4 +12,5 @@ export const commands: CommandModule<any, any>[] = [
   doctorCommand,
   profileCommand,
   runCommand,
+  soakCommand,
 ];
