@@ -45,7 +45,8 @@ std::vector<PartitionResult> bench_attention(const KernelSet& kernels, CUdevice 
                                              const std::vector<int>& partition_sms, int warmup, int reps) {
   int device_sms = 0;
   CU(cuDeviceGetAttribute(&device_sms, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device));
-  AttentionShape shape{s.requests, s.n_q, s.n_kv, s.page_size, std::vector<int>(s.requests, s.context), 0};
+  AttentionShape shape{s.requests, s.n_q, s.n_kv, s.page_size, std::vector<int>(s.requests, s.context), 0,
+                      s.shuffle_pages};
   PagedAttentionCase problem(shape, config.grid(device_sms) * config.warps_per_block, 900);
   std::printf("attention bench: %s, KV %.4f GB read per launch, %d warm-up + %d timed launches each\n",
               shape.describe().c_str(), problem.kv_bytes_read() / 1e9, warmup, reps);

@@ -9,6 +9,7 @@
 
 struct BenchShape {
   int requests = 2048, context = 1024, n_q = 8, n_kv = 1, page_size = 16;  // Llama-2-70B TP8 decode
+  bool shuffle_pages = true;
 };
 
 struct PartitionResult {

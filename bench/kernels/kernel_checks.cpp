@@ -150,9 +150,10 @@ void check_rope(const KernelSet& k, CUstream stream, Records& out) {
         const auto want = rope_reference(row + (c.n_q + h) * kHeadDim, positions[t], c.theta);
         const uint16_t* v_in = row + (c.n_q + c.n_kv + h) * kHeadDim;
         for (int d = 0; d < kHeadDim; ++d) {
-          cmp.add(bf16_to_float(got_k[slot + d]), want[d]);
-          cmp.require(got_v[slot + d] == v_in[d]);
-          written[slot + d] = 1;
+          const size_t e = slot + cache_dim(positions[t] % c.page_size, d);
+          cmp.add(bf16_to_float(got_k[e]), want[d]);
+          cmp.require(got_v[e] == v_in[d]);
+          written[e] = 1;
         }
       }
     }
@@ -232,12 +233,17 @@ void check_embedding(const KernelSet& k, CUstream stream, Records& out) {
 
 void check_argmax(const KernelSet& k, CUstream stream, Records& out) {
   const CUfunction f = function_in_current_context(k.argmax);
-  struct Case { int vocab, tokens, begin, end; bool with_max; };
+  // stride > vocab: a padded vocabulary shard, whose padding (random here, so it would win) is skipped.
+  struct Case { int vocab, stride, tokens, begin, end; bool with_max; };
   uint64_t seed = 600;
-  for (const Case c : {Case{128256, 9, 2, 9, true}, Case{32000, 3, 0, 3, false}, Case{1001, 4, 1, 4, true}}) {
+  for (const Case c : {Case{128256, 128256, 9, 2, 9, true}, Case{32000, 32000, 3, 0, 3, false},
+                       Case{1001, 1001, 4, 1, 4, true}, Case{500, 501, 4, 0, 4, true}, Case{16000, 16032, 3, 1, 3, true}}) {
     // Random bf16 logits tie often at the top, which exercises the lowest-index rule.
-    auto logits = random_bf16((size_t)c.tokens * c.vocab, -10.f, 10.f, seed++);
-    uint16_t* last = logits.data() + (size_t)(c.tokens - 1) * c.vocab;
+    auto logits = random_bf16((size_t)c.tokens * c.stride, -10.f, 10.f, seed++);
+    for (int t = 0; t < c.tokens; ++t)  // padding above every real logit
+      std::fill(logits.begin() + (size_t)t * c.stride + c.vocab, logits.begin() + (size_t)(t + 1) * c.stride,
+                float_to_bf16(20.f));
+    uint16_t* last = logits.data() + (size_t)(c.tokens - 1) * c.stride;
     std::fill(last, last + c.vocab, float_to_bf16(-1.f));  // a row of equal values: index 0
     DeviceArray<uint16_t> in_dev(logits);
     DeviceArray<int> ids(c.tokens);
@@ -245,7 +251,7 @@ void check_argmax(const KernelSet& k, CUstream stream, Records& out) {
     ids.fill_bytes(0xff);
     max_dev.fill_bytes(0xff);
     launch(f, LaunchShape{unsigned(c.end - c.begin), 1, 512}, stream, in_dev.ptr(), ids.ptr(),
-           c.with_max ? max_dev.ptr() : CUdeviceptr(0), c.begin, c.end, c.vocab);
+           c.with_max ? max_dev.ptr() : CUdeviceptr(0), c.begin, c.end, c.vocab, c.stride);
     sync(stream);
     const auto got = ids.download();
     const auto got_max = max_dev.download();
@@ -255,13 +261,13 @@ void check_argmax(const KernelSet& k, CUstream stream, Records& out) {
         cmp.require(got[t] == -1);
         continue;
       }
-      const uint16_t* row = logits.data() + (size_t)t * c.vocab;
+      const uint16_t* row = logits.data() + (size_t)t * c.stride;
       const int want = argmax_reference(row, c.vocab);
       cmp.require(got[t] == want);
       if (c.with_max) cmp.require(got_max[t] == bf16_to_float(row[want]));
     }
     record(out, cmp, "argmax",
-           "vocab=" + std::to_string(c.vocab) + (c.with_max ? " +max" : " ids only") + " " + range(c.begin, c.end));
+           "vocab=" + std::to_string(c.vocab) + " stride=" + std::to_string(c.stride) + (c.with_max ? " +max" : " ids only") + " " + range(c.begin, c.end));
   }
 }
 

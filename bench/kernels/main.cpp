@@ -5,11 +5,12 @@
 //   kernel_bench --kernels native/kernels [--json out.json] [--cubins dir] [--checks-only]
 //                [--warmup 10] [--reps 50] [--attention-source file.cu] [--sizes 8,32,132]
 //                [--skip-checks] [--attention-define NAME=VALUE]... [--attention-launch W,B,BYTES]
-//                [--page-size 16]
+//                [--page-size 16] [--pages shuffled|in-order] [--requests 2048] [--context 1024]
 // --attention-source times a variant of decode_attention in place of the kernels folder's own;
 // --sizes limits the partition sizes (default: every multiple of 8, then all SMs);
 // --attention-define passes -D to NVRTC for it; --attention-launch sets its warps per block,
-// blocks per SM and staged shared-memory bytes per block.
+// blocks per SM and staged shared-memory bytes per block; --pages in-order gives each request
+// consecutive pages (the default shuffles them, as a long-running allocator would).
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -29,7 +30,8 @@ struct Options {
   std::vector<int> sizes;
   std::vector<std::string> attention_defines;
   AttentionLaunch attention;
-  int page_size = 16;
+  int page_size = 16, requests = 2048, context = 1024;
+  bool shuffle_pages = true;
   bool checks_only = false, skip_checks = false;
   int warmup = 10, reps = 50;
 };
@@ -48,6 +50,13 @@ Options parse(int argc, char** argv) {
     else if (a == "--checks-only") o.checks_only = true;
     else if (a == "--skip-checks") o.skip_checks = true;
     else if (a == "--page-size") o.page_size = std::stoi(value());
+    else if (a == "--requests") o.requests = std::stoi(value());
+    else if (a == "--context") o.context = std::stoi(value());
+    else if (a == "--pages") {
+      const std::string order = value();
+      if (order != "shuffled" && order != "in-order") throw std::runtime_error("--pages takes shuffled or in-order");
+      o.shuffle_pages = order == "shuffled";
+    }
     else if (a == "--attention-source") o.attention_source = value();
     else if (a == "--attention-define") o.attention_defines.push_back("-D" + value());
     else if (a == "--attention-launch") {
@@ -86,7 +95,7 @@ void write_json(const std::string& path, const std::string& device_name, int dev
       << (i + 1 < checks.size() ? ",\n" : "\n");
   j << "  ],\n  \"attention\": {\"requests\": " << shape.requests << ", \"context\": " << shape.context
     << ", \"n_q_heads\": " << shape.n_q << ", \"n_kv_heads\": " << shape.n_kv << ", \"head_dim\": 128"
-    << ", \"page_size\": " << shape.page_size << ", \"warmup\": " << o.warmup << ", \"reps\": " << o.reps
+    << ", \"page_size\": " << shape.page_size << ", \"pages\": \"" << (shape.shuffle_pages ? "shuffled" : "in-order") << "\", \"warmup\": " << o.warmup << ", \"reps\": " << o.reps
     << ", \"statistic\": \"median\",\n    \"partitions\": [\n";
   for (size_t i = 0; i < bench.size(); ++i) {
     const PartitionResult& r = bench[i];
@@ -136,6 +145,9 @@ int main(int argc, char** argv) try {
 
   BenchShape shape;
   shape.page_size = o.page_size;
+  shape.shuffle_pages = o.shuffle_pages;
+  shape.requests = o.requests;
+  shape.context = o.context;
   std::vector<PartitionResult> bench;
   if (!o.checks_only) {
     std::vector<int> sizes = o.sizes;

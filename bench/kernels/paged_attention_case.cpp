@@ -33,10 +33,10 @@ PagedAttentionCase::PagedAttentionCase(const AttentionShape& shape, int max_warp
   num_pages_ = used + 1;  // the last page is all NaN: unused table entries point at it
   const int poison_page = used;
 
-  // Pages handed out in random order, as a real allocator's free list would.
   std::vector<int> order(used);
   std::iota(order.begin(), order.end(), 0);
-  for (int i = used - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+  if (shape.shuffle_pages)
+    for (int i = used - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
   table_.assign((size_t)shape.requests * max_pages_, poison_page);
   for (int r = 0, next = 0; r < shape.requests; ++r)
     for (int p = 0; p < pages_of[r]; ++p) table_[(size_t)r * max_pages_ + p] = order[next++];

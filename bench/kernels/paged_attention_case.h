@@ -14,6 +14,7 @@ struct AttentionShape {
   int requests, n_q, n_kv, page_size;
   std::vector<int> lens;  // per request
   int spare_pages = 1;    // page-table entries past each request's last page (they point at a NaN page)
+  bool shuffle_pages = true;  // pages in random order, as a long-running allocator hands them out
   std::string describe() const;
 };
 

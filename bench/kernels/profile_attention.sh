@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Nsight Compute profile of decode_attention on green partitions: warp stall reasons, issue and
 # occupancy, memory throughput. From the repository root, on a GPU machine with ncu:
-#   bash bench/kernels/profile_attention.sh OUT_DIR NAME SIZES [SOURCE.cu [NAME=VALUE ...]]
+#   [ATTENTION_LAUNCH=W,B,BYTES] bash bench/kernels/profile_attention.sh OUT_DIR NAME SIZES [SOURCE.cu [NAME=VALUE ...]]
 # Writes OUT_DIR/NAME.ncu-rep and OUT_DIR/NAME-ncu.csv (one row per decode_attention launch:
 # the first of each size's launches is a warm-up, the rest are the ones to read).
 set -euo pipefail
@@ -12,6 +12,7 @@ work=$(mktemp -d)
 bash bench/kernels/build.sh "$work/kernel_bench"
 args=(--skip-checks --sizes "$sizes" --warmup 1 --reps 2)
 [ -n "$source" ] && args+=(--attention-source "$source")
+[ -n "${ATTENTION_LAUNCH:-}" ] && args+=(--attention-launch "$ATTENTION_LAUNCH")
 for d in "$@"; do args+=(--attention-define "$d"); done
 metrics=$(tr -d ' \n' <<'M'
 sm__cycles_elapsed.avg.per_second,gpu__time_duration.sum,launch__grid_size,sm__warps_active.avg.pct_of_peak_sustained_active,

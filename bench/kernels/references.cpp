@@ -19,7 +19,7 @@ std::vector<double> attention_reference(const PagedKvView& kv, const uint16_t* q
     for (int key = 0; key < len; ++key) {
       const uint16_t* k = kv.k + kv.offset(request, kv_head, key);
       double dot = 0;
-      for (int d = 0; d < kHeadDim; ++d) dot += double(bf16_to_float(q_row[h * kHeadDim + d])) * bf16_to_float(k[d]);
+      for (int d = 0; d < kHeadDim; ++d) dot += double(bf16_to_float(q_row[h * kHeadDim + d])) * bf16_to_float(k[cache_dim(key % kv.page_size, d)]);
       scores[key] = dot * scale;
       top = std::max(top, scores[key]);
     }
@@ -29,7 +29,7 @@ std::vector<double> attention_reference(const PagedKvView& kv, const uint16_t* q
     for (int key = 0; key < len; ++key) {
       const uint16_t* v = kv.v + kv.offset(request, kv_head, key);
       const double w = scores[key] / sum;
-      for (int d = 0; d < kHeadDim; ++d) o[d] += w * bf16_to_float(v[d]);
+      for (int d = 0; d < kHeadDim; ++d) o[d] += w * bf16_to_float(v[cache_dim(key % kv.page_size, d)]);
     }
   }
   return out;

@@ -5,13 +5,17 @@
 
 constexpr int kHeadDim = 128;
 
+// Where dim d of the key in slot `slot` of its page sits within its 128-element row: the cache
+// stores 16-byte chunk c at chunk c ^ (slot & 7) (decode_attention.cu, rope_kv_append.cu).
+inline int cache_dim(int slot, int d) { return (((d >> 3) ^ (slot & 7)) << 3) | (d & 7); }
+
 // A paged KV cache as decode_attention.cu lays it out.
 struct PagedKvView {
   const uint16_t* k;  // [num_pages, n_kv, page_size, 128]
   const uint16_t* v;
   const int* page_table;  // [requests, max_pages]
   int n_kv, page_size, max_pages;
-  // Element offset of key `key` of kv head `head` for request `request`.
+  // Element offset of the row of key `key` of kv head `head` for request `request`.
   long long offset(int request, int head, int key) const;
 };
 

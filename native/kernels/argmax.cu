@@ -1,8 +1,10 @@
 // Greedy sampling: the index of each row's largest logit.
 //
-// Layouts: logits bf16 [tokens, vocab]; out_ids int32 [tokens]; out_max float32 [tokens], or a null
-// pointer to skip it. Ties go to the lowest index, as torch.argmax; NaN logits are never chosen.
-// Rows of vocab % 8 == 0 are read 16 bytes at a time, others one value at a time.
+// Layouts: logits bf16 [tokens, row_stride], of which each row's first vocab (<= row_stride) are
+// compared (a vocabulary-parallel rank's real rows, before its zero padding); out_ids int32
+// [tokens]; out_max float32 [tokens], or a null pointer to skip it. Ties go to the lowest index, as
+// torch.argmax; NaN logits are never chosen. Rows are read 16 bytes at a time where vocab and
+// row_stride are multiples of 8, else one value at a time.
 //
 // Launch: grid = row_end - row_begin, block 512, no dynamic shared memory.
 #include "common.cuh"
@@ -35,13 +37,13 @@ __device__ __forceinline__ void offer_vector(Best& best, const uint4& q, int fir
 
 extern "C" __global__ void __launch_bounds__(kThreads)
     argmax(const bf16_t* __restrict__ logits, int* __restrict__ out_ids, float* __restrict__ out_max,
-           int row_begin, int row_end, int vocab) {
+           int row_begin, int row_end, int vocab, int row_stride) {
   __shared__ Best warp_best[kThreads / 32];
   const long long row = row_begin + blockIdx.x;
   if (row >= row_end) return;  // a grid rounded up past the range
-  const bf16_t* in = logits + row * vocab;
+  const bf16_t* in = logits + row * row_stride;
   Best best = {__int_as_float(0xff800000), vocab};
-  if (vocab % 8 == 0) {
+  if (vocab % 8 == 0 && row_stride % 8 == 0) {
     const uint4* in16 = reinterpret_cast<const uint4*>(in);
     const int vectors = vocab / 8;
     int v = threadIdx.x;

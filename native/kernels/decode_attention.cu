@@ -3,7 +3,11 @@
 //
 // Layouts (bf16 unless noted; head_dim is 128):
 //   q                [tokens, n_q_heads, 128]
-//   k_cache, v_cache [num_pages, n_kv_heads, page_size, 128]: a (page, kv head) block is contiguous
+//   k_cache, v_cache [num_pages, n_kv_heads, page_size, 128]: a (page, kv head) block is contiguous;
+//                    within a key's 256-byte row, 16-byte chunk c (dims 8c..8c+7) is stored at
+//                    chunk c ^ (slot & 7), slot being the key's index in its page (see
+//                    rope_kv_append.cu, the writer). A 16-key tile copied as it is to shared
+//                    memory is then laid out for conflict-free ldmatrix reads.
 //   page_table       int32 [requests, max_pages]: the pages of request r, in key order
 //   context_lens     int32 [requests]: keys to attend, >= 1, the current token's included
 //   out              [tokens, n_q_heads, 128]
@@ -16,21 +20,22 @@
 // the context lengths. A pair cut between warps is merged by whichever of its warps finishes last,
 // through the workspace; no warp waits on another, so nothing assumes co-residency.
 //
-// Data path: each warp streams its tiles through a ring of kStages shared-memory stages with
-// cp.async (16-byte copies into xor-swizzled rows; commit groups give a true pipeline across loop
-// iterations) and reads them with ldmatrix. Loading straight into registers was measured slower:
-// the compiler tracks all those loads on one scoreboard, so each step waited for every load in
-// flight and the prefetch was lost.
+// Data path: each warp streams its tiles through a ring of kStages shared-memory stages. A tile's K
+// and V (4 KB each, contiguous in the cache) arrive by two bulk copies (the copy engine, completing
+// on the stage's mbarrier) that one lane issues, so loading costs the warp a few instructions per
+// tile instead of 16 cp.async a lane; the cache's chunk order makes the copied rows conflict-free
+// for ldmatrix. Keys past the context in a tile's last page are copied too: their scores are
+// masked and their V rows zeroed in shared memory before use, whatever the cache holds there.
 // Math on tensor cores: S^T = K Q^T with keys on the 16-row side, so a group of 8 q heads fills
 // the 8 columns; then O^T = V^T P^T, P^T made from S^T's fragments by an 8x8 transpose. The
 // running max moves only when a score passes it by kMaxSlack, so the common step has no
 // cross-lane reduction.
 //
-// Launch: block 128 threads (4 warps), grid = 2 * num_sms (two blocks per SM), dynamic shared
-// memory 98304 + (2 * (row_end - row_begin) + 1) * 4 bytes (more than 48 KB: raise the kernel's
-// CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES). Two blocks fit on an SM while
-// row_end - row_begin <= 2159; beyond that one does, which is correct but slower.
-// Workspace, for W = 4 * grid warps:
+// Launch: block 384 threads (12 warps), grid = num_sms (one block per SM), dynamic shared memory
+// 196800 + (row_end - row_begin + 1) * 4 bytes (the stages, their mbarriers, then the rows' tile
+// prefix; more than 48 KB: raise the kernel's CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES).
+// That fits an SM's 227 KB while row_end - row_begin <= 8192.
+// Workspace, for W = 12 * grid warps:
 //   partial_o  float [2 W, 8, 128], partial_ml float [2 W, 8, 2], counters int32 [W].
 // counters must be zero before the first launch; the kernel leaves them zero. Launches that may
 // run at the same time need separate workspaces.
@@ -40,10 +45,23 @@ namespace {
 
 constexpr int kHeadDim = 128;
 constexpr int kTileKeys = 16;
-constexpr int kWarpsPerBlock = 4;
-constexpr int kBlocksPerSm = 2;
-// Per warp: the step computed plus two in flight; 8 warps x 3 x 8 KB fill an SM's shared memory.
-constexpr int kStages = 3;
+// Overridable (-D) only to time variants (bench/kernels/compare_attention.sh); the launch rule above
+// is for these defaults.
+#ifndef ATTENTION_WARPS_PER_BLOCK
+#define ATTENTION_WARPS_PER_BLOCK 12
+#endif
+#ifndef ATTENTION_BLOCKS_PER_SM
+#define ATTENTION_BLOCKS_PER_SM 1
+#endif
+#ifndef ATTENTION_STAGES
+#define ATTENTION_STAGES 2
+#endif
+constexpr int kWarpsPerBlock = ATTENTION_WARPS_PER_BLOCK;
+constexpr int kBlocksPerSm = ATTENTION_BLOCKS_PER_SM;
+// Per warp: the step computed plus one in flight; 12 warps x 2 x 8 KB fill an SM's shared memory.
+// Measured (bench/kernels/NOTES.md, v20): 12 warps with one tile of lookahead beat 8 warps with
+// two on partitions of 8 to 24 SMs by a third, and lose about 1% on the whole GPU.
+constexpr int kStages = ATTENTION_STAGES;
 constexpr int kMaxGroup = 8;
 // Fewer tiles per warp than this and the merge costs more than the split gains.
 constexpr int kMinTilesPerWarp = 4;
@@ -95,21 +113,44 @@ __device__ __forceinline__ unsigned shared_address(const void* p) {
   return a;
 }
 
-__device__ __forceinline__ void cp_async_16(unsigned dst, const void* src) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(dst), "l"(src) : "memory");
+__device__ __forceinline__ void mbarrier_init(unsigned bar, int arrivals) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;" ::"r"(bar), "r"(arrivals) : "memory");
 }
-// src_bytes 0 writes zeros.
-__device__ __forceinline__ void cp_async_16(unsigned dst, const void* src, int src_bytes) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(dst), "l"(src), "r"(src_bytes) : "memory");
+
+// Makes the barriers' initialisation visible to the copy engine before the first copy uses them.
+__device__ __forceinline__ void fence_mbarrier_init() {
+  asm volatile("fence.mbarrier_init.release.cluster;" ::: "memory");
 }
-__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;" ::: "memory"); }
-template <int kPending>
-__device__ __forceinline__ void cp_async_wait() {
-  asm volatile("cp.async.wait_group %0;" ::"n"(kPending) : "memory");
+
+// One arrival that also expects `bytes` of copies to complete on the barrier before its phase ends.
+__device__ __forceinline__ void mbarrier_arrive_expect(unsigned bar, unsigned bytes) {
+  asm volatile("{ .reg .b64 state; mbarrier.arrive.expect_tx.shared::cta.b64 state, [%0], %1; }" ::"r"(bar), "r"(bytes)
+               : "memory");
+}
+
+__device__ __forceinline__ bool mbarrier_try_wait(unsigned bar, unsigned parity) {
+  unsigned done;
+  asm volatile(
+      "{ .reg .pred p; mbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2; selp.u32 %0, 1, 0, p; }"
+      : "=r"(done)
+      : "r"(bar), "r"(parity)
+      : "memory");
+  return done != 0;
+}
+
+// Copies `bytes` (a multiple of 16, both addresses 16-byte aligned) from global to shared memory on
+// the copy engine; completion is counted on the barrier.
+__device__ __forceinline__ void bulk_copy(unsigned dst, const void* src, unsigned bytes, unsigned bar) {
+  asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];" ::"r"(dst),
+               "l"(src), "r"(bytes), "r"(bar)
+               : "memory");
 }
 
 // Pulls a line into L1 ahead of its first read.
 __device__ __forceinline__ void prefetch_l1(const void* p) { asm volatile("prefetch.global.L1 [%0];" ::"l"(p)); }
+
+// Orders this warp's ordinary shared-memory writes before later copy-engine writes to the same bytes.
+__device__ __forceinline__ void fence_proxy_async() { asm volatile("fence.proxy.async.shared::cta;" ::: "memory"); }
 
 // Reads what other SMs wrote in this launch: from L2, never a stale L1 line.
 __device__ __forceinline__ float load_l2_f32(const float* p) {
@@ -120,17 +161,17 @@ __device__ __forceinline__ float load_l2_f32(const float* p) {
 
 __device__ __forceinline__ int tiles_of(int len) { return (len + kTileKeys - 1) / kTileKeys; }
 
-// Byte offset of 16-byte chunk `chunk` of key row `key` in a staged tile: rows of 256 B with the
-// chunk index xor-ed by the row's low 3 bits, so the 8 rows one ldmatrix phase reads hit 8 banks.
+// Byte offset of 16-byte chunk `chunk` of key row `key` in a staged tile (and in the cache's page):
+// rows of 256 B with the chunk index xor-ed by the row's low 3 bits, so the 8 rows one ldmatrix
+// phase reads hit 8 banks.
 __device__ __forceinline__ unsigned staged_offset(int key, int chunk) {
   return key * 256 + ((chunk ^ (key & 7)) << 4);
 }
 
-// Where a tile and its queries live.
+// Where a tile and, for a pair's first tile, its queries live.
 struct TileSource {
   long long offset;  // element offset of the tile in k_cache (and v_cache)
-  int q_offset;      // element offset of the group's first q head
-  int valid;         // keys of the tile inside the context (1..16)
+  int q_offset;      // element offset of the group's first q head; -1 past a pair's first tile
 };
 
 // The softmax state of the two q heads (2t and 2t + 1) a lane owns.
@@ -153,7 +194,7 @@ struct Problem {
   float* partial_ml;
   int* counters;
   const int* tile_prefix;
-  const int* lens;
+  const int* lens;  // context_lens of the launch's rows
   int row_begin, rows, n_q_heads, n_kv_heads, group, page_size, max_pages;
   long long page_stride;
   float scale_log2;
@@ -169,13 +210,11 @@ struct WarpShares {
   }
 };
 
-// Copies the rows' context lengths to shared memory and writes, per row, the index of its first
-// tile (counted for one kv head); tile_prefix[rows] is the total.
-__device__ void build_tile_prefix(const int* context_lens, int rows, int* tile_prefix, int* lens) {
+// Writes, per row, the index of its first tile (counted for one kv head); tile_prefix[rows] is the
+// total.
+__device__ void build_tile_prefix(const int* lens, int rows, int* tile_prefix) {
   __shared__ int warp_total[kWarpsPerBlock];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  for (int i = threadIdx.x; i < rows; i += blockDim.x) lens[i] = context_lens[i];
-  __syncthreads();
   const int per = (rows + blockDim.x - 1) / blockDim.x;
   const int begin = imin(rows, threadIdx.x * per), end = imin(rows, begin + per);
   int sum = 0;
@@ -210,7 +249,7 @@ __device__ int row_of_tile(const Problem& p, int x) {
 }
 
 __device__ TileSource locate_tile(const Problem& p, int x, int end) {
-  TileSource s = {0, 0, 0};
+  TileSource s = {0, -1};
   if (x < end) {
     const int r = row_of_tile(p, x);
     const int row_tiles = p.tile_prefix[r + 1] - p.tile_prefix[r];
@@ -220,8 +259,7 @@ __device__ TileSource locate_tile(const Problem& p, int x, int end) {
     const int row = p.row_begin + r;
     const int page = p.page_table[(long long)row * p.max_pages + key / p.page_size];
     s.offset = (long long)page * p.page_stride + (h * p.page_size + key % p.page_size) * kHeadDim;
-    s.q_offset = (row * p.n_q_heads + h * p.group) * kHeadDim;
-    s.valid = imin(kTileKeys, p.lens[r] - key);
+    if (key == 0) s.q_offset = (row * p.n_q_heads + h * p.group) * kHeadDim;
   }
   return s;
 }
@@ -233,20 +271,18 @@ struct Walker {
   int w, lane, g, t;
   int begin, steps;
 
-  // Loader: where 32 upcoming steps' tiles are, one per lane (current and next window).
+  // Loader: where 32 upcoming steps' tiles are, one per lane (current and next window); lane
+  // s % 32 issues the copies of step s.
   TileSource window, next_window;
-  int loader_q;
-  const bf16_t* k_lane;      // k_cache plus this lane's part of a tile copy
-  long long v_minus_k;       // v_cache - k_cache, in elements
-  unsigned copy_dst[4];      // shared address of this lane's copies of keys 2i + (lane >> 4), stage 0
+  unsigned ring, barriers;  // shared addresses of stage 0 and of its mbarrier
   // Consumer: shared addresses (stage 0) this lane gives ldmatrix for K k-step k and V m-tile i.
   unsigned k_addr[8], v_addr[8];
 
   int row, head, tile, row_tiles, row_len;
   unsigned q_frag[16];  // B fragments of the 8 k-steps: Q[head g][16k + 2t..], Q[g][16k + 8 + 2t..]
 
-  __device__ Walker(const Problem& p_, const WarpShares& s_, int w_, unsigned ring)
-      : p(p_), shares(s_), w(w_) {
+  __device__ Walker(const Problem& p_, const WarpShares& s_, int w_, unsigned ring_, unsigned barriers_)
+      : p(p_), shares(s_), w(w_), ring(ring_), barriers(barriers_) {
     lane = threadIdx.x & 31;
     g = lane >> 2;
     t = lane & 3;
@@ -254,11 +290,6 @@ struct Walker {
     steps = shares.first_tile(w + 1) - begin;
     const int end = begin + steps;
     next_window = locate_tile(p, begin + lane, end);  // becomes the window at step 0
-    loader_q = -1;
-    k_lane = p.k_cache + (lane >> 4) * kHeadDim + (lane & 15) * 8;
-    v_minus_k = p.v_cache - p.k_cache;
-#pragma unroll
-    for (int i = 0; i < 4; ++i) copy_dst[i] = ring + staged_offset(2 * i + (lane >> 4), lane & 15);
     const int m = lane >> 3, r = lane & 7;
 #pragma unroll
     for (int k = 0; k < 8; ++k) {
@@ -273,43 +304,35 @@ struct Walker {
     tile = rest - head * row_tiles;
   }
 
-  // Starts the copies of step s into stage kStage; keys past the context arrive as zeros. Commits
-  // one group whatever happens, so "all but the newest kStages - 1 groups" is the step computed.
+  // Starts the copies of step s into stage kStage, and for a pair's first tile pulls its queries
+  // into L1. The warp must be done reading the stage (its previous step's __syncwarp).
   template <int kStage>
   __device__ void issue(int s) {
-    if (s < steps) {
-      if ((s & 31) == 0) {
-        window = next_window;
-        next_window = locate_tile(p, begin + s + 32 + lane, begin + steps);
-      }
-      const long long offset = __shfl_sync(0xffffffffu, window.offset, s & 31);
-      const int q_offset = __shfl_sync(0xffffffffu, window.q_offset, s & 31);
-      const int valid = __shfl_sync(0xffffffffu, window.valid, s & 31);
-      if (q_offset != loader_q) {
-        if (lane < 2 * p.group) prefetch_l1(p.q + q_offset + lane * 64);
-        loader_q = q_offset;
-      }
-      const bf16_t* k_src = k_lane + offset;
-      const bf16_t* v_src = k_src + v_minus_k;
-      constexpr unsigned kBase = kStage * kStageBytes;
-      if (valid == kTileKeys) {
-#pragma unroll
-        for (int i = 0; i < 8; ++i) {
-          const unsigned dst = copy_dst[i & 3] + kBase + (i >> 2) * 2048;
-          cp_async_16(dst, k_src + 2 * i * kHeadDim);
-          cp_async_16(dst + kTileBytes, v_src + 2 * i * kHeadDim);
-        }
-      } else {
-#pragma unroll
-        for (int i = 0; i < 8; ++i) {
-          const unsigned dst = copy_dst[i & 3] + kBase + (i >> 2) * 2048;
-          const int bytes = 2 * i + (lane >> 4) < valid ? 16 : 0;
-          cp_async_16(dst, k_src + 2 * i * kHeadDim, bytes);
-          cp_async_16(dst + kTileBytes, v_src + 2 * i * kHeadDim, bytes);
-        }
-      }
+    if (s >= steps) return;
+    if ((s & 31) == 0) {
+      window = next_window;
+      next_window = locate_tile(p, begin + s + 32 + lane, begin + steps);
     }
-    cp_async_commit();
+    if (lane != (s & 31)) return;
+    const unsigned bar = barriers + kStage * 8;
+    const unsigned dst = ring + kStage * kStageBytes;
+    mbarrier_arrive_expect(bar, kStageBytes);
+    bulk_copy(dst, p.k_cache + window.offset, kTileBytes, bar);
+    bulk_copy(dst + kTileBytes, p.v_cache + window.offset, kTileBytes, bar);
+    if (window.q_offset >= 0)
+      for (int line = 0; line < 2 * p.group; ++line) prefetch_l1(p.q + window.q_offset + line * 64);
+  }
+
+  // Zeroes the V rows of keys past the context (from `valid` on) in stage kStage, so their
+  // weights of 0 meet zeros rather than whatever the cache held.
+  template <int kStage>
+  __device__ void clear_tail(int valid) {
+    constexpr unsigned kV = kStage * kStageBytes + kTileBytes;
+    for (int c = valid * 16 + lane; c < kTileKeys * 16; c += 32) {
+      asm volatile("st.shared.v4.u32 [%0], {%1, %1, %1, %1};" ::"r"(ring + kV + c * 16), "r"(0u) : "memory");
+    }
+    fence_proxy_async();
+    __syncwarp();
   }
 
   __device__ void reset(Partial& a) {
@@ -332,11 +355,13 @@ struct Walker {
   }
 
   template <int kStage>
-  __device__ void step(int s, Partial& a) {
+  __device__ void step(int s, unsigned parity, Partial& a) {
     issue<(kStage + kStages - 1) % kStages>(s + kStages - 1);  // the stage step s - 1 released
-    cp_async_wait<kStages - 1>();
-    __syncwarp();
     if (tile == 0 || s == 0) load_queries();
+    while (!mbarrier_try_wait(barriers + kStage * 8, parity)) {
+    }
+    const bool last_tile = tile == row_tiles - 1;
+    if (last_tile && row_len < row_tiles * kTileKeys) clear_tail<kStage>(row_len - tile * kTileKeys);
     constexpr unsigned kBase = kStage * kStageBytes;
 
     // S^T = K Q^T, keys on the 16-row side, two accumulator chains.
@@ -349,7 +374,7 @@ struct Walker {
     }
     // Raw scores: lane holds keys g (s0, s1) and g + 8 (s2, s3), heads 2t and 2t + 1.
     float s0 = sa[0] + sb[0], s1 = sa[1] + sb[1], s2 = sa[2] + sb[2], s3 = sa[3] + sb[3];
-    if (tile == row_tiles - 1) {
+    if (last_tile) {
       const int valid = row_len - tile * kTileKeys;
       if (g >= valid) s0 = s1 = neg_inf();
       if (g + 8 >= valid) s2 = s3 = neg_inf();
@@ -371,7 +396,7 @@ struct Walker {
     }
     __syncwarp();  // every lane is done with the stage before the next step refills it
 
-    if (tile == row_tiles - 1 || s == steps - 1) {
+    if (last_tile || s == steps - 1) {
       finish_pair(a);
       reset(a);
     }
@@ -517,13 +542,14 @@ struct Walker {
     }
   }
 
-  // Steps s0 .. s0 + kStages - 1 (one round of the ring); false once the share is done.
+  // Steps s0 .. s0 + kStages - 1 (one round of the ring, whose barriers are in phase `parity`);
+  // false once the share is done.
   template <int kStage>
-  __device__ bool steps_from(int s0, Partial& a) {
+  __device__ bool steps_from(int s0, unsigned parity, Partial& a) {
     if constexpr (kStage < kStages) {
       if (s0 + kStage >= steps) return false;
-      step<kStage>(s0 + kStage, a);
-      return steps_from<kStage + 1>(s0, a);
+      step<kStage>(s0 + kStage, parity, a);
+      return steps_from<kStage + 1>(s0, parity, a);
     }
     return true;
   }
@@ -532,8 +558,8 @@ struct Walker {
     Partial acc;
     reset(acc);
     prologue<0>();
-    for (int s0 = 0; steps_from<0>(s0, acc); s0 += kStages) {
-    }
+    unsigned parity = 0;
+    for (int s0 = 0; steps_from<0>(s0, parity, acc); s0 += kStages) parity ^= 1;
   }
 };
 
@@ -549,9 +575,10 @@ extern "C" __global__ void __launch_bounds__(kWarpsPerBlock * 32, kBlocksPerSm)
   extern __shared__ __align__(128) unsigned char dynamic_shared[];
   const int rows = row_end - row_begin;
   if (rows <= 0) return;
-  int* tile_prefix = reinterpret_cast<int*>(dynamic_shared + kWarpsPerBlock * kStages * kStageBytes);
-  int* lens = tile_prefix + rows + 1;
-  build_tile_prefix(context_lens + row_begin, rows, tile_prefix, lens);
+  constexpr int kRingBytes = kWarpsPerBlock * kStages * kStageBytes;
+  unsigned char* barrier_memory = dynamic_shared + kRingBytes;  // 8 bytes per stage
+  int* tile_prefix = reinterpret_cast<int*>(barrier_memory + kWarpsPerBlock * kStages * 8);
+  build_tile_prefix(context_lens + row_begin, rows, tile_prefix);
 
   Problem p;
   p.q = q;
@@ -563,7 +590,7 @@ extern "C" __global__ void __launch_bounds__(kWarpsPerBlock * 32, kBlocksPerSm)
   p.partial_ml = partial_ml;
   p.counters = counters;
   p.tile_prefix = tile_prefix;
-  p.lens = lens;
+  p.lens = context_lens + row_begin;
   p.row_begin = row_begin;
   p.rows = rows;
   p.n_q_heads = n_q_heads;
@@ -585,6 +612,11 @@ extern "C" __global__ void __launch_bounds__(kWarpsPerBlock * 32, kBlocksPerSm)
   const int w = blockIdx.x * kWarpsPerBlock + warp;
   if (w >= shares.active) return;
 
-  Walker walker(p, shares, w, shared_address(dynamic_shared + warp * kStages * kStageBytes));
+  // Each warp owns its stages and their barriers (one arrival: the lane issuing the copies).
+  const unsigned barriers = shared_address(barrier_memory + warp * kStages * 8);
+  if ((threadIdx.x & 31) < kStages) mbarrier_init(barriers + (threadIdx.x & 31) * 8, 1);
+  fence_mbarrier_init();
+  __syncwarp();
+  Walker walker(p, shares, w, shared_address(dynamic_shared + warp * kStages * kStageBytes), barriers);
   walker.run();
 }

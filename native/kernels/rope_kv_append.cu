@@ -3,7 +3,8 @@
 // Layouts (bf16 unless noted; head_dim is 128):
 //   qkv          [tokens, (n_q_heads + 2 n_kv_heads) * 128]: q heads, then k heads, then v heads
 //   q_out        [tokens, n_q_heads, 128]: rotated q, in the layout decode_attention reads
-//   k_cache, v_cache [num_pages, n_kv_heads, page_size, 128], as in decode_attention.cu
+//   k_cache, v_cache [num_pages, n_kv_heads, page_size, 128], as in decode_attention.cu: 16-byte
+//                    chunk c of the key in slot s of its page is stored at chunk c ^ (s & 7)
 //   positions    int32 [tokens]: the position of each row's token
 //   page_table   int32 [requests, max_pages]; row t is request t, as in decode_attention
 // Row t's k and v go to page page_table[t][pos / page_size], slot pos % page_size.
@@ -45,10 +46,13 @@ extern "C" __global__ void __launch_bounds__(kThreads)
   const int page = page_table[(long long)row * max_pages + pos / page_size];
   const long long cache_row = ((long long)page * n_kv_heads * page_size + pos % page_size) * kHeadDim;
   const long long cache_head_stride = (long long)page_size * kHeadDim;
+  const int swizzle = (pos % page_size) & 7;  // the cache's chunk order for this slot
   const bf16_t* in = qkv + (long long)row * (n_q_heads + 2 * n_kv_heads) * kHeadDim;
 
   // Lane j rotates dims 2j, 2j + 1 against 64 + 2j, 65 + 2j; its angles are the same for every head.
+  // In the cache those words sit in chunks (j / 4) ^ swizzle and 8 + that.
   const int j = threadIdx.x & 31;
+  const int j_cache = (((j >> 2) ^ swizzle) << 2) | (j & 3);
   const double log2_theta = log2((double)rope_theta);
   float c0, s0, c1, s1;
   rope_angle(pos, 2 * j, log2_theta, c0, s0);
@@ -59,13 +63,14 @@ extern "C" __global__ void __launch_bounds__(kThreads)
     bf16_t* dst = h < n_q_heads ? q_out + ((long long)row * n_q_heads + h) * kHeadDim
                                 : k_cache + cache_row + (h - n_q_heads) * cache_head_stride;
     unsigned* y = reinterpret_cast<unsigned*>(dst);
-    y[j] = rotate(lo, hi, c0, s0, c1, s1, -1.f);
-    y[32 + j] = rotate(hi, lo, c0, s0, c1, s1, 1.f);
+    const int word = h < n_q_heads ? j : j_cache;
+    y[word] = rotate(lo, hi, c0, s0, c1, s1, -1.f);
+    y[32 + word] = rotate(hi, lo, c0, s0, c1, s1, 1.f);
   }
   // v is copied as is, 16 bytes a thread.
   const uint4* v_in = reinterpret_cast<const uint4*>(in + (n_q_heads + n_kv_heads) * kHeadDim);
   for (int c = threadIdx.x; c < n_kv_heads * kHeadDim / 8; c += kThreads) {
     const int h = c / (kHeadDim / 8), chunk = c % (kHeadDim / 8);
-    reinterpret_cast<uint4*>(v_cache + cache_row + h * cache_head_stride)[chunk] = v_in[c];
+    reinterpret_cast<uint4*>(v_cache + cache_row + h * cache_head_stride)[chunk ^ swizzle] = v_in[c];
   }
 }

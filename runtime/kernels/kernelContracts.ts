@@ -14,10 +14,12 @@ export const KERNELS_DIR = fileURLToPath(new URL("../../../native/kernels/", imp
 export const ATTENTION_HEAD_DIM = 128;
 export const ATTENTION_MAX_GROUP = 8;
 export const ATTENTION_PAGE_SIZE = 16;
-/** Its workspace holds one slot per warp: 4 warps per block, 2 blocks per SM. */
-export const ATTENTION_WARPS_PER_SM = 8;
-/** Its shared-memory ring of V stages, before the rows' tile prefix and lengths. */
-const ATTENTION_STAGED_SHARED_BYTES = 98304;
+/** Its workspace holds one slot per warp: one block of 12 warps per SM. */
+export const ATTENTION_WARPS_PER_SM = 12;
+/** Its shared-memory stages (K and V tiles) and their mbarriers, before the rows' tile prefix. */
+const ATTENTION_STAGED_SHARED_BYTES = 196800;
+/** Rows one launch may cover: the tile prefix (4 bytes a row) must fit beside the stages in 227 KB. */
+export const ATTENTION_MAX_ROWS = 8192;
 
 export const KERNEL_SIGNATURES = {
   embedding: ["ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"],
@@ -25,14 +27,15 @@ export const KERNEL_SIGNATURES = {
   rope_kv_append: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"],
   decode_attention: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"],
   silu_and_mul: ["ptr", "ptr", "i32", "i32", "i32"],
-  argmax: ["ptr", "ptr", "ptr", "i32", "i32", "i32"],
+  argmax: ["ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"],
   stream_read: ["ptr", "i64", "ptr"],
 } as const satisfies Record<string, readonly KernelParamType[]>;
 export type KernelName = keyof typeof KERNEL_SIGNATURES;
 
-/** decode_attention: 2 blocks of 128 threads per SM it may use; shared memory: the V ring, then (2 rows + 1) ints. */
+/** decode_attention: one block of 384 threads per SM it may use; shared memory: the stages, then rows + 1 ints. */
 export function attentionLaunch(rows: number, sms: number): LaunchConfig {
-  return { grid: 2 * sms, block: 128, sharedBytes: ATTENTION_STAGED_SHARED_BYTES + (2 * rows + 1) * 4 };
+  if (rows > ATTENTION_MAX_ROWS) throw new RangeError(`decode_attention covers at most ${ATTENTION_MAX_ROWS} rows a launch, got ${rows}`);
+  return { grid: sms, block: 384, sharedBytes: ATTENTION_STAGED_SHARED_BYTES + (rows + 1) * 4 };
 }
 
 /** decode_attention's workspace elements for one launch on `sms` SMs (one slot pair per warp). */

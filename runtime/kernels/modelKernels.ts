@@ -75,9 +75,7 @@ export class ModelKernels {
 
   /** Over the first `vocab` logits of each row, rows `rowStride` logits apart. */
   argmax(stream: Stream, r: Rows, logits: Bf16, ids: Int32, maxima: Fp32, vocab: number, rowStride: number): void {
-    // argmax.cu reads rows `vocab` apart: it has no row-stride argument (planCompatibility refuses the vocabulary splits that need one).
-    if (rowStride !== vocab) throw new RangeError(`Expected argmax rows as far apart as their ${vocab} logits (argmax.cu has no row-stride argument) but received a row stride of ${rowStride}`);
-    this.kernels.argmax.launch(stream, { grid: r.rowEnd - r.rowBegin, block: 512 }, logits, ids, maxima, r.rowBegin, r.rowEnd, vocab);
+    this.kernels.argmax.launch(stream, { grid: r.rowEnd - r.rowBegin, block: 512 }, logits, ids, maxima, r.rowBegin, r.rowEnd, vocab, rowStride);
   }
 
   dispose(): void {

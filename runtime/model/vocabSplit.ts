@@ -32,8 +32,3 @@ export function vocabBegin(split: VocabSplit, rank: number): number {
 export function realVocabRows(split: VocabSplit, rank: number): number {
   return Math.min(split.shard, split.vocab - vocabBegin(split, rank));
 }
-
-/** Whether every rank's rows are all real (no padding). */
-export function isEvenSplit(split: VocabSplit): boolean {
-  return split.shard * split.ranks === split.vocab;
-}

@@ -4,10 +4,9 @@
  * Every difference is listed, so one refusal says all that must change.
  */
 import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
-import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP } from "../kernels/kernelContracts.js";
+import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_MAX_ROWS } from "../kernels/kernelContracts.js";
 import type { Plan } from "../../planner/plan/schema.js";
 import { vocabSplitOf, type ModelShape } from "../model/modelShape.js";
-import { isEvenSplit, realVocabRows } from "../model/vocabSplit.js";
 
 /** What the runtime needs to know of the GPU it runs on (NativeDeviceInfo has it). */
 export interface DeviceDescription {
@@ -56,10 +55,9 @@ export function unsupportedFeatures(plan: Plan, shape: ModelShape): string[] {
   const over = `vocabulary ${split.vocab} over ${split.ranks} GPUs`;
   if (shape.vocab !== split.shard) {
     missing.push(`${over}: the plan's shard holds ${shape.vocab} vocabulary rows, the runtime gives each rank ceil(${split.vocab} / ${split.ranks}) = ${split.shard}`);
-  } else if (!isEvenSplit(split)) {
-    // The host side pads and combines uneven shards; the kernel cannot yet skip the padding.
-    missing.push(`${over}: each rank holds ${split.shard} rows, the last rank ${realVocabRows(split, split.ranks - 1)} real ones and zero padding, and the argmax kernel (native/kernels/argmax.cu) has no row-stride argument to compare a rank's real rows only; use a GPU count that divides ${split.vocab}`);
   }
+  // Sequential mode runs the whole batch as one launch.
+  if (plan.batch.decodeTokens > ATTENTION_MAX_ROWS) missing.push(`a batch of ${plan.batch.decodeTokens} decode tokens: the attention kernel takes at most ${ATTENTION_MAX_ROWS} a launch; plan a smaller --batch`);
   if (shape.headDim !== ATTENTION_HEAD_DIM) missing.push(`head size ${shape.headDim}: the attention kernels take ${ATTENTION_HEAD_DIM} only`);
   const group = shape.qHeads / shape.kvHeads;
   if (!Number.isInteger(group) || group > ATTENTION_MAX_GROUP) missing.push(`${shape.qHeads} query heads over ${shape.kvHeads} KV heads: the attention kernel takes at most ${ATTENTION_MAX_GROUP} per KV head`);

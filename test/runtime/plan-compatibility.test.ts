@@ -29,25 +29,24 @@ test("an H100 plan runs on an H100 and is refused on an H200, naming the GPU and
   assert.match(gpuDifferences(plan, { ...H100, smCount: 114 }).join(), /SMs: planned for 132, this GPU has 114/);
 });
 
-test("prefill tokens, a shard that is not the runtime's vocabulary split and other head sizes are refused with the reason", async () => {
+test("prefill tokens, a shard that is not the runtime's vocabulary split, a batch over the attention kernel's rows and other head sizes are refused with the reason", async () => {
   const plan = await readPlanFile(tinyPlanPath("h100"));
   const shape = modelShapeOf(plan);
   assert.deepEqual(unsupportedFeatures(plan, shape), []);
   const tp2 = await readPlanFile(tinyTp2PlanPath("h100"));
   assert.deepEqual(unsupportedFeatures(tp2, modelShapeOf(tp2)), [], "tensor parallel with all-reduces runs");
-  const changed = { ...tp2, model: { ...tp2.model, config: { ...tp2.model.config, vocab_size: 1001 } }, batch: { ...tp2.batch, prefillTokens: 512 } };
+  const changed = { ...tp2, model: { ...tp2.model, config: { ...tp2.model.config, vocab_size: 1001 } }, batch: { ...tp2.batch, prefillTokens: 512, decodeTokens: 8193 } };
   const missing = unsupportedFeatures(changed, { ...modelShapeOf(tp2), headDim: 64 });
-  assert.equal(missing.length, 3, missing.join("\n"));
+  assert.equal(missing.length, 4, missing.join("\n"));
   assert.match(missing[0]!, /no prefill attention kernel yet.*decode-1024/);
   assert.match(missing[1]!, /vocabulary 1001 over 2 GPUs: the plan's shard holds 500 vocabulary rows, the runtime gives each rank ceil\(1001 \/ 2\) = 501/);
-  assert.match(missing[2]!, /head size 64/);
+  assert.match(missing[2]!, /a batch of 8193 decode tokens: the attention kernel takes at most 8192 a launch/);
+  assert.match(missing[3]!, /head size 64/);
 });
 
-test("a vocabulary that does not divide by the GPUs is refused, naming the argmax kernel's missing row stride; one GPU runs it", async () => {
+test("a vocabulary that does not divide by the GPUs runs: shards of ceil(vocab / N) rows, on 2 GPUs as on one", async () => {
   const tp2 = await readPlanFile(tinyTp2PlanPath("h100", TINY_ODD_VOCAB));
-  assert.deepEqual(unsupportedFeatures(tp2, modelShapeOf(tp2)), [
-    "vocabulary 1001 over 2 GPUs: each rank holds 501 rows, the last rank 500 real ones and zero padding, and the argmax kernel (native/kernels/argmax.cu) has no row-stride argument to compare a rank's real rows only; use a GPU count that divides 1001",
-  ]);
+  assert.deepEqual(unsupportedFeatures(tp2, modelShapeOf(tp2)), []);
   const one = await readPlanFile(tinyPlanPath("h100", TINY_ODD_VOCAB));
   assert.deepEqual(unsupportedFeatures(one, modelShapeOf(one)), []);
 });
