@@ -14,8 +14,8 @@ header() {
   echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | sort | uniq -c | tr -s ' ')"
   echo "# node $(node --version), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), NCCL_NVLS_ENABLE=${NCCL_NVLS_ENABLE:-unset}, $(node dist/cli/main.js doctor 2>/dev/null | grep -iE 'cublas|nvrtc|nccl|cuda' | tr -s ' ' | paste -sd';')"
 }
-{ header; echo "\$ node --test --test-reporter=spec dist/test/gpu/tensor-parallel.test.js dist/test/gpu/nccl.test.js"
-  timeout "${TEST_SECONDS:-70}" node --test --test-reporter=spec dist/test/gpu/tensor-parallel.test.js dist/test/gpu/nccl.test.js; } > "$out/tp-tests.txt" 2>&1
+{ header; echo "\$ node --test --test-concurrency=1 --test-reporter=spec dist/test/gpu/tensor-parallel.test.js dist/test/gpu/nccl.test.js"
+  timeout "${TEST_SECONDS:-70}" node --test --test-concurrency=1 --test-reporter=spec dist/test/gpu/tensor-parallel.test.js dist/test/gpu/nccl.test.js; } > "$out/tp-tests.txt" 2>&1
 { header; echo "\$ nanoweave run --plan $plan --iterations ${ITERATIONS:-30}"
   timeout "${RUN_SECONDS:-90}" node dist/cli/main.js run --plan "$plan" --iterations "${ITERATIONS:-30}" --debug; } > "$out/tp-run.txt" 2>&1
 tail -15 "$out/tp-tests.txt"; head -60 "$out/tp-run.txt"

@@ -2,7 +2,8 @@
 # Runs the addon's CPU and GPU tests plus `nanoweave doctor` on a GPU host that has no Node.js or
 # npm, from a tree prepared here: `bash ../shared/gpu/prepare.sh` (node in .gpu/), `npm run build`,
 # `npm run build:native`, then `bash test/gpu/run-on-device.sh --prepare` (copies the runtime
-# dependencies into .gpu/node_modules). On the GPU host, from the repository root:
+# dependencies into .gpu/node_modules). Test files run one at a time: some read the whole GPU's free
+# memory, which another test process would disturb. On the GPU host, from the repository root:
 #   source .gpu/env.sh && bash test/gpu/run-on-device.sh [output-dir]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,6 +27,6 @@ export NANOWEAVE_CACHE_DIR=$(mktemp -d)
   echo "# node $(node --version), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "\$ node dist/cli/main.js doctor"
   node dist/cli/main.js doctor || true
-  echo "\$ node --test --test-reporter=spec dist/test/native/ dist/test/gpu/"
-  node --test --test-reporter=spec dist/test/native/ dist/test/gpu/
+  echo "\$ node --test --test-concurrency=1 --test-reporter=spec dist/test/native/ dist/test/gpu/"
+  node --test --test-concurrency=1 --test-reporter=spec dist/test/native/ dist/test/gpu/
 } 2>&1 | tee "$out/addon-tests.txt"
