@@ -25,7 +25,7 @@ import {
 import { Communicators } from "./communicators.js";
 import { explainGpuFailure } from "./failures.js";
 import { GpuContext } from "./gpu-context.js";
-import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
+import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, ATTENTION_WARPS_PER_SM, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
 import { largestPartition } from "./partitions.js";
 import { ELEMENTWISE_HIDDEN, ELEMENTWISE_ROWS, measureDecodeAttention, measureElementwise, measureGemm } from "./tables.js";
 import { WorkTimer } from "./timer.js";
@@ -113,7 +113,7 @@ class GpuMeasurer implements Measurer {
       attention: () => {
         const source = createHash("sha256").update(readFileSync(`${KERNELS_DIR}decode_attention.cu`)).digest("hex").slice(0, 12);
         return `decode attention: native/kernels/decode_attention.cu (sha256 ${source}), pages of ${ATTENTION_PAGE_SIZE} keys, ` +
-          "every request at the grid's context length, 2 blocks per SM of the share";
+          `every request at the grid's context length, ${ATTENTION_WARPS_PER_SM} warps per SM of the share`;
       },
       elementwise: () =>
         `elementwise: native/kernels/rmsnorm_residual.cu over ${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN} (x and residual read, ` +
