@@ -5,8 +5,12 @@
  */
 import { WHOLE_LAYOUT, type Plan } from "./schema.js";
 
-/** Floating-point slack when comparing predicted times, in microseconds. */
-const EPSILON_US = 1e-6;
+/**
+ * Slack when comparing predicted times, in microseconds: a nanosecond. The solver meets its
+ * constraints only within its feasibility tolerance (about 1e-6 us was seen on a 4-GPU H200 plan), far
+ * below anything a GPU can time.
+ */
+const EPSILON_US = 1e-3;
 
 interface Instance {
   id: string;
