@@ -8,13 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-${OUT:-/tmp}}
-[ -e node_modules ] || ln -s .gpu-modules/node_modules node_modules
-gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
-case "$gpu" in *H200*) kind=h200 ;; *) kind=h100 ;; esac
-header() {
-  echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | head -1)"
-  echo "# node $(node --version), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(node dist/cli/main.js doctor 2>/dev/null | grep -iE 'cublas|nvrtc|cuda' | tr -s ' ' | paste -sd';')"
-}
+source bench/runtime/single-gpu-setup.sh
 { header; echo "\$ nanoweave soak --plan bench/runtime/llama-70b-tp8-shard-$kind.plan.json --iterations ${ITERATIONS:-10000}"
   node dist/cli/main.js soak --plan "bench/runtime/llama-70b-tp8-shard-$kind.plan.json" --iterations "${ITERATIONS:-10000}" --debug
   echo "# exit code $?"; } > "$out/soak-$kind.txt" 2>&1
