@@ -3,9 +3,11 @@
  * tokens and page tables at the plan's decode context, a KV cache of random values, warm-up, then
  * CUDA-event timing of many graph replays, medians. The layers' time is the iteration's less the
  * prologue and epilogue (timed alone); each op is also timed alone on its lane, beside the plan's
- * prediction for it, to show where a mode's time goes. Across tensor-parallel GPUs every rank runs,
+ * prediction for it, and the planned mode's middle layer is traced while its ops run together, to
+ * show where a mode's time goes. Across tensor-parallel GPUs every rank runs,
  * timed by events on rank 0, whose all-reduces wait for the other ranks.
  */
+import { compareTrace, type CoRunTrace } from "./coRunTrace.js";
 import type { GpuEvent, Stream } from "./gpu/index.js";
 import type { ModeExecution } from "./engine/modeExecution.js";
 import type { ExecutionMode } from "./plan/executionModes.js";
@@ -44,6 +46,8 @@ export interface ModeTiming {
   layerUs: number;
   tokensPerSecondPerGpu: number;
   operations: OperationTiming[];
+  /** The planned mode's middle layer as its ops ran together (the median span of a few traces). */
+  coRun: CoRunTrace | undefined;
 }
 
 export interface BenchmarkReport {
@@ -84,6 +88,7 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
         layerUs,
         tokensPerSecondPerGpu: plan.batch.tokens / (iteration.medianUs * 1e-6) / plan.tensorParallel,
         operations: timeOperations(runtime, execution, start, end, settings),
+        coRun: mode === "planned" ? traceMiddleLayer(runtime, execution) : undefined,
       });
     }
     const planned = modes.find((m) => m.mode === "planned");
@@ -176,6 +181,16 @@ function timeOperations(runtime: Runtime, execution: ModeExecution, start: GpuEv
     }, 5);
     return { id: op.id, lane: lane.name, rows: op.rows[1] - op.rows[0], predictedUs: op.endUs - op.startUs, measuredUs: timing.medianUs / repeat };
   });
+}
+
+/** Traces of eager iterations: each is one sample, so the median span's is kept. */
+const TRACES = 5;
+
+function traceMiddleLayer(runtime: Runtime, execution: ModeExecution): CoRunTrace {
+  const layer = Math.floor(runtime.shape.layers / 2);
+  const planned = execution.operations.operations;
+  const traces = Array.from({ length: TRACES }, () => compareTrace(layer, execution.traceLayer(layer), planned));
+  return traces.sort((a, b) => a.measuredSpanUs - b.measuredSpanUs)[Math.floor(TRACES / 2)]!;
 }
 
 function distribution(samples: number[]): Distribution {

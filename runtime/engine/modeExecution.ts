@@ -9,11 +9,15 @@
 import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, CudaGraph, GpuEvent, NcclCommunicators, Stream } from "../gpu/index.js";
 import { operationsFor, type ExecutionMode, type ModeOperations } from "../plan/executionModes.js";
-import { buildIssueSchedule, type IssueSchedule } from "../plan/issueSchedule.js";
+import { buildIssueSchedule, type IssueSchedule, type IssueStep, type OpInstance } from "../plan/issueSchedule.js";
+import type { TracedOperation } from "../coRunTrace.js";
 import { allReduceRows } from "./collectives.js";
 import { LaneSet } from "./lanes.js";
 import { launchEpilogue, launchOperation, launchPrologue } from "./launchOperation.js";
 import type { RankEngine } from "./RankEngine.js";
+
+/** Events to record on rank 0's lane just before and just after an op, or none. */
+type OpTracer = (instance: OpInstance) => { begin: GpuEvent; end: GpuEvent } | undefined;
 
 /** What one rank issues on: its lanes, origin stream and events. */
 interface RankIssue {
@@ -84,6 +88,41 @@ export class ModeExecution {
     return this.ranks[0]!.lanes.lane(lane).stream;
   }
 
+  /**
+   * One iteration issued eagerly with timing events around every op of `layer` on rank 0: when each
+   * op ran beside the others, from the iteration's start. Events inside a captured graph only order
+   * streams, so the trace runs without the graph.
+   */
+  traceLayer(layer: number): TracedOperation[] {
+    const gpu = this.ranks[0]!.engine.gpu;
+    const created: GpuEvent[] = [];
+    const event = () => {
+      const made = gpu.createEvent();
+      created.push(made);
+      return made;
+    };
+    try {
+      const start = event();
+      const traced: { instance: OpInstance; begin: GpuEvent; end: GpuEvent }[] = [];
+      start.record(this.origin);
+      this.issue((instance) => {
+        if (instance.layer !== layer) return undefined;
+        const marks = { instance, begin: event(), end: event() };
+        traced.push(marks);
+        return marks;
+      });
+      for (const rank of this.ranks) rank.engine.gpu.synchronize();
+      return traced.map(({ instance, begin, end }) => ({
+        id: instance.op.id,
+        lane: instance.lane,
+        startUs: begin.elapsedMsSince(start) * 1000,
+        endUs: end.elapsedMsSince(start) * 1000,
+      }));
+    } finally {
+      for (const made of created) made.dispose();
+    }
+  }
+
   /** Prologue and epilogue alone, eagerly: the part of an iteration outside the layers. */
   issueEdges(): void {
     this.issuePrologue();
@@ -129,7 +168,7 @@ export class ModeExecution {
   }
 
   /** Prologue, fork, every lane's steps in host order on every rank, join, epilogue. */
-  private issue(): void {
+  private issue(tracer?: OpTracer): void {
     this.issuePrologue();
     for (const rank of this.ranks) {
       const fork = rank.events[this.schedule.events]!;
@@ -137,21 +176,31 @@ export class ModeExecution {
       for (const name of this.schedule.lanes) rank.lanes.lane(name).stream.waitFor(fork);
     }
     for (const step of this.schedule.steps) {
-      if (step.kind === "run" && step.instance.op.kind === "all_reduce") {
-        allReduceRows(this.communicators!, this.engines, this.ranks.map((rank) => rank.lanes.lane(step.lane).stream), step.instance.op.rows);
+      if (step.kind === "run") {
+        this.run(step, tracer);
         continue;
       }
       for (const rank of this.ranks) {
-        const lane = rank.lanes.lane(step.lane);
-        if (step.kind === "wait") lane.stream.waitFor(rank.events[step.event]!);
-        else if (step.kind === "record") rank.events[step.event]!.record(lane.stream);
-        else launchOperation(rank.engine.state, lane, step.instance.op, step.instance.layer);
+        const stream = rank.lanes.lane(step.lane).stream;
+        if (step.kind === "wait") stream.waitFor(rank.events[step.event]!);
+        else rank.events[step.event]!.record(stream);
       }
     }
     for (const rank of this.ranks) {
       for (const event of this.schedule.joinEvents.values()) rank.origin.waitFor(rank.events[event]!);
       launchEpilogue(rank.engine.state, rank.origin, rank.originCublas);
     }
+  }
+
+  /** One op on its lane of every rank: an all-reduce as one NCCL group call across them. */
+  private run(step: Extract<IssueStep, { kind: "run" }>, tracer: OpTracer | undefined): void {
+    const { op, layer } = step.instance;
+    const marks = tracer?.(step.instance);
+    const rank0 = this.ranks[0]!.lanes.lane(step.lane).stream;
+    marks?.begin.record(rank0);
+    if (op.kind === "all_reduce") allReduceRows(this.communicators!, this.engines, this.ranks.map((rank) => rank.lanes.lane(step.lane).stream), op.rows);
+    else for (const rank of this.ranks) launchOperation(rank.engine.state, rank.lanes.lane(step.lane), op, layer);
+    marks?.end.record(rank0);
   }
 
   /** Each rank embeds its vocabulary's tokens; across ranks, the sum is every token's embedding. */

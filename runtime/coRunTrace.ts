@@ -1,0 +1,68 @@
+/**
+ * One layer of a mode traced while its ops run together: when each op started and ended on its lane,
+ * beside the plan's prediction for it. It splits a miss of the prediction into ops that ran slower
+ * beside each other than the profile says (durations) and time lost between them (starts, spans).
+ */
+import type { PlanOperation } from "../planner/plan/schema.js";
+
+/** An op as traced: timing events on its lane around it, microseconds from the trace's start. */
+export interface TracedOperation {
+  id: string;
+  lane: string;
+  startUs: number;
+  endUs: number;
+}
+
+export interface CoRunOperation {
+  id: string;
+  lane: string;
+  /** From the layer's first op start. */
+  predictedStartUs: number;
+  measuredStartUs: number;
+  predictedUs: number;
+  measuredUs: number;
+}
+
+export interface CoRunTrace {
+  layer: number;
+  /** First op start to last op end of the layer. */
+  predictedSpanUs: number;
+  measuredSpanUs: number;
+  /** Per lane, the sum of its ops' durations in the layer. */
+  lanes: { lane: string; predictedBusyUs: number; measuredBusyUs: number }[];
+  operations: CoRunOperation[];
+}
+
+export function compareTrace(layer: number, traced: readonly TracedOperation[], planned: readonly PlanOperation[]): CoRunTrace {
+  if (traced.length === 0) throw new Error(`No op of layer ${layer} was traced`);
+  const predictedOf = new Map(planned.map((op) => [op.id, op]));
+  const measuredOrigin = Math.min(...traced.map((op) => op.startUs));
+  const predictedOrigin = Math.min(...planned.map((op) => op.startUs));
+  const operations = traced.map((op): CoRunOperation => {
+    const plan = predictedOf.get(op.id);
+    if (!plan) throw new Error(`Traced op ${op.id} is not in the plan`);
+    return {
+      id: op.id,
+      lane: op.lane,
+      predictedStartUs: plan.startUs - predictedOrigin,
+      measuredStartUs: op.startUs - measuredOrigin,
+      predictedUs: plan.endUs - plan.startUs,
+      measuredUs: op.endUs - op.startUs,
+    };
+  });
+  const lanes = [...new Set(operations.map((op) => op.lane))].map((lane) => {
+    const on = operations.filter((op) => op.lane === lane);
+    return { lane, predictedBusyUs: sum(on.map((op) => op.predictedUs)), measuredBusyUs: sum(on.map((op) => op.measuredUs)) };
+  });
+  return {
+    layer,
+    predictedSpanUs: Math.max(...planned.map((op) => op.endUs)) - predictedOrigin,
+    measuredSpanUs: Math.max(...traced.map((op) => op.endUs)) - measuredOrigin,
+    lanes,
+    operations: operations.sort((a, b) => a.measuredStartUs - b.measuredStartUs),
+  };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}

@@ -1,0 +1,43 @@
+/**
+ * The co-run trace's comparison with the plan, on the shipped H100 shard plan: a trace made from the
+ * plan's own timeline, shifted and slowed, must come back as that shift and slowdown.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { readPlanFile } from "../../planner/plan/plan-file.js";
+import { compareTrace, type TracedOperation } from "../../runtime/coRunTrace.js";
+import { operationsFor } from "../../runtime/plan/executionModes.js";
+import { REPOSITORY_ROOT } from "../support/repository.js";
+
+const SHARD_PLAN = path.join(REPOSITORY_ROOT, "bench/runtime/llama-70b-tp8-shard-h100.plan.json");
+
+test("a trace of the plan's timeline, shifted and each op 10% slower, compares as such", async () => {
+  const plan = await readPlanFile(SHARD_PLAN);
+  const mode = operationsFor(plan, "planned");
+  const origin = Math.min(...plan.operations.map((op) => op.startUs));
+  const traced: TracedOperation[] = plan.operations.map((op) => ({
+    id: op.id,
+    lane: mode.laneOf(op),
+    startUs: 5000 + (op.startUs - origin),
+    endUs: 5000 + (op.startUs - origin) + 1.1 * (op.endUs - op.startUs),
+  }));
+  const trace = compareTrace(8, traced, plan.operations);
+  assert.equal(trace.layer, 8);
+  assert.equal(trace.operations.length, plan.operations.length);
+  for (const op of trace.operations) {
+    assert.ok(Math.abs(op.measuredStartUs - op.predictedStartUs) < 1e-9, `${op.id} start`);
+    assert.ok(Math.abs(op.measuredUs - 1.1 * op.predictedUs) < 1e-9, `${op.id} duration`);
+  }
+  const starts = trace.operations.map((op) => op.measuredStartUs);
+  assert.deepEqual(starts, [...starts].sort((a, b) => a - b), "ops are listed in the order they started");
+  assert.deepEqual(new Set(trace.lanes.map((lane) => lane.lane)), new Set(plan.operations.map((op) => mode.laneOf(op))));
+  for (const lane of trace.lanes) assert.ok(Math.abs(lane.measuredBusyUs - 1.1 * lane.predictedBusyUs) < 1e-6, lane.lane);
+  assert.ok(trace.measuredSpanUs > trace.predictedSpanUs && trace.measuredSpanUs <= 1.1 * trace.predictedSpanUs + 1e-6);
+});
+
+test("a traced op the plan does not have, or an empty trace, is an error that says so", async () => {
+  const plan = await readPlanFile(SHARD_PLAN);
+  assert.throws(() => compareTrace(0, [{ id: "nope.0.gemm", lane: "x", startUs: 0, endUs: 1 }], plan.operations), /Traced op nope\.0\.gemm is not in the plan/);
+  assert.throws(() => compareTrace(3, [], plan.operations), /No op of layer 3 was traced/);
+});
