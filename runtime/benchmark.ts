@@ -4,8 +4,8 @@
  * CUDA-event timing of many graph replays, medians. The layers' time is the iteration's less the
  * prologue and epilogue (timed alone); each op is also timed alone on its lane, beside the plan's
  * prediction for it, and the planned mode's middle layer is traced while its ops run together, to
- * show where a mode's time goes. Across tensor-parallel GPUs every rank runs,
- * timed by events on rank 0, whose all-reduces wait for the other ranks.
+ * show where a mode's time goes. Across tensor-parallel GPUs every rank runs, timed by events on
+ * rank 0, whose all-reduces wait for the other ranks.
  */
 import { compareTrace, type CoRunTrace } from "./coRunTrace.js";
 import type { GpuEvent, Stream } from "./gpu/index.js";

@@ -2,6 +2,9 @@
 import type { BenchmarkReport } from "./benchmark.js";
 import type { CoRunTrace } from "./coRunTrace.js";
 
+/** A time in µs as a right-aligned table column. */
+const column = (us: number) => us.toFixed(1).padStart(9);
+
 export function formatBenchmark(report: BenchmarkReport): string {
   const p = report.plan;
   const us = (value: number) => `${value.toFixed(1)} us`;
@@ -21,19 +24,18 @@ export function formatBenchmark(report: BenchmarkReport): string {
     lines.push("", `${m.mode}: each op alone on its stream (${m.isolation.join(", ")})`);
     if (m.graphFallback) lines.push(`  note: ${m.graphFallback}`);
     lines.push("  op                          rows  predicted   measured");
-    for (const op of m.operations) lines.push(`  ${op.id.padEnd(27)} ${String(op.rows).padStart(5)}  ${op.predictedUs.toFixed(1).padStart(9)}  ${op.measuredUs.toFixed(1).padStart(9)}`);
+    for (const op of m.operations) lines.push(`  ${op.id.padEnd(27)} ${String(op.rows).padStart(5)}  ${column(op.predictedUs)}  ${column(op.measuredUs)}`);
     if (m.coRun) lines.push("", ...formatCoRun(m.mode, m.coRun));
   }
   return lines.join("\n");
 }
 
 function formatCoRun(mode: string, trace: CoRunTrace): string[] {
-  const f = (value: number) => value.toFixed(1).padStart(9);
   return [
     `${mode}: layer ${trace.layer} with its ops running together (eager launches, timing events on each lane; us from the layer's first start)`,
     `  span: predicted ${trace.predictedSpanUs.toFixed(1)} us, measured ${trace.measuredSpanUs.toFixed(1)} us`,
     ...trace.lanes.map((lane) => `  ${lane.lane} busy: predicted ${lane.predictedBusyUs.toFixed(1)} us, measured ${lane.measuredBusyUs.toFixed(1)} us`),
     "  op                          lane                 start: predicted  measured   time: predicted  measured",
-    ...trace.operations.map((op) => `  ${op.id.padEnd(27)} ${op.lane.padEnd(20)} ${f(op.predictedStartUs)} ${f(op.measuredStartUs)}         ${f(op.predictedUs)} ${f(op.measuredUs)}`),
+    ...trace.operations.map((op) => `  ${op.id.padEnd(27)} ${op.lane.padEnd(20)} ${column(op.predictedStartUs)} ${column(op.measuredStartUs)}         ${column(op.predictedUs)} ${column(op.measuredUs)}`),
   ];
 }

@@ -195,12 +195,12 @@ export class ModeExecution {
   /** One op on its lane of every rank: an all-reduce as one NCCL group call across them. */
   private run(step: Extract<IssueStep, { kind: "run" }>, tracer: OpTracer | undefined): void {
     const { op, layer } = step.instance;
+    const lanes = this.ranks.map((rank) => rank.lanes.lane(step.lane));
     const marks = tracer?.(step.instance);
-    const rank0 = this.ranks[0]!.lanes.lane(step.lane).stream;
-    marks?.begin.record(rank0);
-    if (op.kind === "all_reduce") allReduceRows(this.communicators!, this.engines, this.ranks.map((rank) => rank.lanes.lane(step.lane).stream), op.rows);
-    else for (const rank of this.ranks) launchOperation(rank.engine.state, rank.lanes.lane(step.lane), op, layer);
-    marks?.end.record(rank0);
+    marks?.begin.record(lanes[0]!.stream);
+    if (op.kind === "all_reduce") allReduceRows(this.communicators!, this.engines, lanes.map((lane) => lane.stream), op.rows);
+    else this.ranks.forEach((rank, index) => launchOperation(rank.engine.state, lanes[index]!, op, layer));
+    marks?.end.record(lanes[0]!.stream);
   }
 
   /** Each rank embeds its vocabulary's tokens; across ranks, the sum is every token's embedding. */
