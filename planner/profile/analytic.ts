@@ -78,7 +78,8 @@ export function analyticProfile(gpu: GpuSpec, request: AnalyticProfileRequest): 
         "read limit by SM count: the H200 streaming-read curve of DESIGN.md scaled to this GPU's bandwidth",
         `decode attention: KV bytes at ${ATTENTION_EFFICIENCY} of the partition's read limit; prefill attention at ${PREFILL_ATTENTION_EFFICIENCY} of peak`,
         `all-reduce: ring bytes at min(${NCCL_GBS_PER_CTA} GB/s per CTA, ${NCCL_LINK_EFFICIENCY} x link rate)`,
-        "interference: GEMM +5% beside attention, +2% beside all-reduce; attention +10%, all-reduce +20% (assumed, not measured)",
+        "interference: GEMM +5% beside attention, +2% beside all-reduce; attention +10%, all-reduce +20%; " +
+          "all-reduce beside attention +20%, attention beside it +5% (assumed, not measured)",
       ],
     },
     partition: gpu.partition,
@@ -111,6 +112,7 @@ export function analyticProfile(gpu: GpuSpec, request: AnalyticProfileRequest): 
     interference: {
       gemmWithAttention: [8, 64].map((partnerSms) => ({ partnerSms, gemmFactor: 1.05, partnerFactor: 1.1 })),
       gemmWithAllReduce: [8, 32].map((partnerSms) => ({ partnerSms, gemmFactor: 1.02, partnerFactor: 1.2 })),
+      allReduceWithAttention: [8, 32].map((networkSms) => ({ networkSms, memorySms: 24, allReduceFactor: 1.2, attentionFactor: 1.05 })),
     },
   };
 }

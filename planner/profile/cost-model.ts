@@ -77,6 +77,21 @@ export class CostModel {
     return interpolateInterference(points, partnerSms);
   }
 
+  /** Slowdown of an all-reduce on `networkSms` SMs beside decode attention. */
+  allReduceBesideAttentionFactor(networkSms: number): number {
+    const points = [...this.profile.interference.allReduceWithAttention].sort((a, b) => a.networkSms - b.networkSms);
+    const axis = points.map((p) => p.networkSms);
+    return interpolate1d(axis, points.map((p) => p.allReduceFactor), clamp(networkSms, axis));
+  }
+
+  /**
+   * Slowdown of decode attention beside an all-reduce: the largest measured, since the attention's
+   * time is asked for without the network share of its layout.
+   */
+  attentionBesideAllReduceFactor(): number {
+    return Math.max(...this.profile.interference.allReduceWithAttention.map((p) => p.attentionFactor));
+  }
+
   /** The GPU counts whose all-reduce the profile measured rather than extrapolated. */
   measuredAllReduceGpus(): number[] {
     return this.profile.allReduce.filter((t) => !t.extrapolatedFrom).map((t) => t.gpus);
@@ -124,11 +139,16 @@ export class CostModel {
 function interpolateInterference(points: readonly InterferencePoint[], partnerSms: number): { gemmFactor: number; partnerFactor: number } {
   const sorted = [...points].sort((a, b) => a.partnerSms - b.partnerSms);
   const axis = sorted.map((p) => p.partnerSms);
-  const clamp = Math.min(Math.max(partnerSms, axis[0]!), axis.at(-1)!);
+  const at = clamp(partnerSms, axis);
   return {
-    gemmFactor: interpolate1d(axis, sorted.map((p) => p.gemmFactor), clamp),
-    partnerFactor: interpolate1d(axis, sorted.map((p) => p.partnerFactor), clamp),
+    gemmFactor: interpolate1d(axis, sorted.map((p) => p.gemmFactor), at),
+    partnerFactor: interpolate1d(axis, sorted.map((p) => p.partnerFactor), at),
   };
+}
+
+/** Factors are not extrapolated past the SM counts measured. */
+function clamp(value: number, axis: readonly number[]): number {
+  return Math.min(Math.max(value, axis[0]!), axis.at(-1)!);
 }
 
 /**

@@ -65,6 +65,22 @@ export const InterferencePointSchema = z.strictObject({
   partnerFactor: positive,
 });
 
+/**
+ * An all-reduce on a network partition of every GPU beside decode attention on a memory partition of
+ * each: how much slower each gets. Plans put both beside the GEMMs; the planner composes this pair
+ * with the GEMM pairs above by multiplying factors.
+ */
+export const AllReduceAttentionPointSchema = z.strictObject({
+  /** SMs of the all-reduce's partition (NCCL CTAs = these SMs). */
+  networkSms: positiveInt,
+  /** SMs of the attention's partition. */
+  memorySms: positiveInt,
+  /** All-reduce time beside attention / time alone on the same partition. */
+  allReduceFactor: positive,
+  /** Attention time beside the all-reduce / time alone on the same partition. */
+  attentionFactor: positive,
+});
+
 export const ProfileSchema = z.strictObject({
   schema: z.literal(PROFILE_SCHEMA_ID),
   /** measured: made by `nanoweave profile` on the GPU; analytic: derived from the GPU's specs. */
@@ -104,6 +120,7 @@ export const ProfileSchema = z.strictObject({
   interference: z.strictObject({
     gemmWithAttention: z.array(InterferencePointSchema).min(1),
     gemmWithAllReduce: z.array(InterferencePointSchema).min(1),
+    allReduceWithAttention: z.array(AllReduceAttentionPointSchema).min(1),
   }),
 });
 
@@ -112,6 +129,7 @@ export type GemmTable = z.infer<typeof GemmTableSchema>;
 export type DecodeAttentionTable = z.infer<typeof DecodeAttentionTableSchema>;
 export type AllReduceTable = z.infer<typeof AllReduceTableSchema>;
 export type InterferencePoint = z.infer<typeof InterferencePointSchema>;
+export type AllReduceAttentionPoint = z.infer<typeof AllReduceAttentionPointSchema>;
 
 /** A nested array must have one entry per point of its axes. */
 function checkGrid(ctx: z.RefinementCtx, values: unknown, shape: readonly number[], path: (string | number)[] = []): void {

@@ -8,7 +8,7 @@ import { PROFILE_SCHEMA_ID, ProfileSchema, type DecodeAttentionTable, type Profi
 import type { DeviceFacts } from "./measurer.js";
 import type { ProfileSection } from "./sections.js";
 import { attentionKey } from "./targets.js";
-import type { AllReduceTable, GemmTable, InterferencePoint } from "../profile/schema.js";
+import type { AllReduceAttentionPoint, AllReduceTable, GemmTable, InterferencePoint } from "../profile/schema.js";
 import type { AttentionResult, ElementwiseResult, ProfileTask, TaskResult } from "./tasks.js";
 
 export interface RunRecord {
@@ -39,9 +39,11 @@ const PARTS: ReadonlyArray<{ part: string; sections: readonly ProfileSection[]; 
   { part: "allReduce", sections: ["allreduce"], multiGpu: true },
   { part: "interference.gemmWithAttention", sections: ["attention-interference"] },
   { part: "interference.gemmWithAllReduce", sections: ["allreduce-interference"], multiGpu: true },
+  { part: "interference.allReduceWithAttention", sections: ["allreduce-attention-interference"], multiGpu: true },
 ];
 
-const MULTI_GPU_REASON = "it needs 2 or more GPUs: add it with --merge --only allreduce,allreduce-interference on such a machine";
+const MULTI_GPU_REASON =
+  "it needs 2 or more GPUs: add it with --merge --only allreduce,allreduce-interference,allreduce-attention-interference on such a machine";
 
 export function assembleProfile(input: AssembleInput): Profile {
   const { base, tasks, results, device, run } = input;
@@ -60,6 +62,7 @@ export function assembleProfile(input: AssembleInput): Profile {
   const elementwise = of<ElementwiseResult>("elementwise")[0];
   const withAttention = of<InterferencePoint[]>("attention-interference")[0];
   const withAllReduce = of<InterferencePoint[]>("allreduce-interference")[0];
+  const allReduceWithAttention = of<AllReduceAttentionPoint[]>("allreduce-attention-interference")[0];
 
   const notes = input.merging ? base.provenance.notes.filter((note) => !measuredNow.some((part) => note.startsWith(analyticMark(part)))) : [];
   notes.push(...input.notes);
@@ -99,6 +102,7 @@ export function assembleProfile(input: AssembleInput): Profile {
     interference: {
       gemmWithAttention: withAttention ?? base.interference.gemmWithAttention,
       gemmWithAllReduce: withAllReduce ?? base.interference.gemmWithAllReduce,
+      allReduceWithAttention: allReduceWithAttention ?? base.interference.allReduceWithAttention,
     },
   };
   const checked = ProfileSchema.safeParse(profile);

@@ -27,6 +27,8 @@ export interface ProfileGrid {
   /** SMs of the partner partition beside the GEMM's, one split each. */
   attentionPartnerSms: number[];
   allReducePartnerSms: number[];
+  /** The memory partition beside each all-reduce share: what plans beside a network partition give attention. */
+  attentionBesideAllReduceSms: number;
 }
 
 /** NCCL's default CTA limit: plans give the network partition at most this many SMs. */
@@ -56,6 +58,7 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
       allReduceCtas: ascending([networkShares[0] ?? MAX_NETWORK_SMS, MAX_NETWORK_SMS]),
       attentionPartnerSms: ascending([memoryShares[0] ?? splits[0]!, memoryShares.at(-1) ?? splits[0]!]),
       allReducePartnerSms: ascending([networkShares[0] ?? splits[0]!, networkShares.at(-1) ?? splits[0]!]),
+      attentionBesideAllReduceSms: attentionBesideAllReduce(memoryShares),
     };
   }
   return {
@@ -70,7 +73,13 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
     allReduceCtas: networkShares,
     attentionPartnerSms: memoryShares,
     allReducePartnerSms: networkShares,
+    attentionBesideAllReduceSms: attentionBesideAllReduce(memoryShares),
   };
+}
+
+/** Plans made from measured H100 and H200 profiles give attention 20 to 24 SMs beside a network partition. */
+function attentionBesideAllReduce(memoryShares: readonly number[]): number {
+  return memoryShares.find((s) => s >= 24) ?? memoryShares.at(-1) ?? 24;
 }
 
 /** Partition sizes one split can carve: multiples of the granularity from the minimum to the largest it grants. */

@@ -5,7 +5,7 @@
  * needs the addon.
  */
 import type { GemmShape } from "../model/shard.js";
-import type { InterferencePoint } from "../profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint } from "../profile/schema.js";
 import type { ProfileSection } from "./sections.js";
 import type { AttentionConfig } from "./targets.js";
 
@@ -49,6 +49,8 @@ export interface Measurer {
   allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]>;
   /** A GEMM co-running beside the partner on one split of each partnerSms: time together / time alone. */
   interference(partner: "attention" | "allReduce", partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]>;
+  /** An all-reduce across every device on `networkSms` SMs beside decode attention on `memorySms` of each: time together / time alone. */
+  allReduceBesideAttention(networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]>;
   /** What a reader of the profile should know about how these sections were measured. */
   methodNotes(sections: readonly ProfileSection[]): string[];
   dispose(): void;

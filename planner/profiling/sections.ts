@@ -8,16 +8,21 @@ export const PROFILE_SECTIONS = [
   "allreduce",
   "attention-interference",
   "allreduce-interference",
+  "allreduce-attention-interference",
 ] as const;
 
 export type ProfileSection = (typeof PROFILE_SECTIONS)[number];
 
 /** Sections that run across GPUs: they need two or more devices. */
-export const MULTI_GPU_SECTIONS: ReadonlySet<ProfileSection> = new Set(["allreduce", "allreduce-interference"]);
+export const MULTI_GPU_SECTIONS: ReadonlySet<ProfileSection> = new Set([
+  "allreduce",
+  "allreduce-interference",
+  "allreduce-attention-interference",
+]);
 
 /** Names `--only` accepts for several sections at once. */
 const SHORTHANDS: Readonly<Record<string, readonly ProfileSection[]>> = {
-  interference: ["attention-interference", "allreduce-interference"],
+  interference: ["attention-interference", "allreduce-interference", "allreduce-attention-interference"],
 };
 
 /** The sections `--only` names (comma-separated), or undefined when it was not given. */

@@ -4,7 +4,7 @@
  * the progress bar can weigh them for its ETA.
  */
 import type { GpuSpec } from "../config/index.js";
-import type { DecodeAttentionTable, GemmTable, AllReduceTable, InterferencePoint } from "../profile/schema.js";
+import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, GemmTable, InterferencePoint } from "../profile/schema.js";
 import { fillAttentionGrid, kvBytes, pointsToMeasure } from "./attention-grid.js";
 import type { ProfileGrid } from "./grid.js";
 import type { Measurer, PointProgress } from "./measurer.js";
@@ -24,7 +24,7 @@ export interface ElementwiseResult {
 }
 
 /** What each kind of task stores in the checkpoint. */
-export type TaskResult = GemmTable | AttentionResult | ElementwiseResult | AllReduceTable | InterferencePoint[];
+export type TaskResult = GemmTable | AttentionResult | ElementwiseResult | AllReduceTable | InterferencePoint[] | AllReduceAttentionPoint[];
 
 export interface ProfileTask {
   /** Stable across runs: the checkpoint's key. */
@@ -112,6 +112,15 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
   };
   interference("attention-interference", "attention", grid.attentionPartnerSms, 0.3);
   interference("allreduce-interference", "allReduce", grid.allReducePartnerSms, 1);
+  if (has("allreduce-attention-interference")) {
+    tasks.push({
+      id: "allreduce-attention-interference",
+      section: "allreduce-attention-interference",
+      label: "all-reduce beside decode attention",
+      weight: grid.allReducePartnerSms.length * 1,
+      measure: (measurer, progress) => measurer.allReduceBesideAttention(grid.allReducePartnerSms, grid.attentionBesideAllReduceSms, progress),
+    });
+  }
   return tasks;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Turns a layer's operation graph and a cost model into the scheduling problem: each group's time
  * on a nano-batch of a given size and SM count, slowed by the profile's interference factors when
- * it runs in a partition beside other work.
+ * it runs in a partition beside other work. Where three kinds run together (GEMM, attention and
+ * all-reduce), the measured pairs' factors multiply.
  */
 import type { GpuSpec } from "../config/index.js";
 import type { DenseBatch } from "../model/dense-batch.js";
@@ -38,8 +39,12 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
       if (spec.stream === "compute") {
         if (hasMemory) factor *= cost.interference("attention", partner).gemmFactor;
         if (hasNetwork) factor *= cost.interference("allReduce", Math.min(partner, MAX_NETWORK_SMS)).gemmFactor;
+      } else if (spec.stream === "memory") {
+        factor = cost.interference("attention", groupSms).partnerFactor;
+        if (hasNetwork) factor *= cost.attentionBesideAllReduceFactor();
       } else {
-        factor = cost.interference(spec.stream === "memory" ? "attention" : "allReduce", groupSms).partnerFactor;
+        factor = cost.interference("allReduce", groupSms).partnerFactor;
+        if (hasMemory) factor *= cost.allReduceBesideAttentionFactor(groupSms);
       }
     }
     // Floors at a microsecond so an empty group (no decode rows in a nano-batch) still orders.

@@ -102,25 +102,27 @@ test("--resume refuses a checkpoint made with another grid or GPU", async () => 
   });
 });
 
-test("a merge run on four GPUs adds 2- and 4-GPU all-reduce and keeps the other tables, recording both runs", async () => {
+test("a merge run on four GPUs adds 2- and 4-GPU all-reduce and its interference, keeps the other tables, and records both runs", async () => {
   await withFolder(async (folder) => {
     const out = join(folder, "profile.json");
     await profile(out);
     const before = await readProfileFile(out);
-    const merge = await profile(out, { merge: true, only: "allreduce,allreduce-interference", fake: { gpus: 4 }, command: "second run" });
-    assert.deepEqual(merge.measurer.calls, ["allreduce 2", "allreduce 4", "interference allReduce"]);
+    const merge = await profile(out, { merge: true, only: "allreduce,allreduce-interference,allreduce-attention-interference", fake: { gpus: 4 }, command: "second run" });
+    assert.deepEqual(merge.measurer.calls, ["allreduce 2", "allreduce 4", "interference allReduce", "allreduce beside attention"]);
     const after = await readProfileFile(out);
     // The analytic tables go: 8 GPUs is then extrapolated from the measured 2 and 4 by the cost model.
     assert.deepEqual(after.allReduce.map((t) => t.gpus), [2, 4]);
-    assert.ok(!after.provenance.notes.some((note) => /^(allReduce|interference.gemmWithAllReduce): analytic/.test(note)));
+    assert.ok(!after.provenance.notes.some((note) => /^(allReduce|interference.gemmWithAllReduce|interference.allReduceWithAttention): analytic/.test(note)));
     assert.ok(after.provenance.notes.some((note) => /^prefillAttention: analytic/.test(note)));
     assert.deepEqual(after.gemm, before.gemm);
     assert.deepEqual(after.decodeAttention, before.decodeAttention);
     assert.deepEqual(after.interference.gemmWithAttention, before.interference.gemmWithAttention);
     assert.notDeepEqual(after.interference.gemmWithAllReduce, before.interference.gemmWithAllReduce);
+    // The fake's all-reduce is 1.4x slower beside attention, on the memory share plans give attention.
+    assert.deepEqual(after.interference.allReduceWithAttention.map((p) => [p.memorySms, p.allReduceFactor]), [[24, 1.4], [24, 1.4]]);
     const runs = after.provenance.notes.filter((note) => note.startsWith("run "));
     assert.equal(runs.length, 2);
-    assert.match(runs[1]!, /`second run` measured allreduce, allreduce-interference on GPU 0, 1, 2, 3/);
+    assert.match(runs[1]!, /`second run` measured allreduce, allreduce-interference, allreduce-attention-interference on GPU 0, 1, 2, 3/);
     assert.equal(after.provenance.command, "second run");
   });
 });

@@ -68,8 +68,8 @@ test("--devices and --only are checked for form, then against the GPUs present",
   assert.throws(() => chooseDevices([0, 4], visible), /there is no GPU 4; this machine has 0 \(NVIDIA H200\), 1 \(NVIDIA H200\)/);
   assert.throws(() => chooseDevices([0, 1], [visible[0]!, { ordinal: 1, name: "NVIDIA H100 80GB HBM3" }]), /a profile is of one GPU model/);
   assert.deepEqual(chooseDevices(undefined, visible).map((d) => d.ordinal), [0, 1]);
-  assert.deepEqual(parseOnly("gemm,interference"), ["gemm", "attention-interference", "allreduce-interference"]);
+  assert.deepEqual(parseOnly("gemm,interference"), ["gemm", "attention-interference", "allreduce-interference", "allreduce-attention-interference"]);
   assert.throws(() => parseOnly("gemm,allreduces"), /unknown section "allreduces"; valid sections are gemm, attention/);
   assert.deepEqual(sectionsToMeasure(undefined, 1), ["gemm", "attention", "elementwise", "attention-interference"]);
-  assert.equal(sectionsToMeasure(undefined, 4).length, 6);
+  assert.equal(sectionsToMeasure(undefined, 4).length, 7);
 });

@@ -7,7 +7,7 @@ import type { GemmShape } from "../../planner/model/shard.js";
 import type { AttentionPoint, DeviceFacts, Measurer } from "../../planner/profiling/measurer.js";
 import type { ProfileSection } from "../../planner/profiling/sections.js";
 import type { AttentionConfig } from "../../planner/profiling/targets.js";
-import type { InterferencePoint } from "../../planner/profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint } from "../../planner/profile/schema.js";
 
 export interface FakeMeasurerOptions {
   gpus?: number;
@@ -67,6 +67,11 @@ export class FakeMeasurer implements Measurer {
   async interference(partner: "attention" | "allReduce", partnerSms: readonly number[]): Promise<InterferencePoint[]> {
     this.count(`interference ${partner}`);
     return partnerSms.map((s) => ({ partnerSms: s, gemmFactor: 1.05, partnerFactor: this.time(1.1) }));
+  }
+
+  async allReduceBesideAttention(networkSms: readonly number[], memorySms: number): Promise<AllReduceAttentionPoint[]> {
+    this.count("allreduce beside attention");
+    return networkSms.map((s) => ({ networkSms: s, memorySms, allReduceFactor: this.time(1.4), attentionFactor: 1.02 }));
   }
 
   methodNotes(sections: readonly ProfileSection[]): string[] {

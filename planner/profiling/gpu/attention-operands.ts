@@ -54,8 +54,18 @@ export class AttentionOperands {
 
   /** One launch per repetition over `point`'s requests, confined to the stream's `sms` SMs. */
   workload(stream: Stream, sms: number, point: AttentionPoint): Workload {
+    return graphWorkload([stream], (_, rep) => this.queue(stream, sms, point, rep), this.rotation(point));
+  }
+
+  /** Queues repetition `rep` of `point` (a workload of several GPUs queues each GPU's own). */
+  queue(stream: Stream, sms: number, point: AttentionPoint, rep: number): void {
     const data = this.dataFor(point);
-    return graphWorkload([stream], (_, rep) => this.launch(stream, sms, this.argumentsFor(data, rep % data.rotation)), data.rotation);
+    this.launch(stream, sms, this.argumentsFor(data, rep % data.rotation));
+  }
+
+  /** Repetitions before `point`'s row blocks repeat. */
+  rotation(point: AttentionPoint): number {
+    return this.dataFor(point).rotation;
   }
 
   dispose(): void {

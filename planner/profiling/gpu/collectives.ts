@@ -3,7 +3,7 @@
  * GEMM is what plans put beside it: decode attention on a memory partition, or an all-reduce on a
  * network partition of every GPU, each split once with the GEMM on the SMs left.
  */
-import type { InterferencePoint } from "../../profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint } from "../../profile/schema.js";
 import { kvBytes } from "../attention-grid.js";
 import { MAX_NETWORK_SMS } from "../grid.js";
 import type { AttentionPoint, PointProgress } from "../measurer.js";
@@ -108,6 +108,46 @@ export async function measureAllReduceInterference(
 }
 
 /**
+ * An all-reduce across the contexts' GPUs on a network partition of each, beside decode attention
+ * on a memory partition of each (as a tensor-parallel plan runs them), the rest of the SMs idle.
+ */
+export async function measureAllReduceAttentionInterference(
+  contexts: readonly GpuContext[],
+  communicators: Communicators,
+  timer: WorkTimer,
+  networkSms: readonly number[],
+  memorySms: number,
+  progress: PointProgress,
+): Promise<AllReduceAttentionPoint[]> {
+  await readyGates(contexts);
+  const bytes = kvBytes(INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT);
+  const attentions: AttentionOperands[] = [];
+  const buffers = new AllReduceBuffers(contexts, INTERFERENCE_ALL_REDUCE_BYTES / 2);
+  try {
+    for (const ctx of contexts) attentions.push(await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, INTERFERENCE_ATTENTION, bytes, ctx.setupStream));
+    const points: AllReduceAttentionPoint[] = [];
+    for (const [i, sms] of networkSms.entries()) {
+      const pairs = contexts.map((ctx) => ctx.partitions.pair(sms, memorySms));
+      const nccl = await communicators.get(contexts, Math.min(sms, MAX_NETWORK_SMS));
+      const attention = graphWorkload(
+        pairs.map(([, memory]) => memory.stream),
+        (rank, rep) => attentions[rank]!.queue(pairs[rank]![1].stream, memorySms, INTERFERENCE_ATTENTION_POINT, rep),
+        attentions[0]!.rotation(INTERFERENCE_ATTENTION_POINT),
+      );
+      const streams = pairs.map(([network]) => network.stream);
+      const allReduce = hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), INTERFERENCE_ALL_REDUCE_BYTES / 2));
+      const { gemmFactor, partnerFactor } = factors(timer, sms, attention, allReduce);
+      points.push({ networkSms: sms, memorySms, allReduceFactor: partnerFactor, attentionFactor: gemmFactor });
+      progress(i + 1, networkSms.length);
+    }
+    return points;
+  } finally {
+    attentions.forEach((attention) => attention.dispose());
+    buffers.dispose();
+  }
+}
+
+/**
  * One GPU after another: compiling the same kernel for several GPUs at once races on its cache file
  * (runtime/gpu/kernelCache.ts names the temporary file by process and millisecond).
  */
@@ -115,7 +155,7 @@ async function readyGates(contexts: readonly GpuContext[]): Promise<void> {
   for (const ctx of contexts) await ctx.readyGate();
 }
 
-/** Each side's time beside the other over its time alone, on the same partitions. */
+/** Each side's time beside the other over its time alone, on the same partitions (`gemm`: the first side). */
 function factors(timer: WorkTimer, partnerSms: number, gemm: Workload, partner: Workload): InterferencePoint {
   const gemmAlone = timer.perRepUs(gemm);
   const partnerAlone = timer.perRepUs(partner);

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { collectSystemReport, Gpu, type SystemReport } from "../../../runtime/gpu/index.js";
 import type { GemmShape } from "../../model/shard.js";
-import type { InterferencePoint } from "../../profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint } from "../../profile/schema.js";
 import { chooseDevices } from "../devices.js";
 import type { AttentionPoint, DeviceFacts, Measurer, PointProgress } from "../measurer.js";
 import type { ProfileSection } from "../sections.js";
@@ -19,6 +19,7 @@ import {
   INTERFERENCE_GEMM,
   INTERFERENCE_TOKENS,
   measureAllReduce,
+  measureAllReduceAttentionInterference,
   measureAllReduceInterference,
   measureAttentionInterference,
 } from "./collectives.js";
@@ -106,6 +107,11 @@ class GpuMeasurer implements Measurer {
     );
   }
 
+  allReduceBesideAttention(networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]> {
+    const gpus = this.interferenceRanks();
+    return this.guard(() => measureAllReduceAttentionInterference(this.ranks(gpus), this.communicators, this.timer, networkSms, memorySms, progress), gpus);
+  }
+
   methodNotes(sections: readonly ProfileSection[]): string[] {
     const { sms, partition, cublas, nccl } = this.device;
     const notes: Record<ProfileSection, () => string> = {
@@ -130,6 +136,10 @@ class GpuMeasurer implements Measurer {
       "allreduce-interference": () =>
         `GEMM beside all-reduce: ${interferenceGemm()} on every GPU on the SMs a partner partition of one split leaves, beside a ` +
         `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on the partners (NCCL CTAs = partner SMs); ${FACTOR_NOTE}`,
+      "allreduce-attention-interference": () =>
+        `all-reduce beside decode attention: a ${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs ` +
+        `on a network partition of each (NCCL CTAs = its SMs), beside decode attention (${INTERFERENCE_ATTENTION_POINT.requests} requests x ` +
+        `${INTERFERENCE_ATTENTION_POINT.context} keys) on a memory partition of each, both of one split, the other SMs idle; ${FACTOR_NOTE}`,
     };
     return [
       "timing: CUDA events around CUDA-graph replays of repetitions lasting at least 200 us, after a warm-up; the median of 3 to 5 runs; " +

@@ -48,6 +48,7 @@ export function largestPartition(gpu: Gpu, min: number, granularity: number): nu
 export class PartitionCache {
   private readonly shares = new Map<number, SmShare>();
   private readonly splits = new Map<number, Split>();
+  private readonly pairs = new Map<string, [SmShare, SmShare]>();
   private readonly partitions: SmPartition[] = [];
   private wholeGpuStream: Stream | undefined;
 
@@ -80,8 +81,20 @@ export class PartitionCache {
     return split;
   }
 
+  /** Two disjoint partitions of one split, of `a` and `b` SMs (the rest of the GPU idle). */
+  pair(a: number, b: number): [SmShare, SmShare] {
+    const key = `${a}+${b}`;
+    let pair = this.pairs.get(key);
+    if (pair) return pair;
+    const [first, second] = this.gpu.createSmPartitions([a, b]);
+    pair = [this.adopt(first!, a), this.adopt(second!, b)];
+    this.pairs.set(key, pair);
+    return pair;
+  }
+
   dispose(): void {
-    for (const share of [...this.shares.values(), ...[...this.splits.values()].flatMap((s) => [s.partner, s.rest])]) share.dispose();
+    const splitShares = [...this.splits.values()].flatMap((s) => [s.partner, s.rest]);
+    for (const share of [...this.shares.values(), ...splitShares, ...[...this.pairs.values()].flat()]) share.dispose();
     for (const partition of this.partitions) partition.dispose();
     this.wholeGpuStream?.dispose();
   }

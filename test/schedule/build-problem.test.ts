@@ -1,0 +1,46 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { resolveGpu, resolveModel, resolveWorkload } from "../../planner/config/index.js";
+import { sizeDenseBatch } from "../../planner/model/dense-batch.js";
+import { buildLayerGraph, profiledGemmShapes } from "../../planner/model/layer-graph.js";
+import { shardModel } from "../../planner/model/shard.js";
+import { analyticProfile } from "../../planner/profile/analytic.js";
+import { CostModel } from "../../planner/profile/cost-model.js";
+import type { Profile } from "../../planner/profile/schema.js";
+import { buildScheduleProblem } from "../../planner/schedule/build-problem.js";
+
+/** Llama-2-70B at TP4 on H200s, with the all-reduce-beside-attention factors given. */
+async function tp4Problem(allReduceFactor: number, attentionFactor: number) {
+  const gpu = await resolveGpu("h200");
+  const shard = shardModel(await resolveModel("llama-70b"), 4);
+  const batch = sizeDenseBatch(shard, gpu, await resolveWorkload("decode-1024"), { batch: 512, granule: 128 });
+  const base = analyticProfile(gpu, {
+    gemmShapes: profiledGemmShapes(shard),
+    attention: [{ headDim: 128, groupSize: 8, kvHeads: 2 }],
+    allReduceGpus: [4],
+    toolVersion: "test",
+  });
+  const profile: Profile = {
+    ...base,
+    interference: {
+      ...base.interference,
+      allReduceWithAttention: [8, 32].map((networkSms) => ({ networkSms, memorySms: 24, allReduceFactor, attentionFactor })),
+    },
+  };
+  const cost = new CostModel(profile);
+  const problem = buildScheduleProblem(buildLayerGraph(shard, batch, cost), batch, cost, gpu);
+  const group = (id: string): number => problem.groups.findIndex((g) => g.id === id);
+  return { problem, group };
+}
+
+test("in a tensor-parallel split, the all-reduce and attention are slowed by the measured all-reduce-beside-attention factors", async () => {
+  const plain = await tp4Problem(1, 1);
+  const slowed = await tp4Problem(2, 1.1);
+  const ratio = (id: string, sms: number): number =>
+    slowed.problem.durationUs(slowed.group(id), 4, sms) / plain.problem.durationUs(plain.group(id), 4, sms);
+  assert.ok(Math.abs(ratio("ar_d", 8) - 2) < 1e-9, `all-reduce ${ratio("ar_d", 8)}`);
+  assert.ok(Math.abs(ratio("attn", 20) - 1.1) < 1e-9, `attention ${ratio("attn", 20)}`);
+  // GEMMs keep their own factors, and nothing on the whole GPU is slowed.
+  assert.equal(ratio("ffn_in", 104), 1);
+  assert.equal(ratio("attn", 132), 1);
+});
