@@ -24,6 +24,11 @@ export const INTERFERENCE_ATTENTION: AttentionConfig = { headDim: 128, groupSize
 export const INTERFERENCE_ATTENTION_POINT: AttentionPoint = { requests: 2048, context: 1024 };
 /** The layer's all-reduce: 2048 tokens of hidden size 8192 in bf16. */
 export const INTERFERENCE_ALL_REDUCE_BYTES = 2048 * 8192 * 2;
+/**
+ * Beside attention, the all-reduce of one of four nano-batches (512 tokens), as tensor-parallel plans
+ * run it: a small all-reduce is bound by latency, which attention's load on memory raises.
+ */
+export const ATTENTION_PAIR_ALL_REDUCE_BYTES = 512 * 8192 * 2;
 
 /** [bytes][ctas] microseconds across contexts' GPUs, each rank on a partition of `ctas` SMs (at least the smallest). */
 export async function measureAllReduce(
@@ -122,7 +127,7 @@ export async function measureAllReduceAttentionInterference(
   await readyGates(contexts);
   const bytes = kvBytes(INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT);
   const attentions: AttentionOperands[] = [];
-  const buffers = new AllReduceBuffers(contexts, INTERFERENCE_ALL_REDUCE_BYTES / 2);
+  const buffers = new AllReduceBuffers(contexts, ATTENTION_PAIR_ALL_REDUCE_BYTES / 2);
   try {
     for (const ctx of contexts) attentions.push(await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, INTERFERENCE_ATTENTION, bytes, ctx.setupStream));
     const points: AllReduceAttentionPoint[] = [];
@@ -135,7 +140,7 @@ export async function measureAllReduceAttentionInterference(
         attentions[0]!.rotation(INTERFERENCE_ATTENTION_POINT),
       );
       const streams = pairs.map(([network]) => network.stream);
-      const allReduce = hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), INTERFERENCE_ALL_REDUCE_BYTES / 2));
+      const allReduce = hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), ATTENTION_PAIR_ALL_REDUCE_BYTES / 2));
       const { gemmFactor, partnerFactor } = factors(timer, sms, attention, allReduce);
       points.push({ networkSms: sms, memorySms, allReduceFactor: partnerFactor, attentionFactor: gemmFactor });
       progress(i + 1, networkSms.length);
@@ -155,14 +160,19 @@ async function readyGates(contexts: readonly GpuContext[]): Promise<void> {
   for (const ctx of contexts) await ctx.readyGate();
 }
 
-/** Each side's time beside the other over its time alone, on the same partitions (`gemm`: the first side). */
+/**
+ * Each side's time beside the other over its time alone in the same window, on the same partitions
+ * (`gemm`: the first side).
+ */
 function factors(timer: WorkTimer, partnerSms: number, gemm: Workload, partner: Workload): InterferencePoint {
   const gemmAlone = timer.perRepUs(gemm);
   const partnerAlone = timer.perRepUs(partner);
+  const factor = (measured: Workload, measuredAlone: number, other: Workload, otherAlone: number): number =>
+    round(timer.windowUs(measured, measuredAlone, { work: other, aloneUs: otherAlone }) / timer.windowUs(measured, measuredAlone));
   return {
     partnerSms,
-    gemmFactor: round(timer.besideUs(gemm, gemmAlone, partner, partnerAlone) / gemmAlone),
-    partnerFactor: round(timer.besideUs(partner, partnerAlone, gemm, gemmAlone) / partnerAlone),
+    gemmFactor: factor(gemm, gemmAlone, partner, partnerAlone),
+    partnerFactor: factor(partner, partnerAlone, gemm, gemmAlone),
   };
 }
 

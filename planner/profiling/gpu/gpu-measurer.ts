@@ -13,6 +13,7 @@ import type { AttentionPoint, DeviceFacts, Measurer, PointProgress } from "../me
 import type { ProfileSection } from "../sections.js";
 import type { AttentionConfig } from "../targets.js";
 import {
+  ATTENTION_PAIR_ALL_REDUCE_BYTES,
   INTERFERENCE_ALL_REDUCE_BYTES,
   INTERFERENCE_ATTENTION,
   INTERFERENCE_ATTENTION_POINT,
@@ -31,7 +32,7 @@ import { largestPartition } from "./partitions.js";
 import { ELEMENTWISE_HIDDEN, ELEMENTWISE_ROWS, measureDecodeAttention, measureElementwise, measureGemm } from "./tables.js";
 import { WorkTimer } from "./timer.js";
 
-const FACTOR_NOTE = "each side timed inside the other's longer run; factor = time beside / time alone on the same partitions";
+const FACTOR_NOTE = "each side timed inside the other's longer run; factor = time beside / time alone in the same window on the same partitions";
 
 /** Green contexts on compute capability 8.x and 9.x split in 8-SM steps; used when the driver does not say. */
 const DEFAULT_PARTITION_STEP = 8;
@@ -137,7 +138,7 @@ class GpuMeasurer implements Measurer {
         `GEMM beside all-reduce: ${interferenceGemm()} on every GPU on the SMs a partner partition of one split leaves, beside a ` +
         `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on the partners (NCCL CTAs = partner SMs); ${FACTOR_NOTE}`,
       "allreduce-attention-interference": () =>
-        `all-reduce beside decode attention: a ${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs ` +
+        `all-reduce beside decode attention: a ${ATTENTION_PAIR_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs ` +
         `on a network partition of each (NCCL CTAs = its SMs), beside decode attention (${INTERFERENCE_ATTENTION_POINT.requests} requests x ` +
         `${INTERFERENCE_ATTENTION_POINT.context} keys) on a memory partition of each, both of one split, the other SMs idle; ${FACTOR_NOTE}`,
     };

@@ -44,20 +44,25 @@ export class WorkTimer {
 
   /**
    * Microseconds per repetition of `measured` while `partner` runs beside it for longer, both
-   * released by one gate. `aloneUs` are their times alone, which size the windows.
+   * released by one gate; without a partner, the same window alone. `aloneUs` are their times
+   * alone, which size the windows. Comparing a co-run with the same window alone matters for
+   * host-paced collectives: back to back, each one's start-up hides behind the one before.
    */
-  besideUs(measured: Workload, measuredAloneUs: number, partner: Workload, partnerAloneUs: number): number {
+  windowUs(measured: Workload, measuredAloneUs: number, partner?: { work: Workload; aloneUs: number }): number {
     this.cursors.clear();
     const measuredReps = Math.min(MAX_REPS, Math.max(1, Math.ceil(CO_RUN_US / measuredAloneUs)));
-    const partnerReps = Math.max(1, Math.ceil((PARTNER_MARGIN * measuredReps * measuredAloneUs) / partnerAloneUs));
-    const a = measured.prepare(measuredReps);
-    const b = partner.prepare(partnerReps);
+    const prepared = [measured.prepare(measuredReps)];
     try {
-      const items = [{ work: partner, prepared: b }, { work: measured, prepared: a }];
-      return median(this.runs(items, 3, this.gateUsFor(items)).map(([, us]) => us! / measuredReps));
+      const items = [{ work: measured, prepared: prepared[0]! }];
+      if (partner) {
+        const partnerReps = Math.max(1, Math.ceil((PARTNER_MARGIN * measuredReps * measuredAloneUs) / partner.aloneUs));
+        prepared.push(partner.work.prepare(partnerReps));
+        items.unshift({ work: partner.work, prepared: prepared[1]! });
+      }
+      const measuredIndex = items.length - 1;
+      return median(this.runs(items, 3, this.gateUsFor(items)).map((us) => us[measuredIndex]! / measuredReps));
     } finally {
-      a.dispose();
-      b.dispose();
+      prepared.forEach((work) => work.dispose());
     }
   }
 
