@@ -14,7 +14,9 @@ const RUN_US = 200;
 const LONG_US = 10_000;
 const MAX_REPS = 256;
 /** Co-running windows: the measured side's length, and how much longer its partner runs. */
-const CO_RUN_US = 3000;
+const CO_RUN_US = 5000;
+/** Co-runs vary more than runs alone (clocks under a full GPU's power draw): the median of this many. */
+const CO_RUNS = 7;
 const PARTNER_MARGIN = 1.5;
 
 export class WorkTimer {
@@ -60,7 +62,7 @@ export class WorkTimer {
         items.unshift({ work: partner.work, prepared: prepared[1]! });
       }
       const measuredIndex = items.length - 1;
-      return median(this.runs(items, 3, this.gateUsFor(items)).map((us) => us[measuredIndex]! / measuredReps));
+      return median(this.runs(items, CO_RUNS, this.gateUsFor(items)).map((us) => us[measuredIndex]! / measuredReps));
     } finally {
       prepared.forEach((work) => work.dispose());
     }
