@@ -74,15 +74,14 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
   if (has("attention")) {
     for (const config of targets.attention) tasks.push(attentionTask(config, grid, readSeconds));
   }
-  if (has("elementwise")) {
-    tasks.push({
-      id: "elementwise",
-      section: "elementwise",
-      label: "elementwise",
-      weight: grid.elementwiseSms.length * 0.01,
-      measure: async (measurer, progress) => ({ sms: [...grid.elementwiseSms], ...(await measurer.elementwise(grid.elementwiseSms, progress)) }),
-    });
-  }
+  /** A section measured as one task, keyed by its name. */
+  const oneTask = (section: ProfileSection, label: string, weight: number, measure: ProfileTask["measure"]): void => {
+    if (has(section)) tasks.push({ id: section, section, label, weight, measure });
+  };
+  oneTask("elementwise", "elementwise", grid.elementwiseSms.length * 0.01, async (measurer, progress) => ({
+    sms: [...grid.elementwiseSms],
+    ...(await measurer.elementwise(grid.elementwiseSms, progress)),
+  }));
   if (has("allreduce")) {
     for (const gpus of [2, 4, 8].filter((g) => g <= gpuCount)) {
       tasks.push({
@@ -100,27 +99,15 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
       });
     }
   }
-  const interference = (section: ProfileSection, partner: "attention" | "allReduce", partnerSms: number[], secondsEach: number): void => {
-    if (!has(section)) return;
-    tasks.push({
-      id: section,
-      section,
-      label: `GEMM beside ${partner === "attention" ? "decode attention" : "all-reduce"}`,
-      weight: partnerSms.length * secondsEach,
-      measure: (measurer, progress) => measurer.interference(partner, partnerSms, progress),
-    });
-  };
-  interference("attention-interference", "attention", grid.attentionPartnerSms, 0.3);
-  interference("allreduce-interference", "allReduce", grid.allReducePartnerSms, 1);
-  if (has("allreduce-attention-interference")) {
-    tasks.push({
-      id: "allreduce-attention-interference",
-      section: "allreduce-attention-interference",
-      label: "all-reduce beside decode attention",
-      weight: grid.allReducePartnerSms.length * 1,
-      measure: (measurer, progress) => measurer.allReduceBesideAttention(grid.allReducePartnerSms, grid.attentionBesideAllReduceSms, progress),
-    });
-  }
+  oneTask("attention-interference", "GEMM beside decode attention", grid.attentionPartnerSms.length * 0.3, (measurer, progress) =>
+    measurer.interference("attention", grid.attentionPartnerSms, progress),
+  );
+  oneTask("allreduce-interference", "GEMM beside all-reduce", grid.allReducePartnerSms.length, (measurer, progress) =>
+    measurer.interference("allReduce", grid.allReducePartnerSms, progress),
+  );
+  oneTask("allreduce-attention-interference", "all-reduce beside decode attention", grid.allReducePartnerSms.length, (measurer, progress) =>
+    measurer.allReduceBesideAttention(grid.allReducePartnerSms, grid.attentionBesideAllReduceSms, progress),
+  );
   return tasks;
 }
 
