@@ -79,9 +79,7 @@ export class CostModel {
 
   /** Slowdown of an all-reduce on `networkSms` SMs beside decode attention. */
   allReduceBesideAttentionFactor(networkSms: number): number {
-    const points = [...this.profile.interference.allReduceWithAttention].sort((a, b) => a.networkSms - b.networkSms);
-    const axis = points.map((p) => p.networkSms);
-    return interpolate1d(axis, points.map((p) => p.allReduceFactor), clamp(networkSms, axis));
+    return interpolateFactor(this.profile.interference.allReduceWithAttention, (p) => p.networkSms, (p) => p.allReduceFactor, networkSms);
   }
 
   /**
@@ -137,18 +135,17 @@ export class CostModel {
 }
 
 function interpolateInterference(points: readonly InterferencePoint[], partnerSms: number): { gemmFactor: number; partnerFactor: number } {
-  const sorted = [...points].sort((a, b) => a.partnerSms - b.partnerSms);
-  const axis = sorted.map((p) => p.partnerSms);
-  const at = clamp(partnerSms, axis);
   return {
-    gemmFactor: interpolate1d(axis, sorted.map((p) => p.gemmFactor), at),
-    partnerFactor: interpolate1d(axis, sorted.map((p) => p.partnerFactor), at),
+    gemmFactor: interpolateFactor(points, (p) => p.partnerSms, (p) => p.gemmFactor, partnerSms),
+    partnerFactor: interpolateFactor(points, (p) => p.partnerSms, (p) => p.partnerFactor, partnerSms),
   };
 }
 
-/** Factors are not extrapolated past the SM counts measured. */
-function clamp(value: number, axis: readonly number[]): number {
-  return Math.min(Math.max(value, axis[0]!), axis.at(-1)!);
+/** A measured factor at `sms` SMs, linear between the points and not extrapolated past them. */
+function interpolateFactor<T>(points: readonly T[], smsOf: (point: T) => number, factorOf: (point: T) => number, sms: number): number {
+  const sorted = [...points].sort((a, b) => smsOf(a) - smsOf(b));
+  const axis = sorted.map(smsOf);
+  return interpolate1d(axis, sorted.map(factorOf), Math.min(Math.max(sms, axis[0]!), axis.at(-1)!));
 }
 
 /**

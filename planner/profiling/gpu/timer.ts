@@ -53,18 +53,15 @@ export class WorkTimer {
   windowUs(measured: Workload, measuredAloneUs: number, partner?: { work: Workload; aloneUs: number }): number {
     this.cursors.clear();
     const measuredReps = Math.min(MAX_REPS, Math.max(1, Math.ceil(CO_RUN_US / measuredAloneUs)));
-    const prepared = [measured.prepare(measuredReps)];
+    const measuredWork = measured.prepare(measuredReps);
+    const partnerWork = partner?.work.prepare(Math.max(1, Math.ceil((PARTNER_MARGIN * measuredReps * measuredAloneUs) / partner.aloneUs)));
     try {
-      const items = [{ work: measured, prepared: prepared[0]! }];
-      if (partner) {
-        const partnerReps = Math.max(1, Math.ceil((PARTNER_MARGIN * measuredReps * measuredAloneUs) / partner.aloneUs));
-        prepared.push(partner.work.prepare(partnerReps));
-        items.unshift({ work: partner.work, prepared: prepared[1]! });
-      }
-      const measuredIndex = items.length - 1;
-      return median(this.runs(items, CO_RUNS, this.gateUsFor(items)).map((us) => us[measuredIndex]! / measuredReps));
+      // The partner is queued first, so it is already running when the measured work starts.
+      const items = [...(partner && partnerWork ? [{ work: partner.work, prepared: partnerWork }] : []), { work: measured, prepared: measuredWork }];
+      return median(this.runs(items, CO_RUNS, this.gateUsFor(items)).map((us) => us.at(-1)! / measuredReps));
     } finally {
-      prepared.forEach((work) => work.dispose());
+      measuredWork.dispose();
+      partnerWork?.dispose();
     }
   }
 
