@@ -57,6 +57,8 @@ extern "C" __global__ void __launch_bounds__(kThreads, 8)
   const int row = row_begin + blockIdx.x;
   if (row >= row_end) return;  // a grid rounded up past the range (the whole block: the barrier is safe)
   const int pos = positions[row];
+  const int slot = pos % page_size;
+  const int swizzle = slot & 7;  // the cache's chunk order for this slot
   const int n_rotated = n_q_heads + n_kv_heads;
   const bf16_t* in = qkv + (long long)row * (n_q_heads + 2 * n_kv_heads) * kHeadDim;
   const long long cache_head_stride = (long long)page_size * kHeadDim;
@@ -86,10 +88,9 @@ extern "C" __global__ void __launch_bounds__(kThreads, 8)
     load_head(warp, lo0, hi0);
     load_head(warp + kRotateWarps, lo1, hi1);
     const int page = page_table[(long long)row * max_pages + pos / page_size];
-    cache_row = ((long long)page * n_kv_heads * page_size + pos % page_size) * kHeadDim;
+    cache_row = ((long long)page * n_kv_heads * page_size + slot) * kHeadDim;
     // v is copied as is, 16 bytes a thread.
     const uint4* v_in = reinterpret_cast<const uint4*>(in + n_rotated * kHeadDim);
-    const int swizzle = (pos % page_size) & 7;  // the cache's chunk order for this slot
     for (int c = threadIdx.x; c < n_kv_heads * kHeadDim / 8; c += kRotateThreads) {
       const int h = c / (kHeadDim / 8), chunk = c % (kHeadDim / 8);
       reinterpret_cast<uint4*>(v_cache + cache_row + h * cache_head_stride)[chunk ^ swizzle] = v_in[c];
@@ -101,7 +102,6 @@ extern "C" __global__ void __launch_bounds__(kThreads, 8)
   const float4 f = factors[j];
   const float c0 = f.x, s0 = f.y, c1 = f.z, s1 = f.w;
   // In the cache, words j and 32 + j sit in chunks (j / 4) ^ swizzle and 8 + that.
-  const int swizzle = (pos % page_size) & 7;
   const int j_cache = (((j >> 2) ^ swizzle) << 2) | (j & 3);
 #pragma unroll 1  // the loads are already two heads ahead; unrolled, the loop needs more than 32 registers
   for (int h = warp; h < n_rotated; h += kRotateWarps) {
