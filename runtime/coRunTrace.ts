@@ -5,12 +5,14 @@
  */
 import type { PlanOperation } from "../planner/plan/schema.js";
 
-/** An op as traced: timing events on its lane around it, microseconds from the trace's start. */
+/** An op as traced: timing events on its lane around it, microseconds from the trace's start (rank 0's). */
 export interface TracedOperation {
   id: string;
   lane: string;
   startUs: number;
   endUs: number;
+  /** Its duration on every rank, rank 0 first: a collective lasts least on the rank that joined it last. */
+  rankUs: number[];
 }
 
 export interface CoRunOperation {
@@ -21,10 +23,14 @@ export interface CoRunOperation {
   measuredStartUs: number;
   predictedUs: number;
   measuredUs: number;
+  /** Its shortest and longest duration over the ranks (rank 0's alone on one GPU). */
+  leastRankUs: number;
+  mostRankUs: number;
 }
 
 export interface CoRunTrace {
   layer: number;
+  ranks: number;
   /** First op start to last op end of the layer. */
   predictedSpanUs: number;
   measuredSpanUs: number;
@@ -48,6 +54,8 @@ export function compareTrace(layer: number, traced: readonly TracedOperation[], 
       measuredStartUs: op.startUs - measuredOrigin,
       predictedUs: plan.endUs - plan.startUs,
       measuredUs: op.endUs - op.startUs,
+      leastRankUs: Math.min(...op.rankUs),
+      mostRankUs: Math.max(...op.rankUs),
     };
   });
   const lanes = [...new Set(operations.map((op) => op.lane))].map((lane) => {
@@ -56,6 +64,7 @@ export function compareTrace(layer: number, traced: readonly TracedOperation[], 
   });
   return {
     layer,
+    ranks: traced[0]!.rankUs.length,
     predictedSpanUs: Math.max(...planned.map((op) => op.endUs)) - predictedOrigin,
     measuredSpanUs: Math.max(...traced.map((op) => op.endUs)) - measuredOrigin,
     lanes,

@@ -16,8 +16,8 @@ import { LaneSet } from "./lanes.js";
 import { launchEpilogue, launchOperation, launchPrologue } from "./launchOperation.js";
 import type { RankEngine } from "./RankEngine.js";
 
-/** Events to record on rank 0's lane just before and just after an op, or none. */
-type OpTracer = (instance: OpInstance) => { begin: GpuEvent; end: GpuEvent } | undefined;
+/** Events to record on each rank's lane (rank order) just before and just after an op, or none. */
+type OpTracer = (instance: OpInstance) => { begin: GpuEvent[]; end: GpuEvent[] } | undefined;
 
 /** What one rank issues on: its lanes, origin stream and events. */
 interface RankIssue {
@@ -89,34 +89,36 @@ export class ModeExecution {
   }
 
   /**
-   * One iteration issued eagerly with timing events around every op of `layer` on rank 0: when each
-   * op ran beside the others, from the iteration's start. Events inside a captured graph only order
-   * streams, so the trace runs without the graph.
+   * One iteration issued eagerly with timing events around every op of `layer` on every rank: when
+   * each op ran beside the others, from the iteration's start (rank 0's), and how long on each rank.
+   * Events inside a captured graph only order streams, so the trace runs without the graph.
    */
   traceLayer(layer: number): TracedOperation[] {
-    const gpu = this.ranks[0]!.engine.gpu;
     const created: GpuEvent[] = [];
-    const event = () => {
-      const made = gpu.createEvent();
-      created.push(made);
-      return made;
-    };
+    const eventsOnRanks = (): GpuEvent[] =>
+      this.ranks.map((rank) => {
+        const made = rank.engine.gpu.createEvent();
+        created.push(made);
+        return made;
+      });
     try {
-      const start = event();
-      const traced: { instance: OpInstance; begin: GpuEvent; end: GpuEvent }[] = [];
-      start.record(this.origin);
+      const starts = eventsOnRanks();
+      const traced: { instance: OpInstance; begin: GpuEvent[]; end: GpuEvent[] }[] = [];
+      this.ranks.forEach((rank, index) => starts[index]!.record(rank.origin));
       this.issue((instance) => {
         if (instance.layer !== layer) return undefined;
-        const marks = { instance, begin: event(), end: event() };
+        const marks = { instance, begin: eventsOnRanks(), end: eventsOnRanks() };
         traced.push(marks);
         return marks;
       });
       for (const rank of this.ranks) rank.engine.gpu.synchronize();
+      const sinceStart = (events: GpuEvent[], rank: number) => events[rank]!.elapsedMsSince(starts[rank]!) * 1000;
       return traced.map(({ instance, begin, end }) => ({
         id: instance.op.id,
         lane: instance.lane,
-        startUs: begin.elapsedMsSince(start) * 1000,
-        endUs: end.elapsedMsSince(start) * 1000,
+        startUs: sinceStart(begin, 0),
+        endUs: sinceStart(end, 0),
+        rankUs: this.ranks.map((_, rank) => sinceStart(end, rank) - sinceStart(begin, rank)),
       }));
     } finally {
       for (const made of created) made.dispose();
@@ -197,10 +199,10 @@ export class ModeExecution {
     const { op, layer } = step.instance;
     const lanes = this.ranks.map((rank) => rank.lanes.lane(step.lane));
     const marks = tracer?.(step.instance);
-    marks?.begin.record(lanes[0]!.stream);
+    marks?.begin.forEach((event, rank) => event.record(lanes[rank]!.stream));
     if (op.kind === "all_reduce") allReduceRows(this.communicators!, this.engines, lanes.map((lane) => lane.stream), op.rows);
     else this.ranks.forEach((rank, index) => launchOperation(rank.engine.state, lanes[index]!, op, layer));
-    marks?.end.record(lanes[0]!.stream);
+    marks?.end.forEach((event, rank) => event.record(lanes[rank]!.stream));
   }
 
   /** Each rank embeds its vocabulary's tokens; across ranks, the sum is every token's embedding. */

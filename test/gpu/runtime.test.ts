@@ -106,6 +106,7 @@ test("the co-run trace times every op of the traced layer on its lane, inside th
     for (const op of traced) {
       assert.equal(op.lane, execution.operations.laneOf(ops.find((planned) => planned.id === op.id)!));
       assert.ok(op.startUs > 0 && op.endUs > op.startUs, `${op.id}: ${op.startUs}..${op.endUs} us`);
+      assert.deepEqual(op.rankUs, [op.endUs - op.startUs], `${op.id}: one rank's duration`);
     }
     console.log(`# layer ${layer} traced: ${traced.length} ops over ${(Math.max(...traced.map((op) => op.endUs)) - Math.min(...traced.map((op) => op.startUs))).toFixed(1)} us`);
   } finally {

@@ -12,7 +12,7 @@ import { REPOSITORY_ROOT } from "../support/repository.js";
 
 const SHARD_PLAN = path.join(REPOSITORY_ROOT, "bench/runtime/llama-70b-tp8-shard-h100.plan.json");
 
-test("a trace of the plan's timeline, shifted and each op 10% slower, compares as such", async () => {
+test("a trace of the plan's timeline, shifted and each op 10% slower on rank 0 than on rank 1, compares as such", async () => {
   const plan = await readPlanFile(SHARD_PLAN);
   const mode = operationsFor(plan, "planned");
   const origin = Math.min(...plan.operations.map((op) => op.startUs));
@@ -21,13 +21,16 @@ test("a trace of the plan's timeline, shifted and each op 10% slower, compares a
     lane: mode.laneOf(op),
     startUs: 5000 + (op.startUs - origin),
     endUs: 5000 + (op.startUs - origin) + 1.1 * (op.endUs - op.startUs),
+    rankUs: [1.1 * (op.endUs - op.startUs), op.endUs - op.startUs],
   }));
   const trace = compareTrace(8, traced, plan.operations);
   assert.equal(trace.layer, 8);
+  assert.equal(trace.ranks, 2);
   assert.equal(trace.operations.length, plan.operations.length);
   for (const op of trace.operations) {
     assert.ok(Math.abs(op.measuredStartUs - op.predictedStartUs) < 1e-9, `${op.id} start`);
     assert.ok(Math.abs(op.measuredUs - 1.1 * op.predictedUs) < 1e-9, `${op.id} duration`);
+    assert.ok(Math.abs(op.leastRankUs - op.predictedUs) < 1e-9 && Math.abs(op.mostRankUs - 1.1 * op.predictedUs) < 1e-9, `${op.id} on the ranks`);
   }
   const starts = trace.operations.map((op) => op.measuredStartUs);
   assert.deepEqual(starts, [...starts].sort((a, b) => a - b), "ops are listed in the order they started");
@@ -38,6 +41,6 @@ test("a trace of the plan's timeline, shifted and each op 10% slower, compares a
 
 test("a traced op the plan does not have, or an empty trace, is an error that says so", async () => {
   const plan = await readPlanFile(SHARD_PLAN);
-  assert.throws(() => compareTrace(0, [{ id: "nope.0.gemm", lane: "x", startUs: 0, endUs: 1 }], plan.operations), /Traced op nope\.0\.gemm is not in the plan/);
+  assert.throws(() => compareTrace(0, [{ id: "nope.0.gemm", lane: "x", startUs: 0, endUs: 1, rankUs: [1] }], plan.operations), /Traced op nope\.0\.gemm is not in the plan/);
   assert.throws(() => compareTrace(3, [], plan.operations), /No op of layer 3 was traced/);
 });
