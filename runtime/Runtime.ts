@@ -72,7 +72,8 @@ export class Runtime {
     readonly vocabSplit: VocabSplit,
     readonly engines: readonly RankEngine[],
     private readonly executions: ReadonlyMap<ExecutionMode, ModeExecution>,
-    private readonly useGraph: boolean,
+    /** Whether iterations run as CUDA graphs (eagerly issued launches otherwise). */
+    readonly useGraph: boolean,
     /** What the runtime owns besides the executions, disposed last (the GPUs last of all). */
     private readonly owned: { dispose(): void }[],
   ) {}

@@ -189,7 +189,7 @@ const TRACES = 5;
 function traceMiddleLayer(runtime: Runtime, execution: ModeExecution): CoRunTrace {
   const layer = Math.floor(runtime.shape.layers / 2);
   const planned = execution.operations.operations;
-  const traces = Array.from({ length: TRACES }, () => compareTrace(layer, execution.traceLayer(layer), planned));
+  const traces = Array.from({ length: TRACES }, () => compareTrace(layer, execution.traceLayer(layer, runtime.useGraph), planned));
   return traces.sort((a, b) => a.measuredSpanUs - b.measuredSpanUs)[Math.floor(TRACES / 2)]!;
 }
 

@@ -15,6 +15,12 @@ export interface TracedOperation {
   rankUs: number[];
 }
 
+/** A layer's ops as traced, and whether inside the iteration's CUDA graph or issued eagerly. */
+export interface LayerTrace {
+  inGraph: boolean;
+  operations: TracedOperation[];
+}
+
 export interface CoRunOperation {
   id: string;
   lane: string;
@@ -31,6 +37,7 @@ export interface CoRunOperation {
 export interface CoRunTrace {
   layer: number;
   ranks: number;
+  inGraph: boolean;
   /** First op start to last op end of the layer. */
   predictedSpanUs: number;
   measuredSpanUs: number;
@@ -39,7 +46,8 @@ export interface CoRunTrace {
   operations: CoRunOperation[];
 }
 
-export function compareTrace(layer: number, traced: readonly TracedOperation[], planned: readonly PlanOperation[]): CoRunTrace {
+export function compareTrace(layer: number, trace: LayerTrace, planned: readonly PlanOperation[]): CoRunTrace {
+  const traced = trace.operations;
   if (traced.length === 0) throw new Error(`No op of layer ${layer} was traced`);
   const predictedOf = new Map(planned.map((op) => [op.id, op]));
   const measuredOrigin = Math.min(...traced.map((op) => op.startUs));
@@ -65,6 +73,7 @@ export function compareTrace(layer: number, traced: readonly TracedOperation[], 
   return {
     layer,
     ranks: traced[0]!.rankUs.length,
+    inGraph: trace.inGraph,
     predictedSpanUs: Math.max(...planned.map((op) => op.endUs)) - predictedOrigin,
     measuredSpanUs: Math.max(...traced.map((op) => op.endUs)) - measuredOrigin,
     lanes,

@@ -48,6 +48,7 @@ enum class FunctionAttribute : int {
 constexpr unsigned int kStreamNonBlocking = 0x1;     // CU_STREAM_NON_BLOCKING
 constexpr unsigned int kEventDefault = 0x0;          // CU_EVENT_DEFAULT
 constexpr unsigned int kEventDisableTiming = 0x2;    // CU_EVENT_DISABLE_TIMING
+constexpr unsigned int kEventRecordExternal = 0x1;   // CU_EVENT_RECORD_EXTERNAL
 constexpr int kStreamCaptureModeGlobal = 0;          // CU_STREAM_CAPTURE_MODE_GLOBAL
 constexpr int kStreamCaptureModeThreadLocal = 1;     // CU_STREAM_CAPTURE_MODE_THREAD_LOCAL
 constexpr int kStreamCaptureModeRelaxed = 2;         // CU_STREAM_CAPTURE_MODE_RELAXED
@@ -107,6 +108,7 @@ struct DevResource {
   X(cuEventCreate, "cuEventCreate", Result, (Event*, unsigned int))                               \
   X(cuEventDestroy, "cuEventDestroy_v2", Result, (Event))                                         \
   X(cuEventRecord, "cuEventRecord", Result, (Event, Stream))                                      \
+  X(cuEventRecordWithFlags, "cuEventRecordWithFlags", Result, (Event, Stream, unsigned int))      \
   X(cuEventSynchronize, "cuEventSynchronize", Result, (Event))                                    \
   X(cuEventQuery, "cuEventQuery", Result, (Event))                                                \
   X(cuEventElapsedTime, "cuEventElapsedTime_v2", Result, (float*, Event, Event))                  \

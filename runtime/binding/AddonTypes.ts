@@ -110,7 +110,8 @@ export interface NativeStream extends NativeDisposable {
 }
 
 export interface NativeEvent extends NativeDisposable {
-  record(stream: NativeStream): void;
+  /** inGraph: on a capturing stream, a node of the graph (recorded, and timed, at every launch). */
+  record(stream: NativeStream, inGraph: boolean): void;
   synchronize(): void;
   isComplete(): boolean;
   /** GPU milliseconds from start to this event; both recorded, completed and timing-enabled. */

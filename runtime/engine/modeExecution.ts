@@ -10,14 +10,22 @@ import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, CudaGraph, GpuEvent, NcclCommunicators, Stream } from "../gpu/index.js";
 import { operationsFor, type ExecutionMode, type ModeOperations } from "../plan/executionModes.js";
 import { buildIssueSchedule, type IssueSchedule, type IssueStep, type OpInstance } from "../plan/issueSchedule.js";
-import type { TracedOperation } from "../coRunTrace.js";
+import type { LayerTrace } from "../coRunTrace.js";
 import { allReduceRows } from "./collectives.js";
 import { LaneSet } from "./lanes.js";
 import { launchEpilogue, launchOperation, launchPrologue } from "./launchOperation.js";
 import type { RankEngine } from "./RankEngine.js";
 
-/** Events to record on each rank's lane (rank order) just before and just after an op, or none. */
-type OpTracer = (instance: OpInstance) => { begin: GpuEvent[]; end: GpuEvent[] } | undefined;
+/**
+ * Timing events of one traced iteration, one per rank in rank order: `start` on the origin stream
+ * before the prologue, and around an op on its lane the events `marks` gives (none for untraced
+ * ops). In a graph they are recorded as its nodes.
+ */
+interface OpTracer {
+  start: GpuEvent[];
+  marks(instance: OpInstance): { begin: GpuEvent[]; end: GpuEvent[] } | undefined;
+  inGraph: boolean;
+}
 
 /** What one rank issues on: its lanes, origin stream and events. */
 interface RankIssue {
@@ -89,11 +97,13 @@ export class ModeExecution {
   }
 
   /**
-   * One iteration issued eagerly with timing events around every op of `layer` on every rank: when
-   * each op ran beside the others, from the iteration's start (rank 0's), and how long on each rank.
-   * Events inside a captured graph only order streams, so the trace runs without the graph.
+   * One iteration with timing events around every op of `layer` on every rank: when each op ran
+   * beside the others, from the iteration's start (rank 0's), and how long on each rank. With
+   * `useGraph` the events are nodes of a graph of the iteration, timed at its last of a few launches;
+   * otherwise (or where capture fails) the iteration is issued eagerly, and the host's issue time
+   * shows in it.
    */
-  traceLayer(layer: number): TracedOperation[] {
+  traceLayer(layer: number, useGraph: boolean): LayerTrace {
     const created: GpuEvent[] = [];
     const eventsOnRanks = (): GpuEvent[] =>
       this.ranks.map((rank) => {
@@ -101,25 +111,45 @@ export class ModeExecution {
         created.push(made);
         return made;
       });
-    try {
-      const starts = eventsOnRanks();
-      const traced: { instance: OpInstance; begin: GpuEvent[]; end: GpuEvent[] }[] = [];
-      this.ranks.forEach((rank, index) => starts[index]!.record(rank.origin));
-      this.issue((instance) => {
+    const traced: { instance: OpInstance; begin: GpuEvent[]; end: GpuEvent[] }[] = [];
+    const tracer = (inGraph: boolean): OpTracer => ({
+      start: eventsOnRanks(),
+      inGraph,
+      marks: (instance) => {
         if (instance.layer !== layer) return undefined;
         const marks = { instance, begin: eventsOnRanks(), end: eventsOnRanks() };
         traced.push(marks);
         return marks;
-      });
-      for (const rank of this.ranks) rank.engine.gpu.synchronize();
-      const sinceStart = (events: GpuEvent[], rank: number) => events[rank]!.elapsedMsSince(starts[rank]!) * 1000;
-      return traced.map(({ instance, begin, end }) => ({
-        id: instance.op.id,
-        lane: instance.lane,
-        startUs: sinceStart(begin, 0),
-        endUs: sinceStart(end, 0),
-        rankUs: this.ranks.map((_, rank) => sinceStart(end, rank) - sinceStart(begin, rank)),
-      }));
+      },
+    });
+    try {
+      const graphTracer = useGraph && this.graphFallback === undefined ? tracer(true) : undefined;
+      const graphs = graphTracer ? this.capture(graphTracer) : undefined;
+      let used = graphTracer;
+      if (graphs) {
+        try {
+          for (let launch = 0; launch < GRAPH_TRACE_LAUNCHES; launch++) this.ranks.forEach((rank, index) => graphs[index]!.launch(rank.origin));
+          for (const rank of this.ranks) rank.engine.gpu.synchronize();
+        } finally {
+          for (const graph of graphs) graph.dispose();
+        }
+      } else {
+        traced.length = 0;
+        used = tracer(false);
+        this.issue(used);
+        for (const rank of this.ranks) rank.engine.gpu.synchronize();
+      }
+      const sinceStart = (events: GpuEvent[], rank: number) => events[rank]!.elapsedMsSince(used!.start[rank]!) * 1000;
+      return {
+        inGraph: used!.inGraph,
+        operations: traced.map(({ instance, begin, end }) => ({
+          id: instance.op.id,
+          lane: instance.lane,
+          startUs: sinceStart(begin, 0),
+          endUs: sinceStart(end, 0),
+          rankUs: this.ranks.map((_, rank) => sinceStart(end, rank) - sinceStart(begin, rank)),
+        })),
+      };
     } finally {
       for (const made of created) made.dispose();
     }
@@ -132,10 +162,10 @@ export class ModeExecution {
   }
 
   /**
-   * Every rank's iteration as a graph, or undefined (with graphFallback set) where capture fails
-   * across GPUs with NCCL: iterations are then issued eagerly.
+   * Every rank's iteration as a graph (with the tracer's events as its nodes), or undefined (with
+   * graphFallback set) where capture fails across GPUs with NCCL: iterations are then issued eagerly.
    */
-  private capture(): CudaGraph[] | undefined {
+  private capture(tracer?: OpTracer): CudaGraph[] | undefined {
     if (this.communicators) {
       // NCCL connects its ranks on their first collective, which a capture cannot record.
       this.issue();
@@ -150,7 +180,7 @@ export class ModeExecution {
         rank.origin.beginCapture(mode);
         capturing.push(rank.origin);
       }
-      this.issue();
+      this.issue(tracer);
       const graphs: CudaGraph[] = [];
       while (capturing.length > 0) graphs.push(capturing.shift()!.endCapture());
       return graphs;
@@ -171,6 +201,7 @@ export class ModeExecution {
 
   /** Prologue, fork, every lane's steps in host order on every rank, join, epilogue. */
   private issue(tracer?: OpTracer): void {
+    tracer?.start.forEach((event, rank) => record(tracer, event, this.ranks[rank]!.origin));
     this.issuePrologue();
     for (const rank of this.ranks) {
       const fork = rank.events[this.schedule.events]!;
@@ -198,11 +229,11 @@ export class ModeExecution {
   private run(step: Extract<IssueStep, { kind: "run" }>, tracer: OpTracer | undefined): void {
     const { op, layer } = step.instance;
     const lanes = this.ranks.map((rank) => rank.lanes.lane(step.lane));
-    const marks = tracer?.(step.instance);
-    marks?.begin.forEach((event, rank) => event.record(lanes[rank]!.stream));
+    const marks = tracer?.marks(step.instance);
+    marks?.begin.forEach((event, rank) => record(tracer!, event, lanes[rank]!.stream));
     if (op.kind === "all_reduce") allReduceRows(this.communicators!, this.engines, lanes.map((lane) => lane.stream), op.rows);
     else this.ranks.forEach((rank, index) => launchOperation(rank.engine.state, lanes[index]!, op, layer));
-    marks?.end.forEach((event, rank) => event.record(lanes[rank]!.stream));
+    marks?.end.forEach((event, rank) => record(tracer!, event, lanes[rank]!.stream));
   }
 
   /** Each rank embeds its vocabulary's tokens; across ranks, the sum is every token's embedding. */
@@ -224,4 +255,12 @@ export class ModeExecution {
       rank.lanes.dispose();
     }
   }
+}
+
+/** A traced iteration's graph is launched this many times and timed at the last (the first ones warm it up). */
+const GRAPH_TRACE_LAUNCHES = 3;
+
+function record(tracer: OpTracer, event: GpuEvent, stream: Stream): void {
+  if (tracer.inGraph) event.recordInGraph(stream);
+  else event.record(stream);
 }

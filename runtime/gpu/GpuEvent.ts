@@ -13,10 +13,19 @@ export class GpuEvent extends GpuResource<NativeEvent> {
     super(native);
   }
 
-  /** Marks the current end of stream's queued work. */
+  /** Marks the current end of stream's queued work (in a capture: an ordering between streams). */
   record(stream: Stream): void {
     expectInstance(stream, Stream, "the stream to record on");
-    this.nativeFor("record()").record(stream.nativeFor("the stream to record on"));
+    this.nativeFor("record()").record(stream.nativeFor("the stream to record on"), false);
+  }
+
+  /**
+   * On a stream being captured: a node of the graph that records this event each time the graph
+   * runs, so it times work inside the graph. The driver refuses it on a stream not capturing.
+   */
+  recordInGraph(stream: Stream): void {
+    expectInstance(stream, Stream, "the stream to record on");
+    this.nativeFor("recordInGraph()").record(stream.nativeFor("the stream to record on"), true);
   }
 
   synchronize(): void {

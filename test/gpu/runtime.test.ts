@@ -94,21 +94,25 @@ test("a CUDA failure while creating becomes a JS error naming the call, and noth
   assert.ok(after >= before - 64 * 2 ** 20, `${((before - after) / 2 ** 20).toFixed(0)} MiB not freed`);
 });
 
-test("the co-run trace times every op of the traced layer on its lane, inside the iteration", { skip: gpuSkip, timeout: 300_000 }, async () => {
+test("the co-run trace times every op of the traced layer on its lane, inside the iteration's graph and eagerly", { skip: gpuSkip, timeout: 300_000 }, async () => {
   const runtime = await Runtime.create({ plan: planForThisGpu(), modes: ["planned"], maxContext: 64 });
   try {
     runtime.step([{ token: 1, position: 3, pages: [0] }]);
     const execution = runtime.execution("planned");
     const layer = Math.floor(runtime.shape.layers / 2);
-    const traced = execution.traceLayer(layer);
     const ops = execution.operations.operations;
-    assert.deepEqual(traced.map((op) => op.id).sort(), ops.map((op) => op.id).sort(), "each op of the layer once");
-    for (const op of traced) {
-      assert.equal(op.lane, execution.operations.laneOf(ops.find((planned) => planned.id === op.id)!));
-      assert.ok(op.startUs > 0 && op.endUs > op.startUs, `${op.id}: ${op.startUs}..${op.endUs} us`);
-      assert.deepEqual(op.rankUs, [op.endUs - op.startUs], `${op.id}: one rank's duration`);
+    for (const useGraph of [true, false]) {
+      const trace = execution.traceLayer(layer, useGraph);
+      assert.equal(trace.inGraph, useGraph);
+      const traced = trace.operations;
+      assert.deepEqual(traced.map((op) => op.id).sort(), ops.map((op) => op.id).sort(), "each op of the layer once");
+      for (const op of traced) {
+        assert.equal(op.lane, execution.operations.laneOf(ops.find((planned) => planned.id === op.id)!));
+        assert.ok(op.startUs > 0 && op.endUs > op.startUs, `${op.id}: ${op.startUs}..${op.endUs} us`);
+        assert.deepEqual(op.rankUs, [op.endUs - op.startUs], `${op.id}: one rank's duration`);
+      }
+      console.log(`# layer ${layer} traced ${useGraph ? "in the graph" : "eagerly"}: ${traced.length} ops over ${(Math.max(...traced.map((op) => op.endUs)) - Math.min(...traced.map((op) => op.startUs))).toFixed(1)} us`);
     }
-    console.log(`# layer ${layer} traced: ${traced.length} ops over ${(Math.max(...traced.map((op) => op.endUs)) - Math.min(...traced.map((op) => op.startUs))).toFixed(1)} us`);
   } finally {
     runtime.dispose();
   }

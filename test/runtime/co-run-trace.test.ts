@@ -23,7 +23,8 @@ test("a trace of the plan's timeline, shifted and each op 10% slower on rank 0 t
     endUs: 5000 + (op.startUs - origin) + 1.1 * (op.endUs - op.startUs),
     rankUs: [1.1 * (op.endUs - op.startUs), op.endUs - op.startUs],
   }));
-  const trace = compareTrace(8, traced, plan.operations);
+  const trace = compareTrace(8, { inGraph: true, operations: traced }, plan.operations);
+  assert.equal(trace.inGraph, true);
   assert.equal(trace.layer, 8);
   assert.equal(trace.ranks, 2);
   assert.equal(trace.operations.length, plan.operations.length);
@@ -41,6 +42,6 @@ test("a trace of the plan's timeline, shifted and each op 10% slower on rank 0 t
 
 test("a traced op the plan does not have, or an empty trace, is an error that says so", async () => {
   const plan = await readPlanFile(SHARD_PLAN);
-  assert.throws(() => compareTrace(0, [{ id: "nope.0.gemm", lane: "x", startUs: 0, endUs: 1, rankUs: [1] }], plan.operations), /Traced op nope\.0\.gemm is not in the plan/);
-  assert.throws(() => compareTrace(3, [], plan.operations), /No op of layer 3 was traced/);
+  assert.throws(() => compareTrace(0, { inGraph: false, operations: [{ id: "nope.0.gemm", lane: "x", startUs: 0, endUs: 1, rankUs: [1] }] }, plan.operations), /Traced op nope\.0\.gemm is not in the plan/);
+  assert.throws(() => compareTrace(3, { inGraph: false, operations: [] }, plan.operations), /No op of layer 3 was traced/);
 });
