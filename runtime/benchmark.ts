@@ -46,7 +46,7 @@ export interface ModeTiming {
   layerUs: number;
   tokensPerSecondPerGpu: number;
   operations: OperationTiming[];
-  /** The planned mode's middle layer as its ops ran together (the median span of a few traces). */
+  /** The planned mode's middle layer as its ops ran together (per op, medians of a few traced iterations). */
   coRun: CoRunTrace | undefined;
 }
 
@@ -183,14 +183,12 @@ function timeOperations(runtime: Runtime, execution: ModeExecution, start: GpuEv
   });
 }
 
-/** Traces of eager iterations: each is one sample, so the median span's is kept. */
-const TRACES = 5;
+/** Traced iterations of the middle layer: each op's start and durations are medians over these. */
+const TRACE_SAMPLES = 9;
 
 function traceMiddleLayer(runtime: Runtime, execution: ModeExecution): CoRunTrace {
   const layer = Math.floor(runtime.shape.layers / 2);
-  const planned = execution.operations.operations;
-  const traces = Array.from({ length: TRACES }, () => compareTrace(layer, execution.traceLayer(layer, runtime.useGraph), planned));
-  return traces.sort((a, b) => a.measuredSpanUs - b.measuredSpanUs)[Math.floor(TRACES / 2)]!;
+  return compareTrace(layer, execution.traceLayer(layer, runtime.useGraph, TRACE_SAMPLES), execution.operations.operations);
 }
 
 function distribution(samples: number[]): Distribution {

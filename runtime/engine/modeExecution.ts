@@ -10,7 +10,8 @@ import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, CudaGraph, GpuEvent, NcclCommunicators, Stream } from "../gpu/index.js";
 import { operationsFor, type ExecutionMode, type ModeOperations } from "../plan/executionModes.js";
 import { buildIssueSchedule, type IssueSchedule, type IssueStep, type OpInstance } from "../plan/issueSchedule.js";
-import type { LayerTrace } from "../coRunTrace.js";
+import { median } from "../../planner/median.js";
+import type { LayerTrace, TracedOperation } from "../coRunTrace.js";
 import { allReduceRows } from "./collectives.js";
 import { LaneSet } from "./lanes.js";
 import { launchEpilogue, launchOperation, launchPrologue } from "./launchOperation.js";
@@ -97,13 +98,13 @@ export class ModeExecution {
   }
 
   /**
-   * One iteration with timing events around every op of `layer` on every rank: when each op ran
-   * beside the others, from the iteration's start (rank 0's), and how long on each rank. With
-   * `useGraph` the events are nodes of a graph of the iteration, timed at its last of a few launches;
-   * otherwise (or where capture fails) the iteration is issued eagerly, and the host's issue time
-   * shows in it.
+   * `samples` iterations with timing events around every op of `layer` on every rank: when each op
+   * ran beside the others, from the iteration's start (rank 0's), and how long on each rank, each
+   * the median over the samples. With `useGraph` the events are nodes of a graph of the iteration,
+   * launched once to warm up and then once per sample; otherwise (or where capture fails) each sample
+   * is issued eagerly, and the host's issue time shows in it.
    */
-  traceLayer(layer: number, useGraph: boolean): LayerTrace {
+  traceLayer(layer: number, useGraph: boolean, samples: number): LayerTrace {
     const created: GpuEvent[] = [];
     const eventsOnRanks = (): GpuEvent[] =>
       this.ranks.map((rank) => {
@@ -122,34 +123,44 @@ export class ModeExecution {
         return marks;
       },
     });
+    const synchronize = () => this.ranks.forEach((rank) => rank.engine.gpu.synchronize());
     try {
       const graphTracer = useGraph && this.graphFallback === undefined ? tracer(true) : undefined;
       const graphs = graphTracer ? this.capture(graphTracer) : undefined;
-      let used = graphTracer;
-      if (graphs) {
-        try {
-          for (let launch = 0; launch < GRAPH_TRACE_LAUNCHES; launch++) this.ranks.forEach((rank, index) => graphs[index]!.launch(rank.origin));
-          for (const rank of this.ranks) rank.engine.gpu.synchronize();
-        } finally {
-          for (const graph of graphs) graph.dispose();
-        }
-      } else {
-        traced.length = 0;
-        used = tracer(false);
-        this.issue(used);
-        for (const rank of this.ranks) rank.engine.gpu.synchronize();
-      }
-      const sinceStart = (events: GpuEvent[], rank: number) => events[rank]!.elapsedMsSince(used!.start[rank]!) * 1000;
-      return {
-        inGraph: used!.inGraph,
-        operations: traced.map(({ instance, begin, end }) => ({
+      const used = graphs ? graphTracer! : tracer(false);
+      const sampled: TracedOperation[][] = [];
+      const read = (): TracedOperation[] => {
+        const sinceStart = (events: GpuEvent[], rank: number) => events[rank]!.elapsedMsSince(used.start[rank]!) * 1000;
+        return traced.map(({ instance, begin, end }) => ({
           id: instance.op.id,
           lane: instance.lane,
           startUs: sinceStart(begin, 0),
           endUs: sinceStart(end, 0),
           rankUs: this.ranks.map((_, rank) => sinceStart(end, rank) - sinceStart(begin, rank)),
-        })),
+        }));
       };
+      if (graphs) {
+        try {
+          const launch = () => this.ranks.forEach((rank, index) => graphs[index]!.launch(rank.origin));
+          launch();
+          synchronize();
+          for (let sample = 0; sample < samples; sample++) {
+            launch();
+            synchronize();
+            sampled.push(read());
+          }
+        } finally {
+          for (const graph of graphs) graph.dispose();
+        }
+      } else {
+        for (let sample = 0; sample < samples; sample++) {
+          traced.length = 0; // a failed capture's marks, or the previous sample's
+          this.issue(used);
+          synchronize();
+          sampled.push(read());
+        }
+      }
+      return { inGraph: used.inGraph, operations: medianOperations(sampled) };
     } finally {
       for (const made of created) made.dispose();
     }
@@ -257,10 +268,21 @@ export class ModeExecution {
   }
 }
 
-/** A traced iteration's graph is launched this many times and timed at the last (the first ones warm it up). */
-const GRAPH_TRACE_LAUNCHES = 3;
-
 function record(tracer: OpTracer, event: GpuEvent, stream: Stream): void {
   if (tracer.inGraph) event.recordInGraph(stream);
   else event.record(stream);
+}
+
+/** Each op's median start, duration and duration on each rank over samples of the same ops in the same order. */
+function medianOperations(samples: readonly TracedOperation[][]): TracedOperation[] {
+  return samples[0]!.map((op, index) => {
+    const of = (value: (traced: TracedOperation) => number) => median(samples.map((sample) => value(sample[index]!)));
+    const startUs = of((traced) => traced.startUs);
+    return {
+      ...op,
+      startUs,
+      endUs: startUs + of((traced) => traced.endUs - traced.startUs),
+      rankUs: op.rankUs.map((_, rank) => of((traced) => traced.rankUs[rank]!)),
+    };
+  });
 }

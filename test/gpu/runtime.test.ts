@@ -102,7 +102,7 @@ test("the co-run trace times every op of the traced layer on its lane, inside th
     const layer = Math.floor(runtime.shape.layers / 2);
     const ops = execution.operations.operations;
     for (const useGraph of [true, false]) {
-      const trace = execution.traceLayer(layer, useGraph);
+      const trace = execution.traceLayer(layer, useGraph, 3);
       assert.equal(trace.inGraph, useGraph);
       const traced = trace.operations;
       assert.deepEqual(traced.map((op) => op.id).sort(), ops.map((op) => op.id).sort(), "each op of the layer once");

@@ -5,6 +5,7 @@
  * released by the same gate.
  */
 import type { Gpu, GpuEvent, Stream } from "../../../runtime/gpu/index.js";
+import { median } from "../../median.js";
 import type { Gate } from "./gate.js";
 import type { PreparedWork, Workload } from "./workload.js";
 
@@ -147,10 +148,4 @@ function elapsedUs(start: readonly GpuEvent[], end: readonly GpuEvent[]): number
     event.synchronize();
     return event.elapsedMsSince(start[i]!) * 1000;
   }));
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
