@@ -32,6 +32,8 @@ export interface TokenCounts {
 
 export interface KernelOp {
   kind: KernelKind;
+  /** Bound by memory bandwidth (element-wise kernels): beside attention it slows as attention's partner does, not as a GEMM. */
+  elementwise: boolean;
   /** Microseconds on these tokens confined to `sms` SMs, alone. */
   timeUs(tokens: TokenCounts, sms: number): number;
 }
@@ -64,14 +66,17 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
   const shapes = layerGemmShapes(shard);
   const gemm = (kind: KernelKind, shape: { n: number; k: number }): KernelOp => ({
     kind,
+    elementwise: false,
     timeUs: (t, sms) => cost.gemmUs(shape.n, shape.k, t.total, sms),
   });
   const elementwise = (kind: KernelKind, bytesPerToken: number): KernelOp => ({
     kind,
+    elementwise: true,
     timeUs: (t, sms) => cost.elementwiseUs(t.total * bytesPerToken, sms),
   });
   const allReduceKernel: KernelOp = {
     kind: "all_reduce",
+    elementwise: false,
     // NCCL holds one SM per CTA; it is given as many CTAs as its partition has SMs, up to 32.
     timeUs: (t, sms) => cost.allReduceUs(t.total * h * BYTES, tp, Math.min(sms, 32)),
   };
@@ -86,6 +91,7 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
       kernels: [
         {
           kind: "decode_attention",
+          elementwise: false,
           timeUs: (t, sms) =>
             cost.decodeAttentionUs(
               { requests: t.decode, context: batch.decodeContext, kvHeads: shard.kvHeads, groupSize: shard.qHeads / shard.kvHeads, headDim: shard.headDim },
@@ -102,6 +108,7 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
       kernels: [
         {
           kind: "prefill_attention",
+          elementwise: false,
           timeUs: (t, sms) =>
             cost.prefillAttentionUs({ tokens: t.prefill, context: batch.prefillContext, qHeads: shard.qHeads, headDim: shard.headDim }, sms),
         },
@@ -144,8 +151,8 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
   const lmHead = gemm("lm_head_gemm", { n: shard.vocab, k: h });
   const epilogue: KernelOp[] = [
     rmsnorm,
-    { kind: "lm_head_gemm", timeUs: (t, sms) => lmHead.timeUs(logitTokens(t), sms) },
-    { kind: "argmax", timeUs: (t, sms) => cost.elementwiseUs(logitTokens(t).total * shard.vocab * BYTES, sms) },
+    { ...lmHead, timeUs: (t, sms) => lmHead.timeUs(logitTokens(t), sms) },
+    { kind: "argmax", elementwise: true, timeUs: (t, sms) => cost.elementwiseUs(logitTokens(t).total * shard.vocab * BYTES, sms) },
   ];
   return { groups, edges, prologue, epilogue };
 }

@@ -9,7 +9,8 @@ import { tokenCounts, type KernelOp, type LayerGraph } from "../model/layer-grap
 import type { Shard } from "../model/shard.js";
 import type { LoadedProfile } from "../profile/load.js";
 import type { SolverBackendName } from "../milp/solution.js";
-import { layersTimeUs, type Schedule, type ScheduleProblem } from "../schedule/problem.js";
+import type { LayerScheduleProblem } from "../schedule/build-problem.js";
+import { layersTimeUs, type Schedule } from "../schedule/problem.js";
 import type { SearchResult } from "../schedule/search.js";
 import { PLAN_SCHEMA_ID, SPLIT_LAYOUT, WHOLE_LAYOUT, type Plan, type PlanOperation } from "./schema.js";
 
@@ -21,7 +22,7 @@ export interface PlanInputs {
   batch: DenseBatch;
   profile: LoadedProfile;
   graph: LayerGraph;
-  problem: ScheduleProblem;
+  problem: LayerScheduleProblem;
   search: SearchResult;
   allReduce: boolean;
   backend: SolverBackendName;
@@ -151,22 +152,21 @@ function layouts(schedule: Schedule, sms: number): Plan["layouts"] {
 
 /**
  * Every kernel of one layer: a scheduled group's window is shared among its kernels in proportion
- * to their times alone, back to back on the group's stream.
+ * to their times in it (interference included), back to back on the group's stream.
  */
 function layerOperations(inputs: PlanInputs, schedule: Schedule, rows: [number, number][]): PlanOperation[] {
-  const { graph, batch } = inputs;
+  const { graph } = inputs;
   const lastGroup = graph.groups.length - 1;
   const lastKernelId = (group: number, nanoBatch: number): string => kernelId(graph, group, nanoBatch, graph.groups[group]!.kernels.length - 1);
   const operations: PlanOperation[] = [];
   for (const op of schedule.operations) {
     const group = graph.groups[op.group]!;
     const range = rows[op.nanoBatch]!;
-    const tokens = tokenCounts(batch, range[1] - range[0]);
-    const alone = group.kernels.map((k) => Math.max(k.timeUs(tokens, op.sms), 1e-3));
-    const total = alone.reduce((a, b) => a + b, 0);
+    const times = inputs.problem.kernelDurationsUs(op.group, schedule.sizes[op.nanoBatch]!, op.sms).map((time) => Math.max(time, 1e-3));
+    const total = times.reduce((a, b) => a + b, 0);
     let clock = op.startUs;
     group.kernels.forEach((kernel, j) => {
-      const duration = (op.durationUs * alone[j]!) / total;
+      const duration = (op.durationUs * times[j]!) / total;
       const dependsOn: PlanOperation["dependsOn"] =
         j > 0
           ? [{ op: kernelId(graph, op.group, op.nanoBatch, j - 1), layer: 0 }]

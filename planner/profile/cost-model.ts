@@ -71,8 +71,11 @@ export class CostModel {
     return interpolateGrid([table.bytes, table.ctas], table.timeUs, [bytes, ctas]);
   }
 
-  /** Slowdown factors for a GEMM co-running beside attention or an all-reduce holding `partnerSms`. */
-  interference(partner: "attention" | "allReduce", partnerSms: number): { gemmFactor: number; partnerFactor: number } {
+  /**
+   * Slowdown factors for a GEMM, and an element-wise kernel in its place, co-running beside attention
+   * or an all-reduce holding `partnerSms`.
+   */
+  interference(partner: "attention" | "allReduce", partnerSms: number): { gemmFactor: number; elementwiseFactor: number; partnerFactor: number } {
     const points = partner === "attention" ? this.profile.interference.gemmWithAttention : this.profile.interference.gemmWithAllReduce;
     return interpolateInterference(points, partnerSms);
   }
@@ -134,10 +137,12 @@ export class CostModel {
   }
 }
 
-function interpolateInterference(points: readonly InterferencePoint[], partnerSms: number): { gemmFactor: number; partnerFactor: number } {
+function interpolateInterference(points: readonly InterferencePoint[], partnerSms: number): { gemmFactor: number; elementwiseFactor: number; partnerFactor: number } {
+  const at = (factor: (point: InterferencePoint) => number) => interpolateFactor(points, (p) => p.partnerSms, factor, partnerSms);
   return {
-    gemmFactor: interpolateFactor(points, (p) => p.partnerSms, (p) => p.gemmFactor, partnerSms),
-    partnerFactor: interpolateFactor(points, (p) => p.partnerSms, (p) => p.partnerFactor, partnerSms),
+    gemmFactor: at((p) => p.gemmFactor),
+    elementwiseFactor: at((p) => p.elementwiseFactor ?? p.gemmFactor),
+    partnerFactor: at((p) => p.partnerFactor),
   };
 }
 

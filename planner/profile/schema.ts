@@ -63,6 +63,13 @@ export const InterferencePointSchema = z.strictObject({
   gemmFactor: positive,
   /** Partner time beside the GEMM / partner time alone on the same SMs. */
   partnerFactor: positive,
+  /**
+   * RMSNorm (memory-bound, like every element-wise kernel) on the GEMM's SMs beside the partner /
+   * alone: it competes with attention for memory bandwidth, where a GEMM mostly does not. Measured
+   * beside attention; where absent (all-reduce partners, older profiles) element-wise kernels take
+   * gemmFactor.
+   */
+  elementwiseFactor: positive.optional(),
 });
 
 /**

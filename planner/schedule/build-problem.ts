@@ -13,7 +13,13 @@ import type { ScheduleProblem } from "./problem.js";
 /** NCCL's default limit on CTAs, so a network partition larger than this buys nothing. */
 const MAX_NETWORK_SMS = 32;
 
-export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost: CostModel, gpu: GpuSpec): ScheduleProblem {
+/** The problem of a layer graph, which also knows each kernel's share of a group's time. */
+export interface LayerScheduleProblem extends ScheduleProblem {
+  /** The time of each kernel of group `group`, in order, interference included; durationUs is their sum. */
+  kernelDurationsUs(group: number, sizeGranules: number, sms: number): number[];
+}
+
+export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost: CostModel, gpu: GpuSpec): LayerScheduleProblem {
   const sms = gpu.sms;
   const step = Math.max(gpu.partition.granularity, gpu.partition.min);
   const multiples = (min: number, max: number): number[] => {
@@ -23,22 +29,28 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
   };
   const hasMemory = graph.groups.some((g) => g.stream === "memory");
   const hasNetwork = graph.groups.some((g) => g.stream === "network");
-  const cache = new Map<string, number>();
+  const cache = new Map<string, number[]>();
 
-  const durationUs = (group: number, sizeGranules: number, groupSms: number): number => {
+  const kernelDurationsUs = (group: number, sizeGranules: number, groupSms: number): number[] => {
     const key = `${group}/${sizeGranules}/${groupSms}`;
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
     const spec = graph.groups[group]!;
     const tokens = tokenCounts(batch, sizeGranules * batch.granule);
-    const alone = spec.kernels.reduce((sum, kernel) => sum + kernel.timeUs(tokens, groupSms), 0);
     // A kernel confined to a partition shares memory bandwidth and L2 with the other partitions.
+    let computeFactor = { gemm: 1, elementwise: 1 };
     let factor = 1;
     if (groupSms < sms) {
       const partner = sms - groupSms;
       if (spec.stream === "compute") {
-        if (hasMemory) factor *= cost.interference("attention", partner).gemmFactor;
-        if (hasNetwork) factor *= cost.interference("allReduce", Math.min(partner, MAX_NETWORK_SMS)).gemmFactor;
+        const beside = [
+          ...(hasMemory ? [cost.interference("attention", partner)] : []),
+          ...(hasNetwork ? [cost.interference("allReduce", Math.min(partner, MAX_NETWORK_SMS))] : []),
+        ];
+        computeFactor = {
+          gemm: beside.reduce((product, f) => product * f.gemmFactor, 1),
+          elementwise: beside.reduce((product, f) => product * f.elementwiseFactor, 1),
+        };
       } else if (spec.stream === "memory") {
         factor = cost.interference("attention", groupSms).partnerFactor;
         if (hasNetwork) factor *= cost.attentionBesideAllReduceFactor();
@@ -47,11 +59,13 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
         if (hasMemory) factor *= cost.allReduceBesideAttentionFactor(groupSms);
       }
     }
-    // Floors at a microsecond so an empty group (no decode rows in a nano-batch) still orders.
-    const value = Math.max(1, alone * factor);
-    cache.set(key, value);
-    return value;
+    const times = spec.kernels.map((kernel) => kernel.timeUs(tokens, groupSms) * factor * (kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm));
+    cache.set(key, times);
+    return times;
   };
+  // Floors at a microsecond so an empty group (no decode rows in a nano-batch) still orders.
+  const durationUs = (group: number, sizeGranules: number, groupSms: number): number =>
+    Math.max(1, kernelDurationsUs(group, sizeGranules, groupSms).reduce((sum, time) => sum + time, 0));
 
   return {
     sms,
@@ -62,5 +76,6 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     partitionShares: { compute: multiples(sms / 2, sms - step), network: hasNetwork ? multiples(0, MAX_NETWORK_SMS) : [] },
     minRemainderSms: gpu.partition.min,
     durationUs,
+    kernelDurationsUs,
   };
 }

@@ -9,8 +9,8 @@ import { CostModel } from "../../planner/profile/cost-model.js";
 import type { Profile } from "../../planner/profile/schema.js";
 import { buildScheduleProblem } from "../../planner/schedule/build-problem.js";
 
-/** Llama-2-70B at TP4 on H200s, with the all-reduce-beside-attention factors given. */
-async function tp4Problem(allReduceFactor: number, attentionFactor: number) {
+/** Llama-2-70B at TP4 on H200s, with the all-reduce-beside-attention factors and the element-wise kernels' factor beside attention given. */
+async function tp4Problem(allReduceFactor: number, attentionFactor: number, elementwiseFactor = 1.05) {
   const gpu = await resolveGpu("h200");
   const shard = shardModel(await resolveModel("llama-70b"), 4);
   const batch = sizeDenseBatch(shard, gpu, await resolveWorkload("decode-1024"), { batch: 512, granule: 128 });
@@ -24,6 +24,7 @@ async function tp4Problem(allReduceFactor: number, attentionFactor: number) {
     ...base,
     interference: {
       ...base.interference,
+      gemmWithAttention: base.interference.gemmWithAttention.map((point) => ({ ...point, gemmFactor: 1.05, elementwiseFactor })),
       allReduceWithAttention: [8, 32].map((networkSms) => ({ networkSms, memorySms: 24, allReduceFactor, attentionFactor })),
     },
   };
@@ -32,6 +33,19 @@ async function tp4Problem(allReduceFactor: number, attentionFactor: number) {
   const group = (id: string): number => problem.groups.findIndex((g) => g.id === id);
   return { problem, group };
 }
+
+test("beside attention, a compute group's element-wise kernels take the element-wise factor and its GEMMs the GEMM's", async () => {
+  const plain = await tp4Problem(1, 1);
+  const slowed = await tp4Problem(1, 1, 2.1);
+  const ffnIn = plain.group("ffn_in");
+  const before = plain.problem.kernelDurationsUs(ffnIn, 4, 104);
+  const after = slowed.problem.kernelDurationsUs(ffnIn, 4, 104);
+  // ffn_in is RMSNorm, the gate/up GEMM, SiLU-and-mul.
+  assert.deepEqual(after.map((time, k) => Math.round((1e6 * time) / before[k]!) / 1e6), [2, 1, 2]);
+  assert.ok(Math.abs(slowed.problem.durationUs(ffnIn, 4, 104) - after.reduce((a, b) => a + b, 0)) < 1e-9, "a group's time is its kernels' sum");
+  // On the whole GPU nothing is slowed.
+  assert.deepEqual(slowed.problem.kernelDurationsUs(ffnIn, 4, 132), plain.problem.kernelDurationsUs(ffnIn, 4, 132));
+});
 
 test("in a tensor-parallel split, the all-reduce and attention are slowed by the measured all-reduce-beside-attention factors", async () => {
   const plain = await tp4Problem(1, 1);

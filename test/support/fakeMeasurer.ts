@@ -66,7 +66,7 @@ export class FakeMeasurer implements Measurer {
 
   async interference(partner: "attention" | "allReduce", partnerSms: readonly number[]): Promise<InterferencePoint[]> {
     this.count(`interference ${partner}`);
-    return partnerSms.map((s) => ({ partnerSms: s, gemmFactor: 1.05, partnerFactor: this.time(1.1) }));
+    return partnerSms.map((s) => ({ partnerSms: s, gemmFactor: 1.05, partnerFactor: this.time(1.1), ...(partner === "attention" ? { elementwiseFactor: 1.6 } : {}) }));
   }
 
   async allReduceBesideAttention(networkSms: readonly number[], memorySms: number): Promise<AllReduceAttentionPoint[]> {

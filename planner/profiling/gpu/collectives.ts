@@ -9,6 +9,7 @@ import { MAX_NETWORK_SMS } from "../grid.js";
 import type { AttentionPoint, PointProgress } from "../measurer.js";
 import type { AttentionConfig } from "../targets.js";
 import { AttentionOperands } from "./attention-operands.js";
+import { ElementwiseOperands } from "./elementwise-operands.js";
 import type { Communicators } from "./communicators.js";
 import { GemmOperands } from "./gemm-operands.js";
 import type { GpuContext } from "./gpu-context.js";
@@ -61,22 +62,28 @@ export async function measureAllReduce(
   }
 }
 
-/** The GEMM beside decode attention, on one GPU. */
+/** The GEMM, and RMSNorm in its place, beside decode attention, on one GPU. */
 export async function measureAttentionInterference(ctx: GpuContext, timer: WorkTimer, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
   await ctx.readyGate();
   const gemm = new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, INTERFERENCE_TOKENS);
   const bytes = kvBytes(INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT);
   const attention = await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, INTERFERENCE_ATTENTION, bytes, ctx.setupStream);
+  const norm = await ElementwiseOperands.create(ctx);
   try {
     return partnerSms.map((sms, i) => {
       const { partner, rest } = ctx.partitions.split(sms);
-      const point = factors(timer, sms, gemm.workload(rest.stream, rest.cublas, INTERFERENCE_TOKENS), attention.workload(partner.stream, sms, INTERFERENCE_ATTENTION_POINT));
+      const attentionWork = attention.workload(partner.stream, sms, INTERFERENCE_ATTENTION_POINT);
+      const point = {
+        ...factors(timer, sms, gemm.workload(rest.stream, rest.cublas, INTERFERENCE_TOKENS), attentionWork),
+        elementwiseFactor: besideFactor(timer, norm.workload(rest.stream), attentionWork),
+      };
       progress(i + 1, partnerSms.length);
       return point;
     });
   } finally {
     gemm.dispose();
     attention.dispose();
+    norm.dispose();
   }
 }
 
@@ -167,13 +174,16 @@ async function readyGates(contexts: readonly GpuContext[]): Promise<void> {
 function factors(timer: WorkTimer, partnerSms: number, gemm: Workload, partner: Workload): InterferencePoint {
   const gemmAlone = timer.perRepUs(gemm);
   const partnerAlone = timer.perRepUs(partner);
-  const factor = (measured: Workload, measuredAlone: number, other: Workload, otherAlone: number): number =>
-    round(timer.windowUs(measured, measuredAlone, { work: other, aloneUs: otherAlone }) / timer.windowUs(measured, measuredAlone));
   return {
     partnerSms,
-    gemmFactor: factor(gemm, gemmAlone, partner, partnerAlone),
-    partnerFactor: factor(partner, partnerAlone, gemm, gemmAlone),
+    gemmFactor: besideFactor(timer, gemm, partner, gemmAlone, partnerAlone),
+    partnerFactor: besideFactor(timer, partner, gemm, partnerAlone, gemmAlone),
   };
+}
+
+/** `measured`'s time beside `other` over its time alone in the same window. */
+function besideFactor(timer: WorkTimer, measured: Workload, other: Workload, measuredAlone = timer.perRepUs(measured), otherAlone = timer.perRepUs(other)): number {
+  return round(timer.windowUs(measured, measuredAlone, { work: other, aloneUs: otherAlone }) / timer.windowUs(measured, measuredAlone));
 }
 
 /** Random send buffers and receive buffers of `count` bf16 elements per rank. */

@@ -29,7 +29,8 @@ import { explainGpuFailure } from "./failures.js";
 import { GpuContext } from "./gpu-context.js";
 import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, ATTENTION_WARPS_PER_SM, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
 import { largestPartition } from "./partitions.js";
-import { ELEMENTWISE_HIDDEN, ELEMENTWISE_ROWS, measureDecodeAttention, measureElementwise, measureGemm } from "./tables.js";
+import { ELEMENTWISE_HIDDEN, ELEMENTWISE_ROWS } from "./elementwise-operands.js";
+import { measureDecodeAttention, measureElementwise, measureGemm } from "./tables.js";
 import { WorkTimer } from "./timer.js";
 
 const FACTOR_NOTE = "each side timed inside the other's longer run; factor = time beside / time alone in the same window on the same partitions";
@@ -133,7 +134,8 @@ class GpuMeasurer implements Measurer {
       "attention-interference": () =>
         `GEMM beside decode attention: ${interferenceGemm()} on the SMs a partner partition of one split leaves, beside decode attention ` +
         `(${INTERFERENCE_ATTENTION_POINT.requests} requests x ${INTERFERENCE_ATTENTION_POINT.context} keys, ${INTERFERENCE_ATTENTION.kvHeads} KV head ` +
-        `x group ${INTERFERENCE_ATTENTION.groupSize}) on the partner; ${FACTOR_NOTE}`,
+        `x group ${INTERFERENCE_ATTENTION.groupSize}) on the partner, and RMSNorm (${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN}) on the same SMs beside it ` +
+        `(elementwiseFactor); ${FACTOR_NOTE}`,
       "allreduce-interference": () =>
         `GEMM beside all-reduce: ${interferenceGemm()} on every GPU on the SMs a partner partition of one split leaves, beside a ` +
         `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on the partners (NCCL CTAs = partner SMs); ${FACTOR_NOTE}`,

@@ -4,14 +4,10 @@ import { kvBytes } from "../attention-grid.js";
 import type { AttentionPoint, PointProgress } from "../measurer.js";
 import type { AttentionConfig } from "../targets.js";
 import { AttentionOperands } from "./attention-operands.js";
+import { ElementwiseOperands } from "./elementwise-operands.js";
 import { GemmOperands } from "./gemm-operands.js";
 import type { GpuContext } from "./gpu-context.js";
 import type { WorkTimer } from "./timer.js";
-import { graphWorkload } from "./workload.js";
-
-/** The small-kernel probe: RMSNorm with residual over this many rows of this width. */
-export const ELEMENTWISE_ROWS = 8192;
-export const ELEMENTWISE_HIDDEN = 8192;
 
 /** [tokens][sms] microseconds. */
 export function measureGemm(ctx: GpuContext, timer: WorkTimer, shape: GemmShape, tokens: readonly number[], sms: readonly number[], progress: PointProgress): number[][] {
@@ -57,25 +53,18 @@ export async function measureDecodeAttention(
 
 /** Bandwidth (read plus write) of RMSNorm with residual by SM count, beyond the fixed cost of a one-row launch. */
 export async function measureElementwise(ctx: GpuContext, timer: WorkTimer, sms: readonly number[], progress: PointProgress): Promise<{ bandwidthTBs: number[]; launchUs: number }> {
-  const launch = await ctx.kernels.rmsnormResidual();
-  const elements = ELEMENTWISE_ROWS * ELEMENTWISE_HIDDEN;
-  const [x, residual, out] = [ctx.random.bf16(elements), ctx.random.bf16(elements), ctx.random.bf16(elements)];
-  const weight = ctx.random.bf16(ELEMENTWISE_HIDDEN);
+  const operands = await ElementwiseOperands.create(ctx);
   try {
-    const bytes = 4 * elements * 2; // x and residual read, residual and out written
-    const norm = (count: number, rows: number): number => {
-      const stream = ctx.partitions.share(count).stream;
-      return timer.perRepUs(graphWorkload([stream], () => launch(stream, x!, residual!, weight, out!, rows, ELEMENTWISE_HIDDEN)));
-    };
+    const norm = (count: number, rows?: number): number => timer.perRepUs(operands.workload(ctx.partitions.share(count).stream, rows));
     const launchUs = norm(ctx.gpu.info.smCount, 1);
     const bandwidthTBs = sms.map((count, j) => {
-      const us = norm(count, ELEMENTWISE_ROWS);
+      const us = norm(count);
       progress(j + 1, sms.length);
-      return round(bytes / (Math.max(us - launchUs, 1e-3) * 1e6));
+      return round(ElementwiseOperands.BYTES / (Math.max(us - launchUs, 1e-3) * 1e6));
     });
     return { bandwidthTBs, launchUs: round(launchUs) };
   } finally {
-    for (const array of [x, residual, out, weight]) array!.dispose();
+    operands.dispose();
   }
 }
 
