@@ -4,7 +4,7 @@
  * nearest one it has is scaled, and a note says so; the plan carries the notes.
  */
 import * as math from "mathjs";
-import { DEFAULT_INTERFERENCE_TOKENS, type AllReduceTable, type DecodeAttentionTable, type GemmTable, type InterferencePoint, type Profile } from "./schema.js";
+import type { AllReduceTable, DecodeAttentionTable, GemmTable, InterferencePoint, Profile } from "./schema.js";
 import { interpolate1d, interpolateGrid } from "./interpolate.js";
 
 export interface DecodeAttentionShape {
@@ -72,12 +72,12 @@ export class CostModel {
   }
 
   /**
-   * Slowdown factors for a GEMM of `tokens` rows, and an element-wise kernel in its place,
-   * co-running beside attention or an all-reduce holding `partnerSms`.
+   * Slowdown factors for a GEMM, and an element-wise kernel in its place, co-running beside attention
+   * or an all-reduce holding `partnerSms`.
    */
-  interference(partner: "attention" | "allReduce", partnerSms: number, tokens: number): InterferenceFactors {
+  interference(partner: "attention" | "allReduce", partnerSms: number): { gemmFactor: number; elementwiseFactor: number; partnerFactor: number } {
     const points = partner === "attention" ? this.profile.interference.gemmWithAttention : this.profile.interference.gemmWithAllReduce;
-    return interpolateInterference(points, partnerSms, tokens);
+    return interpolateInterference(points, partnerSms);
   }
 
   /** Slowdown of an all-reduce on `networkSms` SMs beside decode attention. */
@@ -137,33 +137,13 @@ export class CostModel {
   }
 }
 
-export interface InterferenceFactors {
-  gemmFactor: number;
-  elementwiseFactor: number;
-  partnerFactor: number;
-}
-
-/**
- * The factors at `partnerSms` (linear between measured SM counts) and `tokens` (linear in log tokens
- * between the measured GEMM sizes), neither extrapolated past the measurements.
- */
-function interpolateInterference(points: readonly InterferencePoint[], partnerSms: number, tokens: number): InterferenceFactors {
-  const tokensOf = (p: InterferencePoint) => p.tokens ?? DEFAULT_INTERFERENCE_TOKENS;
-  const levels = [...new Set(points.map(tokensOf))].sort((a, b) => a - b);
-  const atLevel = (level: number): InterferenceFactors => {
-    const on = points.filter((p) => tokensOf(p) === level);
-    const at = (factor: (point: InterferencePoint) => number) => interpolateFactor(on, (p) => p.partnerSms, factor, partnerSms);
-    return { gemmFactor: at((p) => p.gemmFactor), elementwiseFactor: at((p) => p.elementwiseFactor ?? p.gemmFactor), partnerFactor: at((p) => p.partnerFactor) };
+function interpolateInterference(points: readonly InterferencePoint[], partnerSms: number): { gemmFactor: number; elementwiseFactor: number; partnerFactor: number } {
+  const at = (factor: (point: InterferencePoint) => number) => interpolateFactor(points, (p) => p.partnerSms, factor, partnerSms);
+  return {
+    gemmFactor: at((p) => p.gemmFactor),
+    elementwiseFactor: at((p) => p.elementwiseFactor ?? p.gemmFactor),
+    partnerFactor: at((p) => p.partnerFactor),
   };
-  const t = Math.min(Math.max(tokens, levels[0]!), levels.at(-1)!);
-  const upper = levels.findIndex((level) => level >= t);
-  const high = levels[upper]!;
-  const low = levels[Math.max(upper - 1, 0)]!;
-  if (high === low) return atLevel(high);
-  const weight = Math.log(t / low) / Math.log(high / low);
-  const [a, b] = [atLevel(low), atLevel(high)];
-  const mix = (key: keyof InterferenceFactors) => a[key] + weight * (b[key] - a[key]);
-  return { gemmFactor: mix("gemmFactor"), elementwiseFactor: mix("elementwiseFactor"), partnerFactor: mix("partnerFactor") };
 }
 
 /** A measured factor at `sms` SMs, linear between the points and not extrapolated past them. */

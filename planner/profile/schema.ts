@@ -56,17 +56,9 @@ export const AllReduceTableSchema = z
   })
   .superRefine((t, ctx) => checkGrid(ctx, t.timeUs, [t.bytes.length, t.ctas.length], ["timeUs"]));
 
-/** The GEMM's rows in interference points that do not say (profiles before they were measured at several). */
-export const DEFAULT_INTERFERENCE_TOKENS = 2048;
-
 /** How much slower each of two co-running kernels gets, beside a partner holding `partnerSms`. */
 export const InterferencePointSchema = z.strictObject({
   partnerSms: positiveInt,
-  /**
-   * Rows of the GEMM: a GEMM of fewer rows reads more weight bytes per flop, so attention slows it
-   * more. Absent: DEFAULT_INTERFERENCE_TOKENS.
-   */
-  tokens: positiveInt.optional(),
   /** GEMM time beside the partner / GEMM time alone on the same SMs (>= 1 means slower). */
   gemmFactor: positive,
   /** Partner time beside the GEMM / partner time alone on the same SMs. */

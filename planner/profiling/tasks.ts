@@ -99,7 +99,7 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
       });
     }
   }
-  oneTask("attention-interference", "GEMM beside decode attention", grid.attentionPartnerSms.length * 0.8, (measurer, progress) =>
+  oneTask("attention-interference", "GEMM beside decode attention", grid.attentionPartnerSms.length * 0.3, (measurer, progress) =>
     measurer.interference("attention", grid.attentionPartnerSms, progress),
   );
   oneTask("allreduce-interference", "GEMM beside all-reduce", grid.allReducePartnerSms.length, (measurer, progress) =>

@@ -44,19 +44,18 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
       const partner = sms - groupSms;
       if (spec.stream === "compute") {
         const beside = [
-          ...(hasMemory ? [cost.interference("attention", partner, tokens.total)] : []),
-          ...(hasNetwork ? [cost.interference("allReduce", Math.min(partner, MAX_NETWORK_SMS), tokens.total)] : []),
+          ...(hasMemory ? [cost.interference("attention", partner)] : []),
+          ...(hasNetwork ? [cost.interference("allReduce", Math.min(partner, MAX_NETWORK_SMS))] : []),
         ];
         computeFactor = {
           gemm: beside.reduce((product, f) => product * f.gemmFactor, 1),
           elementwise: beside.reduce((product, f) => product * f.elementwiseFactor, 1),
         };
       } else if (spec.stream === "memory") {
-        // Beside the GEMMs of nano-batches of its own size.
-        factor = cost.interference("attention", groupSms, tokens.total).partnerFactor;
+        factor = cost.interference("attention", groupSms).partnerFactor;
         if (hasNetwork) factor *= cost.attentionBesideAllReduceFactor();
       } else {
-        factor = cost.interference("allReduce", groupSms, tokens.total).partnerFactor;
+        factor = cost.interference("allReduce", groupSms).partnerFactor;
         if (hasMemory) factor *= cost.allReduceBesideAttentionFactor(groupSms);
       }
     }

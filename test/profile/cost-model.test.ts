@@ -57,23 +57,3 @@ test("the all-reduce fit reproduces the measured GPU counts it was fitted on", a
     assert.ok(Math.abs(fitted.timeUs[row]![c]! - expected) / expected < 0.02, `ctas ${truth.ctas[c]}`);
   }
 });
-
-test("interference factors interpolate by partner SMs and by the GEMM's rows (log-linear), clamped to what was measured; points without rows count as 2048", async () => {
-  const base = analyticProfile(await resolveGpu("h200"), request);
-  const point = (partnerSms: number, tokens: number | undefined, gemmFactor: number) => ({ partnerSms, ...(tokens ? { tokens } : {}), gemmFactor, partnerFactor: 1, elementwiseFactor: 1.5 });
-  const profile = ProfileSchema.parse({
-    ...base,
-    interference: {
-      ...base.interference,
-      gemmWithAttention: [point(8, 512, 1.4), point(24, 512, 1.2), point(8, undefined, 1.1), point(24, undefined, 1.0)],
-    },
-  });
-  const cost = new CostModel(profile);
-  const gemm = (sms: number, tokens: number) => cost.interference("attention", sms, tokens).gemmFactor;
-  assert.ok(Math.abs(gemm(16, 512) - 1.3) < 1e-9);
-  assert.ok(Math.abs(gemm(16, 2048) - 1.05) < 1e-9);
-  // 1024 rows: halfway between 512 and 2048 in log rows.
-  assert.ok(Math.abs(gemm(16, 1024) - 1.175) < 1e-9);
-  assert.ok(Math.abs(gemm(8, 256) - 1.4) < 1e-9 && Math.abs(gemm(64, 4096) - 1.0) < 1e-9, "clamped");
-  assert.equal(cost.interference("attention", 16, 1024).elementwiseFactor, 1.5);
-});

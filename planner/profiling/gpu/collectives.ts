@@ -21,11 +21,6 @@ import type { DeviceArray, Stream } from "../../../runtime/gpu/index.js";
 /** The co-running pairs are the Llama-2-70B TP8 layer of DESIGN.md at 2048 tokens, context 1024. */
 export const INTERFERENCE_GEMM = { n: 7168, k: 8192 };
 export const INTERFERENCE_TOKENS = 2048;
-/**
- * Beside attention the GEMM is measured at the nano-batch sizes plans cut 2048 tokens into (4, 2, 1
- * nano-batches): with fewer rows it reads more weight bytes per flop, and attention slows it more.
- */
-export const ATTENTION_PAIR_GEMM_TOKENS = [512, 1024, 2048];
 export const INTERFERENCE_ATTENTION: AttentionConfig = { headDim: 128, groupSize: 8, kvHeads: 1 };
 export const INTERFERENCE_ATTENTION_POINT: AttentionPoint = { requests: 2048, context: 1024 };
 /** The layer's all-reduce: 2048 tokens of hidden size 8192 in bf16. */
@@ -67,28 +62,23 @@ export async function measureAllReduce(
   }
 }
 
-/**
- * The GEMM at each of ATTENTION_PAIR_GEMM_TOKENS rows, and RMSNorm in its place, beside decode
- * attention, on one GPU.
- */
+/** The GEMM, and RMSNorm in its place, beside decode attention, on one GPU. */
 export async function measureAttentionInterference(ctx: GpuContext, timer: WorkTimer, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
   await ctx.readyGate();
-  const gemm = new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, Math.max(...ATTENTION_PAIR_GEMM_TOKENS));
+  const gemm = new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, INTERFERENCE_TOKENS);
   const bytes = kvBytes(INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT);
   const attention = await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, INTERFERENCE_ATTENTION, bytes, ctx.setupStream);
   const norm = await ElementwiseOperands.create(ctx);
   try {
-    return partnerSms.flatMap((sms, i) => {
+    return partnerSms.map((sms, i) => {
       const { partner, rest } = ctx.partitions.split(sms);
       const attentionWork = attention.workload(partner.stream, sms, INTERFERENCE_ATTENTION_POINT);
-      const elementwiseFactor = besideFactor(timer, norm.workload(rest.stream), attentionWork);
-      const points = ATTENTION_PAIR_GEMM_TOKENS.map((tokens) => ({
-        ...factors(timer, sms, gemm.workload(rest.stream, rest.cublas, tokens), attentionWork),
-        tokens,
-        elementwiseFactor,
-      }));
+      const point = {
+        ...factors(timer, sms, gemm.workload(rest.stream, rest.cublas, INTERFERENCE_TOKENS), attentionWork),
+        elementwiseFactor: besideFactor(timer, norm.workload(rest.stream), attentionWork),
+      };
       progress(i + 1, partnerSms.length);
-      return points;
+      return point;
     });
   } finally {
     gemm.dispose();

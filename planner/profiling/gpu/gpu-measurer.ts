@@ -14,7 +14,6 @@ import type { ProfileSection } from "../sections.js";
 import type { AttentionConfig } from "../targets.js";
 import {
   ATTENTION_PAIR_ALL_REDUCE_BYTES,
-  ATTENTION_PAIR_GEMM_TOKENS,
   INTERFERENCE_ALL_REDUCE_BYTES,
   INTERFERENCE_ATTENTION,
   INTERFERENCE_ATTENTION_POINT,
@@ -133,7 +132,7 @@ class GpuMeasurer implements Measurer {
           `ops queued behind a gate so host launch gaps stay out${nvls}`;
       },
       "attention-interference": () =>
-        `GEMM beside decode attention: ${interferenceGemm(ATTENTION_PAIR_GEMM_TOKENS)} on the SMs a partner partition of one split leaves, beside decode attention ` +
+        `GEMM beside decode attention: ${interferenceGemm()} on the SMs a partner partition of one split leaves, beside decode attention ` +
         `(${INTERFERENCE_ATTENTION_POINT.requests} requests x ${INTERFERENCE_ATTENTION_POINT.context} keys, ${INTERFERENCE_ATTENTION.kvHeads} KV head ` +
         `x group ${INTERFERENCE_ATTENTION.groupSize}) on the partner, and RMSNorm (${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN}) on the same SMs beside it ` +
         `(elementwiseFactor); ${FACTOR_NOTE}`,
@@ -195,8 +194,8 @@ class GpuMeasurer implements Measurer {
   }
 }
 
-function interferenceGemm(tokens: readonly number[] = [INTERFERENCE_TOKENS]): string {
-  return `GEMM ${INTERFERENCE_GEMM.n}x${INTERFERENCE_GEMM.k} at ${tokens.join(", ")} tokens`;
+function interferenceGemm(): string {
+  return `GEMM ${INTERFERENCE_GEMM.n}x${INTERFERENCE_GEMM.k} at ${INTERFERENCE_TOKENS} tokens`;
 }
 
 function libraryVersions(report: SystemReport): Pick<DeviceFacts, "driver" | "cuda" | "cublas" | "nccl" | "nvrtc"> {
