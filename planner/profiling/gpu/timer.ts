@@ -20,10 +20,10 @@ const CO_RUN_US = 5000;
 const CO_RUNS = 7;
 const PARTNER_MARGIN = 1.5;
 /**
- * Before its timed runs a co-run runs this long untimed: a plan co-runs for whole iterations, long
+ * Before its timed runs a window runs this long untimed: a plan co-runs for whole iterations, long
  * enough for the GPU to reach its power cap and lower its clocks (an H200 at 700 W within about
- * half a second: bench/results/2026-11-21-h200-clocks-under-load/). Windows alone stay short, as
- * the profile's tables are, so a factor carries the co-run's lower clocks as well as its contention.
+ * half a second: bench/results/2026-11-21-h200-clocks-under-load/), and a co-run draws more power
+ * than either side alone.
  */
 const SUSTAIN_US = 500_000;
 
@@ -55,7 +55,7 @@ export class WorkTimer {
   /**
    * Microseconds per repetition of `measured` while `partner` runs beside it for longer, both
    * released by one gate, after SUSTAIN_US of the same untimed; without a partner, the same window
-   * alone, not sustained. `aloneUs` are their times alone, which size the windows. Comparing a co-run with the same window alone matters for
+   * alone. `aloneUs` are their times alone, which size the windows. Comparing a co-run with the same window alone matters for
    * host-paced collectives: back to back, each one's start-up hides behind the one before.
    */
   windowUs(measured: Workload, measuredAloneUs: number, partner?: { work: Workload; aloneUs: number }): number {
@@ -67,12 +67,10 @@ export class WorkTimer {
       // The partner is queued first, so it is already running when the measured work starts.
       const items = [...(partner && partnerWork ? [{ work: partner.work, prepared: partnerWork }] : []), { work: measured, prepared: measuredWork }];
       const gateUs = this.gateUsFor(items);
-      if (partnerWork) {
-        // Each side's prepared work repeated to fill SUSTAIN_US, so both end it together.
-        const measuredWindowUs = measuredReps * measuredAloneUs;
-        for (let run = 0; run * measuredWindowUs < SUSTAIN_US; run++) measuredWork.queue();
-        for (let run = 0; run * PARTNER_MARGIN * measuredWindowUs < SUSTAIN_US; run++) partnerWork.queue();
-      }
+      // Each side's prepared work repeated to fill SUSTAIN_US, so both end it together.
+      const measuredWindowUs = measuredReps * measuredAloneUs;
+      for (let run = 0; run * measuredWindowUs < SUSTAIN_US; run++) measuredWork.queue();
+      for (let run = 0; partnerWork && run * PARTNER_MARGIN * measuredWindowUs < SUSTAIN_US; run++) partnerWork.queue();
       return median(this.runs(items, CO_RUNS, gateUs).map((us) => us.at(-1)! / measuredReps));
     } finally {
       measuredWork.dispose();
