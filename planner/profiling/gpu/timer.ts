@@ -19,13 +19,6 @@ const CO_RUN_US = 5000;
 /** Co-runs vary more than runs alone (clocks under a full GPU's power draw): the median of this many. */
 const CO_RUNS = 7;
 const PARTNER_MARGIN = 1.5;
-/**
- * Before its timed runs a window runs this long untimed: a plan co-runs for whole iterations, long
- * enough for the GPU to reach its power cap and lower its clocks (an H200 at 700 W within about
- * half a second: bench/results/2026-11-21-h200-clocks-under-load/), and a co-run draws more power
- * than either side alone.
- */
-const SUSTAIN_US = 500_000;
 
 export class WorkTimer {
   private readonly events = new Map<Gpu, GpuEvent[]>();
@@ -54,8 +47,8 @@ export class WorkTimer {
 
   /**
    * Microseconds per repetition of `measured` while `partner` runs beside it for longer, both
-   * released by one gate, after SUSTAIN_US of the same untimed; without a partner, the same window
-   * alone. `aloneUs` are their times alone, which size the windows. Comparing a co-run with the same window alone matters for
+   * released by one gate; without a partner, the same window alone. `aloneUs` are their times
+   * alone, which size the windows. Comparing a co-run with the same window alone matters for
    * host-paced collectives: back to back, each one's start-up hides behind the one before.
    */
   windowUs(measured: Workload, measuredAloneUs: number, partner?: { work: Workload; aloneUs: number }): number {
@@ -66,12 +59,7 @@ export class WorkTimer {
     try {
       // The partner is queued first, so it is already running when the measured work starts.
       const items = [...(partner && partnerWork ? [{ work: partner.work, prepared: partnerWork }] : []), { work: measured, prepared: measuredWork }];
-      const gateUs = this.gateUsFor(items);
-      // Each side's prepared work repeated to fill SUSTAIN_US, so both end it together.
-      const measuredWindowUs = measuredReps * measuredAloneUs;
-      for (let run = 0; run * measuredWindowUs < SUSTAIN_US; run++) measuredWork.queue();
-      for (let run = 0; partnerWork && run * PARTNER_MARGIN * measuredWindowUs < SUSTAIN_US; run++) partnerWork.queue();
-      return median(this.runs(items, CO_RUNS, gateUs).map((us) => us.at(-1)! / measuredReps));
+      return median(this.runs(items, CO_RUNS, this.gateUsFor(items)).map((us) => us.at(-1)! / measuredReps));
     } finally {
       measuredWork.dispose();
       partnerWork?.dispose();
