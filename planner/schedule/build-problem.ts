@@ -59,7 +59,7 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
         if (hasMemory) factor *= cost.allReduceBesideAttentionFactor(groupSms);
       }
     }
-    const times = spec.kernels.map((kernel) => kernel.timeUs(tokens, groupSms) * factor * (kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm));
+    const times = spec.kernels.map((kernel) => kernel.timeUs(tokens, groupSms) * ((kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm) * factor));
     cache.set(key, times);
     return times;
   };
