@@ -19,6 +19,19 @@ const CO_RUN_US = 5000;
 /** Co-runs vary more than runs alone (clocks under a full GPU's power draw): the median of this many. */
 const CO_RUNS = 7;
 const PARTNER_MARGIN = 1.5;
+/**
+ * A plan co-runs for whole iterations, long enough for the GPU to reach its power cap and lower its
+ * clocks (an H200 at 700 W within half a second: 1575 MHz in planned mode against 1965 in short
+ * windows, bench/results/2026-11-21-h200-clocks-under-load/). So a co-run runs this long untimed
+ * before its timed windows...
+ */
+const SUSTAIN_US = 500_000;
+/**
+ * ...while the same window alone is timed after the GPU has idled this long (its clocks back up, as
+ * when the profile's tables are measured), so a factor carries the co-run's lower clocks as well as
+ * its contention: what a plan sees against the tables.
+ */
+const COOL_DOWN_MS = 300;
 
 export class WorkTimer {
   private readonly events = new Map<Gpu, GpuEvent[]>();
@@ -47,7 +60,8 @@ export class WorkTimer {
 
   /**
    * Microseconds per repetition of `measured` while `partner` runs beside it for longer, both
-   * released by one gate; without a partner, the same window alone. `aloneUs` are their times
+   * released by one gate, after SUSTAIN_US of the same untimed; without a partner, the same window
+   * alone after COOL_DOWN_MS idle. `aloneUs` are their times
    * alone, which size the windows. Comparing a co-run with the same window alone matters for
    * host-paced collectives: back to back, each one's start-up hides behind the one before.
    */
@@ -59,7 +73,17 @@ export class WorkTimer {
     try {
       // The partner is queued first, so it is already running when the measured work starts.
       const items = [...(partner && partnerWork ? [{ work: partner.work, prepared: partnerWork }] : []), { work: measured, prepared: measuredWork }];
-      return median(this.runs(items, CO_RUNS, this.gateUsFor(items)).map((us) => us.at(-1)! / measuredReps));
+      const gateUs = this.gateUsFor(items);
+      if (partnerWork) {
+        // Each side's prepared work repeated to fill SUSTAIN_US, so both end it together.
+        const measuredWindowUs = measuredReps * measuredAloneUs;
+        for (let run = 0; run * measuredWindowUs < SUSTAIN_US; run++) measuredWork.queue();
+        for (let run = 0; run * PARTNER_MARGIN * measuredWindowUs < SUSTAIN_US; run++) partnerWork.queue();
+      } else {
+        for (const stream of measured.streams) stream.synchronize();
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, COOL_DOWN_MS);
+      }
+      return median(this.runs(items, CO_RUNS, gateUs).map((us) => us.at(-1)! / measuredReps));
     } finally {
       measuredWork.dispose();
       partnerWork?.dispose();
