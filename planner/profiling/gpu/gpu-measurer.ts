@@ -33,7 +33,9 @@ import { ELEMENTWISE_HIDDEN, ELEMENTWISE_ROWS } from "./elementwise-operands.js"
 import { measureDecodeAttention, measureElementwise, measureGemm } from "./tables.js";
 import { WorkTimer } from "./timer.js";
 
-const FACTOR_NOTE = "each side timed inside the other's longer run; factor = time beside / time alone in the same window on the same partitions";
+const FACTOR_NOTE =
+  "each side timed inside the other's longer run, after half a second of the same (the GPU at a plan's power draw and clocks); " +
+  "factor = time beside / time alone in the same window on the same partitions, after 300 ms idle";
 
 /** Green contexts on compute capability 8.x and 9.x split in 8-SM steps; used when the driver does not say. */
 const DEFAULT_PARTITION_STEP = 8;

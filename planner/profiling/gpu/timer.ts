@@ -61,9 +61,9 @@ export class WorkTimer {
   /**
    * Microseconds per repetition of `measured` while `partner` runs beside it for longer, both
    * released by one gate, after SUSTAIN_US of the same untimed; without a partner, the same window
-   * alone after COOL_DOWN_MS idle. `aloneUs` are their times
-   * alone, which size the windows. Comparing a co-run with the same window alone matters for
-   * host-paced collectives: back to back, each one's start-up hides behind the one before.
+   * alone after COOL_DOWN_MS idle. `aloneUs` are their times alone, which size the windows. Comparing
+   * a co-run with the same window alone matters for host-paced collectives: back to back, each
+   * one's start-up hides behind the one before.
    */
   windowUs(measured: Workload, measuredAloneUs: number, partner?: { work: Workload; aloneUs: number }): number {
     this.cursors.clear();
