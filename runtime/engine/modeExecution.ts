@@ -105,6 +105,9 @@ export class ModeExecution {
    * is issued eagerly, and the host's issue time shows in it.
    */
   traceLayer(layer: number, useGraph: boolean, samples: number): LayerTrace {
+    if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`Expected a positive whole number of traced iterations but received ${samples}`);
+    const layers = this.ranks[0]!.engine.state.shape.layers;
+    if (!Number.isInteger(layer) || layer < 0 || layer >= layers) throw new RangeError(`Expected a layer from 0 to ${layers - 1} but received ${layer}`);
     const created: GpuEvent[] = [];
     const eventsOnRanks = (): GpuEvent[] =>
       this.ranks.map((rank) => {

@@ -113,6 +113,8 @@ test("the co-run trace times every op of the traced layer on its lane, inside th
       }
       console.log(`# layer ${layer} traced ${useGraph ? "in the graph" : "eagerly"}: ${traced.length} ops over ${(Math.max(...traced.map((op) => op.endUs)) - Math.min(...traced.map((op) => op.startUs))).toFixed(1)} us`);
     }
+    assert.throws(() => execution.traceLayer(runtime.shape.layers, true, 3), /Expected a layer from 0 to/);
+    assert.throws(() => execution.traceLayer(layer, true, 0), /positive whole number of traced iterations/);
   } finally {
     runtime.dispose();
   }
