@@ -80,31 +80,17 @@ export class CostModel {
     return interpolateInterference(points, partnerSms);
   }
 
-  /** Whether the all-reduce-beside-attention factors were measured with the GEMM running too (then they are three-way). */
-  get threeWayMeasured(): boolean {
-    return this.profile.interference.allReduceWithAttention.every((p) => p.gemmFactor !== undefined);
-  }
-
-  /** Slowdown of an all-reduce on `networkSms` SMs beside decode attention (and the GEMM, if threeWayMeasured). */
+  /** Slowdown of an all-reduce on `networkSms` SMs beside decode attention. */
   allReduceBesideAttentionFactor(networkSms: number): number {
     return interpolateFactor(this.profile.interference.allReduceWithAttention, (p) => p.networkSms, (p) => p.allReduceFactor, networkSms);
   }
 
   /**
-   * Slowdown of decode attention beside an all-reduce (and the GEMM, if threeWayMeasured): the
-   * largest measured, since the attention's time is asked for without the network share of its layout.
+   * Slowdown of decode attention beside an all-reduce: the largest measured, since the attention's
+   * time is asked for without the network share of its layout.
    */
   attentionBesideAllReduceFactor(): number {
     return Math.max(...this.profile.interference.allReduceWithAttention.map((p) => p.attentionFactor));
-  }
-
-  /**
-   * Slowdown of the GEMM beside attention and an all-reduce that hold `partnerSms` together, when
-   * threeWayMeasured.
-   */
-  gemmBesideAttentionAndAllReduceFactor(partnerSms: number): number {
-    const points = this.profile.interference.allReduceWithAttention;
-    return interpolateFactor(points, (p) => p.networkSms + p.memorySms, (p) => p.gemmFactor ?? 1, partnerSms);
   }
 
   /** The GPU counts whose all-reduce the profile measured rather than extrapolated. */

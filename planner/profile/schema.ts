@@ -74,10 +74,8 @@ export const InterferencePointSchema = z.strictObject({
 
 /**
  * An all-reduce on a network partition of every GPU beside decode attention on a memory partition of
- * each, and, where gemmFactor is given, the GEMM on the SMs left (as tensor-parallel plans run all
- * three): how much slower each gets beside the others. With gemmFactor the planner takes these
- * three-way factors as they are; without it (older profiles), it multiplies this pair's factors
- * with the GEMM pairs' above.
+ * each: how much slower each gets. Plans put both beside the GEMMs; the planner composes this pair
+ * with the GEMM pairs above by multiplying factors.
  */
 export const AllReduceAttentionPointSchema = z.strictObject({
   /** SMs of the all-reduce's partition (NCCL CTAs = these SMs). */
@@ -88,8 +86,6 @@ export const AllReduceAttentionPointSchema = z.strictObject({
   allReduceFactor: positive,
   /** Attention time beside the all-reduce / time alone on the same partition. */
   attentionFactor: positive,
-  /** The GEMM's time on the SMs left beside both / time alone there. */
-  gemmFactor: positive.optional(),
 });
 
 export const ProfileSchema = z.strictObject({

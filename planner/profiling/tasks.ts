@@ -105,7 +105,7 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
   oneTask("allreduce-interference", "GEMM beside all-reduce", grid.allReducePartnerSms.length, (measurer, progress) =>
     measurer.interference("allReduce", grid.allReducePartnerSms, progress),
   );
-  oneTask("allreduce-attention-interference", "all-reduce, decode attention and GEMM together", 3 * grid.allReducePartnerSms.length, (measurer, progress) =>
+  oneTask("allreduce-attention-interference", "all-reduce beside decode attention", grid.allReducePartnerSms.length, (measurer, progress) =>
     measurer.allReduceBesideAttention(grid.allReducePartnerSms, grid.attentionBesideAllReduceSms, progress),
   );
   return tasks;

@@ -2,7 +2,7 @@
  * Turns a layer's operation graph and a cost model into the scheduling problem: each group's time
  * on a nano-batch of a given size and SM count, slowed by the profile's interference factors when
  * it runs in a partition beside other work. Where three kinds run together (GEMM, attention and
- * all-reduce), the factors measured with all three stand; without them the measured pairs' multiply.
+ * all-reduce), the measured pairs' factors multiply.
  */
 import type { GpuSpec } from "../config/index.js";
 import type { DenseBatch } from "../model/dense-batch.js";
@@ -42,26 +42,21 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     let factor = 1;
     if (groupSms < sms) {
       const partner = sms - groupSms;
-      // Measured as three (GEMM, attention, all-reduce together), their factors stand as they are;
-      // otherwise the pairs' multiply.
-      const threeWay = hasMemory && hasNetwork && cost.threeWayMeasured;
       if (spec.stream === "compute") {
         const beside = [
           ...(hasMemory ? [cost.interference("attention", partner)] : []),
           ...(hasNetwork ? [cost.interference("allReduce", Math.min(partner, MAX_NETWORK_SMS))] : []),
         ];
         computeFactor = {
-          gemm: threeWay ? cost.gemmBesideAttentionAndAllReduceFactor(partner) : beside.reduce((product, f) => product * f.gemmFactor, 1),
+          gemm: beside.reduce((product, f) => product * f.gemmFactor, 1),
           elementwise: beside.reduce((product, f) => product * f.elementwiseFactor, 1),
         };
       } else if (spec.stream === "memory") {
-        factor = threeWay
-          ? cost.attentionBesideAllReduceFactor()
-          : cost.interference("attention", groupSms).partnerFactor * (hasNetwork ? cost.attentionBesideAllReduceFactor() : 1);
+        factor = cost.interference("attention", groupSms).partnerFactor;
+        if (hasNetwork) factor *= cost.attentionBesideAllReduceFactor();
       } else {
-        factor = threeWay
-          ? cost.allReduceBesideAttentionFactor(groupSms)
-          : cost.interference("allReduce", groupSms).partnerFactor * (hasMemory ? cost.allReduceBesideAttentionFactor(groupSms) : 1);
+        factor = cost.interference("allReduce", groupSms).partnerFactor;
+        if (hasMemory) factor *= cost.allReduceBesideAttentionFactor(groupSms);
       }
     }
     const times = spec.kernels.map((kernel) => kernel.timeUs(tokens, groupSms) * ((kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm) * factor));

@@ -10,7 +10,7 @@ import type { Profile } from "../../planner/profile/schema.js";
 import { buildScheduleProblem } from "../../planner/schedule/build-problem.js";
 
 /** Llama-2-70B at TP4 on H200s, with the all-reduce-beside-attention factors and the element-wise kernels' factor beside attention given. */
-async function tp4Problem(allReduceFactor: number, attentionFactor: number, elementwiseFactor = 1.05, threeWayGemmFactor?: number) {
+async function tp4Problem(allReduceFactor: number, attentionFactor: number, elementwiseFactor = 1.05) {
   const gpu = await resolveGpu("h200");
   const shard = shardModel(await resolveModel("llama-70b"), 4);
   const batch = sizeDenseBatch(shard, gpu, await resolveWorkload("decode-1024"), { batch: 512, granule: 128 });
@@ -25,13 +25,7 @@ async function tp4Problem(allReduceFactor: number, attentionFactor: number, elem
     interference: {
       ...base.interference,
       gemmWithAttention: base.interference.gemmWithAttention.map((point) => ({ ...point, gemmFactor: 1.05, elementwiseFactor })),
-      allReduceWithAttention: [8, 32].map((networkSms) => ({
-        networkSms,
-        memorySms: 24,
-        allReduceFactor,
-        attentionFactor,
-        ...(threeWayGemmFactor === undefined ? {} : { gemmFactor: threeWayGemmFactor }),
-      })),
+      allReduceWithAttention: [8, 32].map((networkSms) => ({ networkSms, memorySms: 24, allReduceFactor, attentionFactor })),
     },
   };
   const cost = new CostModel(profile);
@@ -63,18 +57,4 @@ test("in a tensor-parallel split, the all-reduce and attention are slowed by the
   // GEMMs keep their own factors, and nothing on the whole GPU is slowed.
   assert.equal(ratio("ffn_in", 104), 1);
   assert.equal(ratio("attn", 132), 1);
-});
-
-test("measured with the GEMM running too, the three-way factors stand as they are instead of multiplying the pairs'", async () => {
-  const pairs = await tp4Problem(1, 1);
-  const unit = await tp4Problem(1, 1, 1.05, 1);
-  const threeWay = await tp4Problem(2, 1.1, 1.05, 1.3);
-  const time = (problem: typeof pairs, id: string, sms: number): number => problem.problem.durationUs(problem.group(id), 4, sms);
-  // The pairs' factors (the all-reduce and attention each beside the GEMM) slow the split's ops ...
-  assert.ok(time(pairs, "ar_d", 8) > time(unit, "ar_d", 8), "all-reduce beside the GEMM, as a pair");
-  // ... and three-way factors of 1 leave them as they are alone: the three-way ones replace the pairs'.
-  assert.ok(Math.abs(time(threeWay, "ar_d", 8) / time(unit, "ar_d", 8) - 2) < 1e-9);
-  assert.ok(Math.abs(time(threeWay, "attn", 20) / time(unit, "attn", 20) - 1.1) < 1e-9);
-  const gemm = (problem: typeof pairs) => problem.problem.kernelDurationsUs(problem.group("ffn_in"), 4, 104)[1]!;
-  assert.ok(Math.abs(gemm(threeWay) / gemm(unit) - 1.3) < 1e-9, `gate/up GEMM ${gemm(threeWay) / gemm(unit)}`);
 });

@@ -71,7 +71,7 @@ export class FakeMeasurer implements Measurer {
 
   async allReduceBesideAttention(networkSms: readonly number[], memorySms: number): Promise<AllReduceAttentionPoint[]> {
     this.count("allreduce beside attention");
-    return networkSms.map((s) => ({ networkSms: s, memorySms, allReduceFactor: this.time(1.4), attentionFactor: 1.02, gemmFactor: 1.1 }));
+    return networkSms.map((s) => ({ networkSms: s, memorySms, allReduceFactor: this.time(1.4), attentionFactor: 1.02 }));
   }
 
   methodNotes(sections: readonly ProfileSection[]): string[] {

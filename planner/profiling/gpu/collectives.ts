@@ -73,10 +73,9 @@ export async function measureAttentionInterference(ctx: GpuContext, timer: WorkT
     return partnerSms.map((sms, i) => {
       const { partner, rest } = ctx.partitions.split(sms);
       const attentionWork = attention.workload(partner.stream, sms, INTERFERENCE_ATTENTION_POINT);
-      const normWork = norm.workload(rest.stream);
       const point = {
         ...factors(timer, sms, gemm.workload(rest.stream, rest.cublas, INTERFERENCE_TOKENS), attentionWork),
-        elementwiseFactor: besideFactor(timer, normWork, timer.perRepUs(normWork), [{ work: attentionWork, aloneUs: timer.perRepUs(attentionWork) }]),
+        elementwiseFactor: besideFactor(timer, norm.workload(rest.stream), attentionWork),
       };
       progress(i + 1, partnerSms.length);
       return point;
@@ -121,9 +120,8 @@ export async function measureAllReduceInterference(
 }
 
 /**
- * An all-reduce across the contexts' GPUs on a network partition of each, decode attention on a
- * memory partition of each and the GEMM on the SMs left, all at once, as a tensor-parallel plan runs
- * them: each one's factor beside the other two.
+ * An all-reduce across the contexts' GPUs on a network partition of each, beside decode attention
+ * on a memory partition of each (as a tensor-parallel plan runs them), the rest of the SMs idle.
  */
 export async function measureAllReduceAttentionInterference(
   contexts: readonly GpuContext[],
@@ -136,34 +134,27 @@ export async function measureAllReduceAttentionInterference(
   await readyGates(contexts);
   const bytes = kvBytes(INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT);
   const attentions: AttentionOperands[] = [];
-  const gemms = contexts.map((ctx) => new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, INTERFERENCE_TOKENS));
   const buffers = new AllReduceBuffers(contexts, ATTENTION_PAIR_ALL_REDUCE_BYTES / 2);
   try {
     for (const ctx of contexts) attentions.push(await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, INTERFERENCE_ATTENTION, bytes, ctx.setupStream));
     const points: AllReduceAttentionPoint[] = [];
     for (const [i, sms] of networkSms.entries()) {
-      const trios = contexts.map((ctx) => ctx.partitions.trio(sms, memorySms));
+      const pairs = contexts.map((ctx) => ctx.partitions.pair(sms, memorySms));
       const nccl = await communicators.get(contexts, Math.min(sms, MAX_NETWORK_SMS));
       const attention = graphWorkload(
-        trios.map(([, memory]) => memory.stream),
-        (rank, rep) => attentions[rank]!.queue(trios[rank]![1].stream, memorySms, INTERFERENCE_ATTENTION_POINT, rep),
+        pairs.map(([, memory]) => memory.stream),
+        (rank, rep) => attentions[rank]!.queue(pairs[rank]![1].stream, memorySms, INTERFERENCE_ATTENTION_POINT, rep),
         attentions[0]!.rotation(INTERFERENCE_ATTENTION_POINT),
       );
-      const gemm = graphWorkload(
-        trios.map(([, , rest]) => rest.stream),
-        (rank, rep) => gemms[rank]!.queue(trios[rank]![2].stream, trios[rank]![2].cublas, INTERFERENCE_TOKENS, rep),
-        gemms[0]!.rotation,
-      );
-      const streams = trios.map(([network]) => network.stream);
+      const streams = pairs.map(([network]) => network.stream);
       const allReduce = hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), ATTENTION_PAIR_ALL_REDUCE_BYTES / 2));
-      const [allReduceFactor, attentionFactor, gemmFactor] = coRunFactors(timer, [allReduce, attention, gemm]);
-      points.push({ networkSms: sms, memorySms, allReduceFactor: allReduceFactor!, attentionFactor: attentionFactor!, gemmFactor: gemmFactor! });
+      const { gemmFactor, partnerFactor } = factors(timer, sms, attention, allReduce);
+      points.push({ networkSms: sms, memorySms, allReduceFactor: partnerFactor, attentionFactor: gemmFactor });
       progress(i + 1, networkSms.length);
     }
     return points;
   } finally {
     attentions.forEach((attention) => attention.dispose());
-    gemms.forEach((operands) => operands.dispose());
     buffers.dispose();
   }
 }
@@ -181,19 +172,18 @@ async function readyGates(contexts: readonly GpuContext[]): Promise<void> {
  * (`gemm`: the first side).
  */
 function factors(timer: WorkTimer, partnerSms: number, gemm: Workload, partner: Workload): InterferencePoint {
-  const [gemmFactor, partnerFactor] = coRunFactors(timer, [gemm, partner]);
-  return { partnerSms, gemmFactor: gemmFactor!, partnerFactor: partnerFactor! };
+  const gemmAlone = timer.perRepUs(gemm);
+  const partnerAlone = timer.perRepUs(partner);
+  return {
+    partnerSms,
+    gemmFactor: besideFactor(timer, gemm, partner, gemmAlone, partnerAlone),
+    partnerFactor: besideFactor(timer, partner, gemm, partnerAlone, gemmAlone),
+  };
 }
 
-/** Each workload's time beside all the others over its time alone in the same window. */
-function coRunFactors(timer: WorkTimer, sides: readonly Workload[]): number[] {
-  const alone = sides.map((side) => timer.perRepUs(side));
-  return sides.map((side, i) => besideFactor(timer, side, alone[i]!, sides.flatMap((other, j) => (j === i ? [] : [{ work: other, aloneUs: alone[j]! }]))));
-}
-
-/** `measured`'s time beside `others` over its time alone in the same window. */
-function besideFactor(timer: WorkTimer, measured: Workload, measuredAlone: number, others: readonly { work: Workload; aloneUs: number }[]): number {
-  return round(timer.windowUs(measured, measuredAlone, others) / timer.windowUs(measured, measuredAlone));
+/** `measured`'s time beside `other` over its time alone in the same window. */
+function besideFactor(timer: WorkTimer, measured: Workload, other: Workload, measuredAlone = timer.perRepUs(measured), otherAlone = timer.perRepUs(other)): number {
+  return round(timer.windowUs(measured, measuredAlone, { work: other, aloneUs: otherAlone }) / timer.windowUs(measured, measuredAlone));
 }
 
 /** Random send buffers and receive buffers of `count` bf16 elements per rank. */

@@ -142,10 +142,9 @@ class GpuMeasurer implements Measurer {
         `GEMM beside all-reduce: ${interferenceGemm()} on every GPU on the SMs a partner partition of one split leaves, beside a ` +
         `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on the partners (NCCL CTAs = partner SMs); ${FACTOR_NOTE}`,
       "allreduce-attention-interference": () =>
-        `all-reduce, decode attention and GEMM together: a ${ATTENTION_PAIR_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs ` +
+        `all-reduce beside decode attention: a ${ATTENTION_PAIR_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs ` +
         `on a network partition of each (NCCL CTAs = its SMs), beside decode attention (${INTERFERENCE_ATTENTION_POINT.requests} requests x ` +
-        `${INTERFERENCE_ATTENTION_POINT.context} keys) on a memory partition of each, and ${interferenceGemm()} on the SMs the split leaves, ` +
-        `all three at once; each one's factor beside the other two (gemmFactor the GEMM's); ${FACTOR_NOTE}`,
+        `${INTERFERENCE_ATTENTION_POINT.context} keys) on a memory partition of each, both of one split, the other SMs idle; ${FACTOR_NOTE}`,
     };
     return [
       "timing: CUDA events around CUDA-graph replays of repetitions lasting at least 200 us, after a warm-up; the median of 3 to 5 runs; " +

@@ -48,7 +48,7 @@ export function largestPartition(gpu: Gpu, min: number, granularity: number): nu
 export class PartitionCache {
   private readonly shares = new Map<number, SmShare>();
   private readonly splits = new Map<number, Split>();
-  private readonly trios = new Map<string, [SmShare, SmShare, SmShare]>();
+  private readonly pairs = new Map<string, [SmShare, SmShare]>();
   private readonly partitions: SmPartition[] = [];
   private wholeGpuStream: Stream | undefined;
 
@@ -81,20 +81,20 @@ export class PartitionCache {
     return split;
   }
 
-  /** One split into partitions of `a` and `b` SMs and the remainder, as a tensor-parallel plan splits a GPU. */
-  trio(a: number, b: number): [SmShare, SmShare, SmShare] {
+  /** Two disjoint partitions of one split, of `a` and `b` SMs (the rest of the GPU idle). */
+  pair(a: number, b: number): [SmShare, SmShare] {
     const key = `${a}+${b}`;
-    let trio = this.trios.get(key);
-    if (trio) return trio;
-    const [first, second, rest] = this.gpu.createSmPartitions([a, b], { includeRemainder: true });
-    trio = [this.adopt(first!, a), this.adopt(second!, b), this.adopt(rest!, this.gpu.info.smCount - a - b)];
-    this.trios.set(key, trio);
-    return trio;
+    let pair = this.pairs.get(key);
+    if (pair) return pair;
+    const [first, second] = this.gpu.createSmPartitions([a, b]);
+    pair = [this.adopt(first!, a), this.adopt(second!, b)];
+    this.pairs.set(key, pair);
+    return pair;
   }
 
   dispose(): void {
     const splitShares = [...this.splits.values()].flatMap((s) => [s.partner, s.rest]);
-    for (const share of [...this.shares.values(), ...splitShares, ...[...this.trios.values()].flat()]) share.dispose();
+    for (const share of [...this.shares.values(), ...splitShares, ...[...this.pairs.values()].flat()]) share.dispose();
     for (const partition of this.partitions) partition.dispose();
     this.wholeGpuStream?.dispose();
   }

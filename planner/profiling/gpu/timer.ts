@@ -59,26 +59,26 @@ export class WorkTimer {
   }
 
   /**
-   * Microseconds per repetition of `measured` while `partners` run beside it for longer, all
-   * released by one gate, after SUSTAIN_US of the same untimed; without partners, the same window
+   * Microseconds per repetition of `measured` while `partner` runs beside it for longer, both
+   * released by one gate, after SUSTAIN_US of the same untimed; without a partner, the same window
    * alone after COOL_DOWN_MS idle. `aloneUs` are their times alone, which size the windows. Comparing
    * a co-run with the same window alone matters for host-paced collectives: back to back, each
    * one's start-up hides behind the one before.
    */
-  windowUs(measured: Workload, measuredAloneUs: number, partners: readonly { work: Workload; aloneUs: number }[] = []): number {
+  windowUs(measured: Workload, measuredAloneUs: number, partner?: { work: Workload; aloneUs: number }): number {
     this.cursors.clear();
     const measuredReps = Math.min(MAX_REPS, Math.max(1, Math.ceil(CO_RUN_US / measuredAloneUs)));
-    const measuredWindowUs = measuredReps * measuredAloneUs;
     const measuredWork = measured.prepare(measuredReps);
-    const partnerWork = partners.map((partner) => partner.work.prepare(Math.max(1, Math.ceil((PARTNER_MARGIN * measuredWindowUs) / partner.aloneUs))));
+    const partnerWork = partner?.work.prepare(Math.max(1, Math.ceil((PARTNER_MARGIN * measuredReps * measuredAloneUs) / partner.aloneUs)));
     try {
-      // Partners are queued first, so they are already running when the measured work starts.
-      const items = [...partners.map((partner, i) => ({ work: partner.work, prepared: partnerWork[i]! })), { work: measured, prepared: measuredWork }];
+      // The partner is queued first, so it is already running when the measured work starts.
+      const items = [...(partner && partnerWork ? [{ work: partner.work, prepared: partnerWork }] : []), { work: measured, prepared: measuredWork }];
       const gateUs = this.gateUsFor(items);
-      if (partners.length > 0) {
-        // Each side's prepared work repeated to fill SUSTAIN_US, so all end it together.
+      if (partnerWork) {
+        // Each side's prepared work repeated to fill SUSTAIN_US, so both end it together.
+        const measuredWindowUs = measuredReps * measuredAloneUs;
         for (let run = 0; run * measuredWindowUs < SUSTAIN_US; run++) measuredWork.queue();
-        for (const prepared of partnerWork) for (let run = 0; run * PARTNER_MARGIN * measuredWindowUs < SUSTAIN_US; run++) prepared.queue();
+        for (let run = 0; run * PARTNER_MARGIN * measuredWindowUs < SUSTAIN_US; run++) partnerWork.queue();
       } else {
         for (const stream of measured.streams) stream.synchronize();
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, COOL_DOWN_MS);
@@ -86,7 +86,7 @@ export class WorkTimer {
       return median(this.runs(items, CO_RUNS, gateUs).map((us) => us.at(-1)! / measuredReps));
     } finally {
       measuredWork.dispose();
-      for (const prepared of partnerWork) prepared.dispose();
+      partnerWork?.dispose();
     }
   }
 
