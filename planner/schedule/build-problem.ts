@@ -29,9 +29,10 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
   };
   const hasMemory = graph.groups.some((g) => g.stream === "memory");
   const hasNetwork = graph.groups.some((g) => g.stream === "network");
-  const cache = new Map<string, number[]>();
+  const cache = new Map<string, { alone: number[]; factors: number[] }>();
 
-  const kernelDurationsUs = (group: number, sizeGranules: number, groupSms: number): number[] => {
+  /** Each kernel's time alone on these SMs and its interference factor. */
+  const kernelTimes = (group: number, sizeGranules: number, groupSms: number): { alone: number[]; factors: number[] } => {
     const key = `${group}/${sizeGranules}/${groupSms}`;
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
@@ -59,13 +60,26 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
         if (hasMemory) factor *= cost.allReduceBesideAttentionFactor(groupSms);
       }
     }
-    const times = spec.kernels.map((kernel) => kernel.timeUs(tokens, groupSms) * ((kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm) * factor));
+    const times = {
+      alone: spec.kernels.map((kernel) => kernel.timeUs(tokens, groupSms)),
+      factors: spec.kernels.map((kernel) => (kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm) * factor),
+    };
     cache.set(key, times);
     return times;
   };
-  // Floors at a microsecond so an empty group (no decode rows in a nano-batch) still orders.
-  const durationUs = (group: number, sizeGranules: number, groupSms: number): number =>
-    Math.max(1, kernelDurationsUs(group, sizeGranules, groupSms).reduce((sum, time) => sum + time, 0));
+  const kernelDurationsUs = (group: number, sizeGranules: number, groupSms: number): number[] => {
+    const { alone, factors } = kernelTimes(group, sizeGranules, groupSms);
+    return alone.map((time, k) => time * factors[k]!);
+  };
+  // Floors at a microsecond so an empty group (no decode rows in a nano-batch) still orders. With one
+  // factor for all its kernels a group's time is (sum alone) x factor, the same float as before
+  // element-wise kernels had a factor of their own: such profiles give the MILP the same numbers.
+  const durationUs = (group: number, sizeGranules: number, groupSms: number): number => {
+    const { alone, factors } = kernelTimes(group, sizeGranules, groupSms);
+    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+    const oneFactor = factors.every((f) => f === factors[0]);
+    return Math.max(1, oneFactor ? sum(alone) * factors[0]! : sum(kernelDurationsUs(group, sizeGranules, groupSms)));
+  };
 
   return {
     sms,
