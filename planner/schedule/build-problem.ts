@@ -15,7 +15,7 @@ const MAX_NETWORK_SMS = 32;
 
 /** The problem of a layer graph, which also knows each kernel's share of a group's time. */
 export interface LayerScheduleProblem extends ScheduleProblem {
-  /** The time of each kernel of group `group`, in order, interference included; durationUs is their sum. */
+  /** The time of each kernel of group `group`, in order, interference included; durationUs is their sum, floored at a microsecond. */
   kernelDurationsUs(group: number, sizeGranules: number, sms: number): number[];
 }
 
@@ -29,10 +29,10 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
   };
   const hasMemory = graph.groups.some((g) => g.stream === "memory");
   const hasNetwork = graph.groups.some((g) => g.stream === "network");
-  const cache = new Map<string, { alone: number[]; factors: number[] }>();
+  const cache = new Map<string, { kernelsUs: number[]; totalUs: number }>();
 
-  /** Each kernel's time alone on these SMs and its interference factor. */
-  const kernelTimes = (group: number, sizeGranules: number, groupSms: number): { alone: number[]; factors: number[] } => {
+  /** Each kernel's time on these SMs, interference included, and the group's (their sum, floored). */
+  const groupTimes = (group: number, sizeGranules: number, groupSms: number): { kernelsUs: number[]; totalUs: number } => {
     const key = `${group}/${sizeGranules}/${groupSms}`;
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
@@ -60,25 +60,16 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
         if (hasMemory) factor *= cost.allReduceBesideAttentionFactor(groupSms);
       }
     }
-    const times = {
-      alone: spec.kernels.map((kernel) => kernel.timeUs(tokens, groupSms)),
-      factors: spec.kernels.map((kernel) => (kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm) * factor),
-    };
+    const alone = spec.kernels.map((kernel) => kernel.timeUs(tokens, groupSms));
+    const factors = spec.kernels.map((kernel) => (kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm) * factor);
+    // Kernels that share a factor are summed before it multiplies: (sum alone) x factor, the number
+    // the MILP got before element-wise kernels had a factor of their own, so such profiles plan as before.
+    let totalUs = 0;
+    for (const f of new Set(factors)) totalUs += alone.filter((_, k) => factors[k] === f).reduce((sum, time) => sum + time, 0) * f;
+    // Floors at a microsecond so an empty group (no decode rows in a nano-batch) still orders.
+    const times = { kernelsUs: alone.map((time, k) => time * factors[k]!), totalUs: Math.max(1, totalUs) };
     cache.set(key, times);
     return times;
-  };
-  const kernelDurationsUs = (group: number, sizeGranules: number, groupSms: number): number[] => {
-    const { alone, factors } = kernelTimes(group, sizeGranules, groupSms);
-    return alone.map((time, k) => time * factors[k]!);
-  };
-  // Floors at a microsecond so an empty group (no decode rows in a nano-batch) still orders. With one
-  // factor for all its kernels a group's time is (sum alone) x factor, the same float as before
-  // element-wise kernels had a factor of their own: such profiles give the MILP the same numbers.
-  const durationUs = (group: number, sizeGranules: number, groupSms: number): number => {
-    const { alone, factors } = kernelTimes(group, sizeGranules, groupSms);
-    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-    const oneFactor = factors.every((f) => f === factors[0]);
-    return Math.max(1, oneFactor ? sum(alone) * factors[0]! : sum(kernelDurationsUs(group, sizeGranules, groupSms)));
   };
 
   return {
@@ -89,7 +80,7 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     // Compute keeps at least half the GPU, and the largest group a split grants is all SMs but one unit.
     partitionShares: { compute: multiples(sms / 2, sms - step), network: hasNetwork ? multiples(0, MAX_NETWORK_SMS) : [] },
     minRemainderSms: gpu.partition.min,
-    durationUs,
-    kernelDurationsUs,
+    durationUs: (group, sizeGranules, groupSms) => groupTimes(group, sizeGranules, groupSms).totalUs,
+    kernelDurationsUs: (group, sizeGranules, groupSms) => groupTimes(group, sizeGranules, groupSms).kernelsUs,
   };
 }
