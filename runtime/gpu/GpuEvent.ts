@@ -15,8 +15,7 @@ export class GpuEvent extends GpuResource<NativeEvent> {
 
   /** Marks the current end of stream's queued work (in a capture: an ordering between streams). */
   record(stream: Stream): void {
-    expectInstance(stream, Stream, "the stream to record on");
-    this.nativeFor("record()").record(stream.nativeFor("the stream to record on"), false);
+    this.recordOn(stream, false, "record()");
   }
 
   /**
@@ -24,8 +23,12 @@ export class GpuEvent extends GpuResource<NativeEvent> {
    * runs, so it times work inside the graph. The driver refuses it on a stream not capturing.
    */
   recordInGraph(stream: Stream): void {
+    this.recordOn(stream, true, "recordInGraph()");
+  }
+
+  private recordOn(stream: Stream, inGraph: boolean, method: string): void {
     expectInstance(stream, Stream, "the stream to record on");
-    this.nativeFor("recordInGraph()").record(stream.nativeFor("the stream to record on"), true);
+    this.nativeFor(method).record(stream.nativeFor("the stream to record on"), inGraph);
   }
 
   synchronize(): void {
