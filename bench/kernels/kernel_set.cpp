@@ -25,7 +25,7 @@ KernelSet build_kernel_set(const std::string& dir, CUdevice device, const std::s
                            const std::vector<std::string>& attention_options) {
   KernelSet set;
   set.decode_attention = load(set, dir, "decode_attention", device, attention_source, attention_options);
-  set.rmsnorm_residual = load(set, dir, "rmsnorm_residual", device);
+  set.rmsnorm = load(set, dir, "rmsnorm", device);
   set.rope_kv_append = load(set, dir, "rope_kv_append", device);
   set.silu_and_mul = load(set, dir, "silu_and_mul", device);
   set.embedding = load(set, dir, "embedding", device);

@@ -7,7 +7,7 @@
 #include "cuda_api.h"
 
 struct KernelSet {
-  CUkernel decode_attention, rmsnorm_residual, rope_kv_append, silu_and_mul, embedding, argmax,
+  CUkernel decode_attention, rmsnorm, rope_kv_append, silu_and_mul, embedding, argmax,
       stream_read;
   struct Source {
     std::string name;

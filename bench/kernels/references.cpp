@@ -35,19 +35,13 @@ std::vector<double> attention_reference(const PagedKvView& kv, const uint16_t* q
   return out;
 }
 
-void rmsnorm_residual_reference(const uint16_t* x, const uint16_t* residual, const uint16_t* weight,
-                                int hidden, double eps, std::vector<uint16_t>& new_residual,
-                                std::vector<double>& out) {
-  new_residual.resize(hidden);
-  out.resize(hidden);
+std::vector<double> rmsnorm_reference(const uint16_t* x, const uint16_t* weight, int hidden, double eps) {
   double squares = 0;
-  for (int i = 0; i < hidden; ++i) {
-    new_residual[i] = float_to_bf16(float(double(bf16_to_float(x[i])) + bf16_to_float(residual[i])));
-    const double r = bf16_to_float(new_residual[i]);
-    squares += r * r;
-  }
+  for (int i = 0; i < hidden; ++i) squares += double(bf16_to_float(x[i])) * bf16_to_float(x[i]);
   const double inv_rms = 1.0 / std::sqrt(squares / hidden + eps);
-  for (int i = 0; i < hidden; ++i) out[i] = bf16_to_float(new_residual[i]) * inv_rms * bf16_to_float(weight[i]);
+  std::vector<double> out(hidden);
+  for (int i = 0; i < hidden; ++i) out[i] = bf16_to_float(x[i]) * inv_rms * bf16_to_float(weight[i]);
+  return out;
 }
 
 std::vector<double> rope_reference(const uint16_t* head, int pos, double theta) {

@@ -23,10 +23,8 @@ struct PagedKvView {
 std::vector<double> attention_reference(const PagedKvView& kv, const uint16_t* q_row, int n_q,
                                         int request, int len, double scale);
 
-// residual + x, rounded to bf16 as stored; then rmsnorm of that times weight.
-void rmsnorm_residual_reference(const uint16_t* x, const uint16_t* residual, const uint16_t* weight,
-                                int hidden, double eps, std::vector<uint16_t>& new_residual,
-                                std::vector<double>& out);
+// rmsnorm of one row times weight.
+std::vector<double> rmsnorm_reference(const uint16_t* x, const uint16_t* weight, int hidden, double eps);
 
 // One rotated head (Llama rotate-half) at `pos`.
 std::vector<double> rope_reference(const uint16_t* head, int pos, double theta);

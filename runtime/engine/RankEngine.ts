@@ -36,7 +36,7 @@ export class RankEngine {
       const buffers = own(new Activations(gpu, shape, plan.batch.tokens, layout));
       const partitions = withPartitions ? PlanPartitions.create(gpu, plan, planName) : undefined;
       if (partitions) owned.push(partitions);
-      const state = { shape, vocabRows: realVocabRows(vocab, rank), kernels, weights: deviceWeights, cache, buffers };
+      const state = { shape, vocabRows: realVocabRows(vocab, rank), addsResidual: rank === 0, kernels, weights: deviceWeights, cache, buffers };
       return new RankEngine(rank, gpu, state, vocabBegin(vocab, rank), partitions, owned);
     } catch (error) {
       for (const resource of owned.reverse()) resource.dispose();

@@ -12,8 +12,7 @@ export class Activations {
   readonly positions: DeviceArray<"int32">;
   readonly contextLens: DeviceArray<"int32">;
   readonly pageTable: DeviceArray<"int32">;
-  /** A layer's output (O projection, then down projection), added to the residual by the next RMSNorm. */
-  readonly x: DeviceArray<"bf16">;
+  /** The residual stream: the embedding, to which the O and down GEMMs add their output. */
   readonly residual: DeviceArray<"bf16">;
   /** RMSNorm output, input of the next GEMM. */
   readonly normed: DeviceArray<"bf16">;
@@ -39,7 +38,6 @@ export class Activations {
       this.positions = make("int32", 1);
       this.contextLens = make("int32", 1);
       this.pageTable = make("int32", cache.maxPages);
-      this.x = make("bf16", h);
       this.residual = make("bf16", h);
       this.normed = make("bf16", h);
       this.qkv = make("bf16", qkvWidth(shape));

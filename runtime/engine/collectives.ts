@@ -1,7 +1,8 @@
 /**
  * The all-reduces of a tensor-parallel iteration: after the O and down projections each rank holds
- * a partial sum of the layer's output rows (x), and after the vocabulary-parallel embedding each
- * rank holds its vocabulary's rows only; summing x over the ranks, in place, completes both.
+ * a partial sum of the layer's output rows in its residual stream (rank 0 with the residual added),
+ * and after the vocabulary-parallel embedding each rank holds its vocabulary's rows only; summing the
+ * residual over the ranks, in place, completes both.
  */
 import type { PlanOperation } from "../../planner/plan/schema.js";
 import type { NcclCommunicators, Stream } from "../gpu/index.js";
@@ -16,9 +17,9 @@ export function collectiveCtas(operations: readonly PlanOperation[]): number {
   return Math.min(NCCL_MAX_CTAS, targets.length > 0 ? Math.max(...targets) : NCCL_MAX_CTAS);
 }
 
-/** Sums rows [begin, end) of x across the ranks, rank r's part queued on streams[r]. */
+/** Sums rows [begin, end) of the residual across the ranks, rank r's part queued on streams[r]. */
 export function allReduceRows(communicators: NcclCommunicators, engines: readonly RankEngine[], streams: readonly Stream[], rows: readonly [number, number]): void {
   const hidden = engines[0]!.state.shape.hiddenSize;
-  const parts = engines.map((engine, rank) => ({ send: engine.state.buffers.x, receive: engine.state.buffers.x, stream: streams[rank]!, elementOffset: rows[0] * hidden }));
+  const parts = engines.map((engine, rank) => ({ send: engine.state.buffers.residual, receive: engine.state.buffers.residual, stream: streams[rank]!, elementOffset: rows[0] * hidden }));
   communicators.allReduce(parts, (rows[1] - rows[0]) * hidden);
 }

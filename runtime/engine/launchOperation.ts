@@ -18,6 +18,12 @@ export interface ModelState {
   shape: ModelShape;
   /** This rank's real vocabulary rows: shape.vocab less the zero padding of the last rank. */
   vocabRows: number;
+  /**
+   * Whether this rank's O and down GEMMs add their output to the residual (C = A·B^T + C) rather
+   * than overwrite it: rank 0 does; under tensor parallelism the others write their partial sums
+   * there and the all-reduce sums them onto rank 0's.
+   */
+  addsResidual: boolean;
   kernels: ModelKernels;
   weights: DeviceWeights;
   cache: PagedKvCache;
@@ -31,15 +37,16 @@ export function launchOperation(state: ModelState, lane: Lane, op: PlanOperation
   const rows: Rows = { rowBegin: op.rows[0], rowEnd: op.rows[1] };
   const m = rows.rowEnd - rows.rowBegin;
   if (m === 0) return;
-  const gemm = (a: typeof b.normed, weight: typeof w.qkv, c: typeof b.normed, n: number, k: number) =>
-    lane.cublas.get(op.smTarget)!.gemm({ stream, a, b: weight, c, m, n, k, rowOffset: rows.rowBegin });
+  const gemm = (a: typeof b.normed, weight: typeof w.qkv, c: typeof b.normed, n: number, k: number, beta = 0) =>
+    lane.cublas.get(op.smTarget)!.gemm({ stream, a, b: weight, c, m, n, k, rowOffset: rows.rowBegin, beta });
+  const intoResidual = state.addsResidual ? 1 : 0;
   const { hiddenSize: h, qHeads, kvHeads, headDim, intermediate } = shape;
   const paging = { qHeads, kvHeads, pageSize: cache.layout.pageSize, maxPages: cache.layout.maxPages };
   switch (op.kind) {
     case "rmsnorm": {
       const weight = op.group === "attn_in" ? w.inputNorm : op.group === "ffn_in" ? w.postNorm : undefined;
       if (!weight) throw new Error(`operation ${op.id}: an RMSNorm in group ${op.group}, expected attn_in or ffn_in`);
-      return kernels.rmsnormResidual(stream, rows, b.x, b.residual, weight, b.normed, h, shape.rmsNormEps);
+      return kernels.rmsnorm(stream, rows, b.residual, weight, b.normed, h, shape.rmsNormEps);
     }
     case "qkv_gemm":
       return gemm(b.normed, w.qkv, b.qkv, qkvWidth(shape), h);
@@ -48,31 +55,30 @@ export function launchOperation(state: ModelState, lane: Lane, op: PlanOperation
     case "decode_attention":
       return kernels.decodeAttention(stream, rows, op.sms, lane.attention!, { q: b.q, kCache: cache.k[layer]!, vCache: cache.v[layer]!, pageTable: b.pageTable, contextLens: b.contextLens, out: b.attention, ...paging });
     case "o_gemm":
-      return gemm(b.attention, w.o, b.x, h, qHeads * headDim);
+      return gemm(b.attention, w.o, b.residual, h, qHeads * headDim, intoResidual);
     case "gate_up_gemm":
       return gemm(b.normed, w.gateUp, b.gateUp, 2 * intermediate, h);
     case "silu_mul":
       return kernels.siluAndMul(stream, rows, b.gateUp, b.mlp, intermediate);
     case "down_gemm":
-      return gemm(b.mlp, w.down, b.x, h, intermediate);
+      return gemm(b.mlp, w.down, b.residual, h, intermediate, intoResidual);
     default:
       throw new Error(`operation ${op.id}: kind ${op.kind} has no kernel in the runtime`);
   }
 }
 
-/** Embedding of every row into x (this rank's vocabulary rows; others zero), and a zero residual (the first RMSNorm adds x to it). */
+/** Embedding of every row into the residual stream (this rank's vocabulary rows; others zero). */
 export function launchPrologue(state: ModelState, stream: Stream): void {
   const { shape, buffers: b } = state;
   const all = { rowBegin: 0, rowEnd: b.rows };
-  state.kernels.embedding(stream, all, state.weights.embed, b.tokens, b.x, shape.hiddenSize, shape.vocab);
-  b.residual.fill(0, stream);
+  state.kernels.embedding(stream, all, state.weights.embed, b.tokens, b.residual, shape.hiddenSize, shape.vocab);
 }
 
 /** Final RMSNorm, LM head (over the padded shard, the same GEMM on every rank) and greedy next tokens of every row over this rank's real vocabulary rows. */
 export function launchEpilogue(state: ModelState, stream: Stream, cublas: Cublas): void {
   const { shape, buffers: b } = state;
   const all = { rowBegin: 0, rowEnd: b.rows };
-  state.kernels.rmsnormResidual(stream, all, b.x, b.residual, state.weights.finalNorm, b.normed, shape.hiddenSize, shape.rmsNormEps);
+  state.kernels.rmsnorm(stream, all, b.residual, state.weights.finalNorm, b.normed, shape.hiddenSize, shape.rmsNormEps);
   cublas.gemm({ stream, a: b.normed, b: state.weights.lmHead, c: b.logits, m: b.rows, n: shape.vocab, k: shape.hiddenSize });
   state.kernels.argmax(stream, all, b.logits, b.nextTokens, b.maxLogits, state.vocabRows, shape.vocab);
 }

@@ -23,7 +23,7 @@ export const ATTENTION_MAX_ROWS = 8192;
 
 export const KERNEL_SIGNATURES = {
   embedding: ["ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"],
-  rmsnorm_residual: ["ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "f32"],
+  rmsnorm: ["ptr", "ptr", "ptr", "i32", "i32", "i32", "f32"],
   rope_kv_append: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"],
   decode_attention: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"],
   silu_and_mul: ["ptr", "ptr", "i32", "i32", "i32"],

@@ -50,9 +50,9 @@ export class ModelKernels {
     this.kernels.embedding.launch(stream, { grid: [Math.ceil(hidden / 8 / 256), r.rowEnd - r.rowBegin, 1], block: 256 }, table, ids, out, r.rowBegin, r.rowEnd, hidden, vocab);
   }
 
-  /** residual += x; out = rmsnorm(residual) · weight. */
-  rmsnormResidual(stream: Stream, r: Rows, x: Bf16, residual: Bf16, weight: Bf16, out: Bf16, hidden: number, eps: number): void {
-    this.kernels.rmsnorm_residual.launch(stream, { grid: r.rowEnd - r.rowBegin, block: 256 }, x, residual, weight, out, r.rowBegin, r.rowEnd, hidden, eps);
+  /** out = rmsnorm(x) · weight. */
+  rmsnorm(stream: Stream, r: Rows, x: Bf16, weight: Bf16, out: Bf16, hidden: number, eps: number): void {
+    this.kernels.rmsnorm.launch(stream, { grid: r.rowEnd - r.rowBegin, block: 256 }, x, weight, out, r.rowBegin, r.rowEnd, hidden, eps);
   }
 
   ropeKvAppend(stream: Stream, r: Rows, a: { qkv: Bf16; q: Bf16; kCache: Bf16; vCache: Bf16; positions: Int32; pageTable: Int32; qHeads: number; kvHeads: number; pageSize: number; maxPages: number; ropeTheta: number }): void {

@@ -1,6 +1,6 @@
 /**
- * The element-wise kernel the profile times: RMSNorm with the residual add over ELEMENTWISE_ROWS
- * rows of ELEMENTWISE_HIDDEN, on random bf16 data (each buffer larger than L2).
+ * The element-wise kernel the profile times: RMSNorm over ELEMENTWISE_ROWS rows of
+ * ELEMENTWISE_HIDDEN, on random bf16 data (each buffer larger than L2).
  */
 import type { DeviceArray, Stream } from "../../../runtime/gpu/index.js";
 import type { GpuContext } from "./gpu-context.js";
@@ -10,24 +10,24 @@ export const ELEMENTWISE_ROWS = 8192;
 export const ELEMENTWISE_HIDDEN = 8192;
 
 export class ElementwiseOperands {
-  /** Bytes one launch over every row moves: x and residual read, residual and out written. */
-  static readonly BYTES = 4 * ELEMENTWISE_ROWS * ELEMENTWISE_HIDDEN * 2;
+  /** Bytes one launch over every row moves: x read, out written. */
+  static readonly BYTES = 2 * ELEMENTWISE_ROWS * ELEMENTWISE_HIDDEN * 2;
 
   private constructor(
-    private readonly launch: Awaited<ReturnType<GpuContext["kernels"]["rmsnormResidual"]>>,
-    private readonly arrays: { x: DeviceArray<"bf16">; residual: DeviceArray<"bf16">; weight: DeviceArray<"bf16">; out: DeviceArray<"bf16"> },
+    private readonly launch: Awaited<ReturnType<GpuContext["kernels"]["rmsnorm"]>>,
+    private readonly arrays: { x: DeviceArray<"bf16">; weight: DeviceArray<"bf16">; out: DeviceArray<"bf16"> },
   ) {}
 
   static async create(ctx: GpuContext): Promise<ElementwiseOperands> {
-    const launch = await ctx.kernels.rmsnormResidual();
+    const launch = await ctx.kernels.rmsnorm();
     const elements = ELEMENTWISE_ROWS * ELEMENTWISE_HIDDEN;
-    return new ElementwiseOperands(launch, { x: ctx.random.bf16(elements), residual: ctx.random.bf16(elements), weight: ctx.random.bf16(ELEMENTWISE_HIDDEN), out: ctx.random.bf16(elements) });
+    return new ElementwiseOperands(launch, { x: ctx.random.bf16(elements), weight: ctx.random.bf16(ELEMENTWISE_HIDDEN), out: ctx.random.bf16(elements) });
   }
 
   /** One launch over `rows` rows on `stream` per repetition. */
   workload(stream: Stream, rows = ELEMENTWISE_ROWS): Workload {
-    const { x, residual, weight, out } = this.arrays;
-    return graphWorkload([stream], () => this.launch(stream, x, residual, weight, out, rows, ELEMENTWISE_HIDDEN));
+    const { x, weight, out } = this.arrays;
+    return graphWorkload([stream], () => this.launch(stream, x, weight, out, rows, ELEMENTWISE_HIDDEN));
   }
 
   dispose(): void {

@@ -126,8 +126,8 @@ class GpuMeasurer implements Measurer {
           `every request at the grid's context length, ${ATTENTION_WARPS_PER_SM} warps per SM of the share`;
       },
       elementwise: () =>
-        `elementwise: native/kernels/rmsnorm_residual.cu over ${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN} (x and residual read, ` +
-        "residual and out written); launchUs is one launch on a single row",
+        `elementwise: native/kernels/rmsnorm.cu over ${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN} (x read, out written); ` +
+        "launchUs is one launch on a single row",
       allreduce: () => {
         const nvls = process.env.NCCL_NVLS_ENABLE === undefined ? "" : ` (NCCL_NVLS_ENABLE=${process.env.NCCL_NVLS_ENABLE})`;
         return `all-reduce: NCCL ${nccl ?? ""} bf16 sum with maxCTAs = ctas, each rank on a partition of max(${partition.min}, ctas) SMs; ` +

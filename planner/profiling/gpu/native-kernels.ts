@@ -52,10 +52,9 @@ export class NativeKernels {
   }
 
   /** One block of 256 threads per row. */
-  async rmsnormResidual(): Promise<(stream: Stream, x: Bf16, residual: Bf16, weight: Bf16, out: Bf16, rows: number, hidden: number) => void> {
-    const kernel = await this.kernel("rmsnorm_residual", KERNEL_SIGNATURES.rmsnorm_residual);
-    return (stream, x, residual, weight, out, rows, hidden) =>
-      kernel.launch(stream, { grid: rows, block: 256 }, x, residual, weight, out, 0, rows, hidden, 1e-5);
+  async rmsnorm(): Promise<(stream: Stream, x: Bf16, weight: Bf16, out: Bf16, rows: number, hidden: number) => void> {
+    const kernel = await this.kernel("rmsnorm", KERNEL_SIGNATURES.rmsnorm);
+    return (stream, x, weight, out, rows, hidden) => kernel.launch(stream, { grid: rows, block: 256 }, x, weight, out, 0, rows, hidden, 1e-5);
   }
 
   /** `blocks` blocks of 1024 threads reading `bytes` (a multiple of 16) into a sink of blocks * 1024 words. */
