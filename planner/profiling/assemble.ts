@@ -6,7 +6,7 @@
 import { formatZodIssues } from "../config/index.js";
 import { PROFILE_SCHEMA_ID, ProfileSchema, type DecodeAttentionTable, type Profile } from "../profile/schema.js";
 import type { DeviceFacts } from "./measurer.js";
-import type { ProfileSection } from "./sections.js";
+import { isMethodNoteOf, type ProfileSection } from "./sections.js";
 import { attentionKey } from "./targets.js";
 import type { AllReduceAttentionPoint, AllReduceTable, GemmTable, InterferencePoint } from "../profile/schema.js";
 import type { AttentionResult, ElementwiseResult, ProfileTask, TaskResult } from "./tasks.js";
@@ -64,7 +64,9 @@ export function assembleProfile(input: AssembleInput): Profile {
   const withAllReduce = of<InterferencePoint[]>("allreduce-interference")[0];
   const allReduceWithAttention = of<AllReduceAttentionPoint[]>("allreduce-attention-interference")[0];
 
-  const notes = input.merging ? base.provenance.notes.filter((note) => !measuredNow.some((part) => note.startsWith(analyticMark(part)))) : [];
+  // A merge keeps the base's notes but those of what it measures again: analytic marks and method notes.
+  const stale = (note: string) => measuredNow.some((part) => note.startsWith(analyticMark(part))) || isMethodNoteOf(note, sections);
+  const notes = input.merging ? base.provenance.notes.filter((note) => !stale(note)) : [];
   notes.push(...input.notes);
   const scaled = of<AttentionResult>("attention").reduce((sum, r) => sum + r.scaledPoints, 0);
   if (scaled > 0) notes.push(`decode attention: ${scaled} grid points beyond the measured KV size were scaled by KV bytes from the largest measured point at the same SM count`);

@@ -13,6 +13,27 @@ export const PROFILE_SECTIONS = [
 
 export type ProfileSection = (typeof PROFILE_SECTIONS)[number];
 
+/** What begins each section's method note, so that a merge can drop the note of a section it measures again. */
+const METHOD_NOTE_LABELS: Readonly<Record<ProfileSection, string>> = {
+  gemm: "GEMM",
+  attention: "decode attention",
+  elementwise: "elementwise",
+  allreduce: "all-reduce",
+  "attention-interference": "GEMM beside decode attention",
+  "allreduce-interference": "GEMM beside all-reduce",
+  "allreduce-attention-interference": "all-reduce beside decode attention",
+};
+
+/** A profile note saying how `section` was measured. */
+export function methodNote(section: ProfileSection, how: string): string {
+  return `${METHOD_NOTE_LABELS[section]}: ${how}`;
+}
+
+/** Whether `note` is the method note of one of `sections`. */
+export function isMethodNoteOf(note: string, sections: Iterable<ProfileSection>): boolean {
+  return [...sections].some((section) => note.startsWith(`${METHOD_NOTE_LABELS[section]}: `));
+}
+
 /** Sections that run across GPUs: they need two or more devices. */
 export const MULTI_GPU_SECTIONS: ReadonlySet<ProfileSection> = new Set([
   "allreduce",

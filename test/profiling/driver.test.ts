@@ -127,6 +127,17 @@ test("a merge run on four GPUs adds 2- and 4-GPU all-reduce and its interference
   });
 });
 
+test("a merge replaces the method notes of the sections it measures again and keeps the others", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    await profile(out, { fake: { method: "v1" } });
+    await profile(out, { merge: true, only: "elementwise", fake: { method: "v2" }, command: "second run" });
+    const notes = (await readProfileFile(out)).provenance.notes;
+    assert.deepEqual(notes.filter((note) => note.startsWith("elementwise: ")), ["elementwise: fake v2"]);
+    assert.deepEqual(notes.filter((note) => note.startsWith("GEMM: ")), ["GEMM: fake v1"]);
+  });
+});
+
 test("merging needs an existing profile of the same GPU model", async () => {
   await withFolder(async (folder) => {
     const out = join(folder, "profile.json");

@@ -5,7 +5,7 @@
  */
 import type { GemmShape } from "../../planner/model/shard.js";
 import type { AttentionPoint, DeviceFacts, Measurer } from "../../planner/profiling/measurer.js";
-import type { ProfileSection } from "../../planner/profiling/sections.js";
+import { methodNote, type ProfileSection } from "../../planner/profiling/sections.js";
 import type { AttentionConfig } from "../../planner/profiling/targets.js";
 import type { AllReduceAttentionPoint, InterferencePoint } from "../../planner/profile/schema.js";
 
@@ -16,6 +16,8 @@ export interface FakeMeasurerOptions {
   failAt?: number;
   /** Every time this value (e.g. NaN), to test validation. */
   constantTime?: number;
+  /** What the method notes say about how each section was measured. */
+  method?: string;
 }
 
 export class FakeMeasurer implements Measurer {
@@ -75,7 +77,7 @@ export class FakeMeasurer implements Measurer {
   }
 
   methodNotes(sections: readonly ProfileSection[]): string[] {
-    return sections.map((section) => `fake ${section}`);
+    return sections.map((section) => methodNote(section, `fake ${this.options.method ?? "method"}`));
   }
 
   dispose(): void {

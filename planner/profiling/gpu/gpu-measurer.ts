@@ -10,7 +10,7 @@ import type { GemmShape } from "../../model/shard.js";
 import type { AllReduceAttentionPoint, InterferencePoint } from "../../profile/schema.js";
 import { chooseDevices } from "../devices.js";
 import type { AttentionPoint, DeviceFacts, Measurer, PointProgress } from "../measurer.js";
-import type { ProfileSection } from "../sections.js";
+import { methodNote, type ProfileSection } from "../sections.js";
 import type { AttentionConfig } from "../targets.js";
 import {
   ATTENTION_PAIR_ALL_REDUCE_BYTES,
@@ -119,30 +119,30 @@ class GpuMeasurer implements Measurer {
   methodNotes(sections: readonly ProfileSection[]): string[] {
     const { sms, partition, cublas, nccl } = this.device;
     const notes: Record<ProfileSection, () => string> = {
-      gemm: () => `GEMM: cuBLAS ${cublas ?? ""} bf16, fp32 accumulation, bf16 output, with a handle whose SM count target is the share's size`,
+      gemm: () => `cuBLAS ${cublas ?? ""} bf16, fp32 accumulation, bf16 output, with a handle whose SM count target is the share's size`,
       attention: () => {
         const source = createHash("sha256").update(readFileSync(`${KERNELS_DIR}decode_attention.cu`)).digest("hex").slice(0, 12);
-        return `decode attention: native/kernels/decode_attention.cu (sha256 ${source}), pages of ${ATTENTION_PAGE_SIZE} keys, ` +
+        return `native/kernels/decode_attention.cu (sha256 ${source}), pages of ${ATTENTION_PAGE_SIZE} keys, ` +
           `every request at the grid's context length, ${ATTENTION_WARPS_PER_SM} warps per SM of the share`;
       },
       elementwise: () =>
-        `elementwise: native/kernels/rmsnorm.cu over ${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN} (x read, out written); ` +
+        `native/kernels/rmsnorm.cu over ${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN} (x read, out written); ` +
         "launchUs is one launch on a single row",
       allreduce: () => {
         const nvls = process.env.NCCL_NVLS_ENABLE === undefined ? "" : ` (NCCL_NVLS_ENABLE=${process.env.NCCL_NVLS_ENABLE})`;
-        return `all-reduce: NCCL ${nccl ?? ""} bf16 sum with maxCTAs = ctas, each rank on a partition of max(${partition.min}, ctas) SMs; ` +
+        return `NCCL ${nccl ?? ""} bf16 sum with maxCTAs = ctas, each rank on a partition of max(${partition.min}, ctas) SMs; ` +
           `ops queued behind a gate so host launch gaps stay out${nvls}`;
       },
       "attention-interference": () =>
-        `GEMM beside decode attention: ${interferenceGemm()} on the SMs a partner partition of one split leaves, beside decode attention ` +
+        `${interferenceGemm()} on the SMs a partner partition of one split leaves, beside decode attention ` +
         `(${INTERFERENCE_ATTENTION_POINT.requests} requests x ${INTERFERENCE_ATTENTION_POINT.context} keys, ${INTERFERENCE_ATTENTION.kvHeads} KV head ` +
         `x group ${INTERFERENCE_ATTENTION.groupSize}) on the partner, and RMSNorm (${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN}) on the same SMs beside it ` +
         `(elementwiseFactor); ${FACTOR_NOTE}`,
       "allreduce-interference": () =>
-        `GEMM beside all-reduce: ${interferenceGemm()} on every GPU on the SMs a partner partition of one split leaves, beside a ` +
+        `${interferenceGemm()} on every GPU on the SMs a partner partition of one split leaves, beside a ` +
         `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on the partners (NCCL CTAs = partner SMs); ${FACTOR_NOTE}`,
       "allreduce-attention-interference": () =>
-        `all-reduce beside decode attention: a ${ATTENTION_PAIR_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs ` +
+        `a ${ATTENTION_PAIR_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs ` +
         `on a network partition of each (NCCL CTAs = its SMs), beside decode attention (${INTERFERENCE_ATTENTION_POINT.requests} requests x ` +
         `${INTERFERENCE_ATTENTION_POINT.context} keys) on a memory partition of each, both of one split, the other SMs idle; ${FACTOR_NOTE}`,
     };
@@ -150,7 +150,7 @@ class GpuMeasurer implements Measurer {
       "timing: CUDA events around CUDA-graph replays of repetitions lasting at least 200 us, after a warm-up; the median of 3 to 5 runs; " +
         "operands random bf16 in [-1, 1); inputs smaller than twice the L2 cache rotate through copies so that none is read from L2",
       `SM shares: a green-context partition of each size (a share off the ${partition.granularity}-SM step is the remainder of one split, as in a plan); all ${sms} SMs is a plain stream`,
-      ...sections.map((section) => notes[section]()),
+      ...sections.map((section) => methodNote(section, notes[section]())),
     ];
   }
 
