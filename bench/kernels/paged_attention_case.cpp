@@ -67,7 +67,7 @@ PagedAttentionCase::PagedAttentionCase(const AttentionShape& shape, int max_warp
   table_dev_ = std::make_unique<DeviceArray<int>>(table_);
   lens_dev_ = std::make_unique<DeviceArray<int>>(shape.lens);
   const size_t warps = max_warps;
-  partial_o_ = std::make_unique<DeviceArray<float>>(2 * warps * kMaxGroup * kHeadDim);
+  partial_o_ = std::make_unique<DeviceArray<uint16_t>>(2 * warps * kMaxGroup * kHeadDim);
   partial_ml_ = std::make_unique<DeviceArray<float>>(2 * warps * kMaxGroup * 2);
   counters_ = std::make_unique<DeviceArray<int>>(warps);
   counters_->fill_bytes(0);

@@ -43,7 +43,8 @@ class PagedAttentionCase {
   std::vector<int> table_;
   std::unique_ptr<DeviceArray<uint16_t>> q_dev_, kv_, out_;
   std::unique_ptr<DeviceArray<int>> table_dev_, lens_dev_, counters_;
-  std::unique_ptr<DeviceArray<float>> partial_o_, partial_ml_;
+  std::unique_ptr<DeviceArray<uint16_t>> partial_o_;  // bf16
+  std::unique_ptr<DeviceArray<float>> partial_ml_;
 
   PagedKvView view() const;
 };

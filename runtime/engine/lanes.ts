@@ -103,7 +103,7 @@ function attentionWorkspace(gpu: Gpu, stream: Stream, sms: number, owned: { disp
   const sizes = attentionWorkspaceSizes(sms);
   const workspace = {
     sms,
-    partialO: track(owned, gpu.allocate("fp32", sizes.partialO)),
+    partialO: track(owned, gpu.allocate("bf16", sizes.partialO)),
     partialMl: track(owned, gpu.allocate("fp32", sizes.partialMl)),
     counters: track(owned, gpu.allocate("int32", sizes.counters)),
   };

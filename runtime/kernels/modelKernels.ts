@@ -19,7 +19,7 @@ type KernelName = keyof typeof SIGNATURES;
 /** decode_attention.cu's workspace of one launch on `sms` SMs (one slot pair per warp). */
 export interface AttentionWorkspace {
   sms: number;
-  partialO: Fp32;
+  partialO: Bf16;
   partialMl: Fp32;
   /** Zero before the first launch; the kernel leaves them zero. */
   counters: Int32;

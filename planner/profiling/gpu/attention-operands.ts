@@ -21,7 +21,7 @@ type Launch = Awaited<ReturnType<NativeKernels["decodeAttention"]>>;
 export class AttentionOperands {
   private readonly kCache: DeviceArray<"bf16">;
   private readonly vCache: DeviceArray<"bf16">;
-  private readonly partialO: DeviceArray<"fp32">;
+  private readonly partialO: DeviceArray<"bf16">;
   private readonly partialMl: DeviceArray<"fp32">;
   private readonly counters: DeviceArray<"int32">;
   private readonly pages: number;
@@ -40,7 +40,7 @@ export class AttentionOperands {
     this.kCache = random.bf16(this.pages * pageElements);
     this.vCache = random.bf16(this.pages * pageElements);
     const workspace = attentionWorkspaceSizes(gpu.info.smCount);
-    this.partialO = gpu.allocate("fp32", workspace.partialO);
+    this.partialO = gpu.allocate("bf16", workspace.partialO);
     this.partialMl = gpu.allocate("fp32", workspace.partialMl);
     this.counters = gpu.allocate("int32", workspace.counters);
     this.counters.fill(0, stream); // the kernel leaves them zero after every launch

@@ -22,7 +22,7 @@ export interface AttentionArguments {
   pageTable: DeviceArray<"int32">;
   contextLens: DeviceArray<"int32">;
   out: Bf16;
-  partialO: DeviceArray<"fp32">;
+  partialO: DeviceArray<"bf16">;
   partialMl: DeviceArray<"fp32">;
   counters: DeviceArray<"int32">;
   rowBegin: number;
