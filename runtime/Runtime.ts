@@ -20,6 +20,7 @@ import { modelShapeOf, ranksOf, vocabSplitOf, type ModelShape } from "./model/mo
 import { realVocabRows, type VocabSplit } from "./model/vocabSplit.js";
 import { EXECUTION_MODES, operationsFor, type ExecutionMode } from "./plan/executionModes.js";
 import { assertPlanRunnable, PlanMismatchError, weightsDifferences } from "./plan/planCompatibility.js";
+import { disposeInReverse, own } from "./owned.js";
 import { checkDecodeRequests, type DecodeRequest } from "./requests.js";
 import { randomWeights, safetensorsFolder, tensorParallelShard, type WeightSource } from "./weights/weightSource.js";
 
@@ -115,7 +116,7 @@ export class Runtime {
       return new Runtime(gpus, plan, shape, vocab, engines, executions, options.useGraph ?? true, owned);
     } catch (error) {
       for (const execution of executions.values()) execution.dispose();
-      for (const resource of owned.reverse()) resource.dispose();
+      disposeInReverse(owned);
       throw error;
     } finally {
       await source?.close();
@@ -232,7 +233,3 @@ function rankWeights(option: WeightsOption | undefined, source: WeightSource, pl
   return tensorParallelShard(source, rank, vocab.ranks, { kvRows, vocab: vocab.vocab });
 }
 
-function own<T extends { dispose(): void }>(owned: { dispose(): void }[], resource: T): T {
-  owned.push(resource);
-  return resource;
-}

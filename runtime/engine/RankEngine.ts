@@ -9,6 +9,7 @@ import { PagedKvCache, type KvCacheLayout } from "../kvCache.js";
 import type { ModelShape } from "../model/modelShape.js";
 import { realVocabRows, vocabBegin, type VocabSplit } from "../model/vocabSplit.js";
 import type { WeightSource } from "../weights/weightSource.js";
+import { disposeInReverse, own } from "../owned.js";
 import { Activations } from "./activations.js";
 import { DeviceWeights } from "./deviceWeights.js";
 import { PlanPartitions } from "./lanes.js";
@@ -28,18 +29,17 @@ export class RankEngine {
 
   static async create(rank: number, gpu: Gpu, plan: Plan, planName: string, shape: ModelShape, vocab: VocabSplit, weights: WeightSource, layout: KvCacheLayout, withPartitions: boolean): Promise<RankEngine> {
     const owned: { dispose(): void }[] = [];
-    const own = <T extends { dispose(): void }>(resource: T): T => (owned.push(resource), resource);
     try {
-      const kernels = own(await ModelKernels.compile(gpu));
-      const deviceWeights = own(await DeviceWeights.load(gpu, shape, weights));
-      const cache = own(new PagedKvCache(gpu, shape, layout));
-      const buffers = own(new Activations(gpu, shape, plan.batch.tokens, layout));
+      const kernels = own(owned, await ModelKernels.compile(gpu));
+      const deviceWeights = own(owned, await DeviceWeights.load(gpu, shape, weights));
+      const cache = own(owned, new PagedKvCache(gpu, shape, layout));
+      const buffers = own(owned, new Activations(gpu, shape, plan.batch.tokens, layout));
       const partitions = withPartitions ? PlanPartitions.create(gpu, plan, planName) : undefined;
       if (partitions) owned.push(partitions);
       const state = { shape, vocabRows: realVocabRows(vocab, rank), addsResidual: rank === 0, kernels, weights: deviceWeights, cache, buffers };
       return new RankEngine(rank, gpu, state, vocabBegin(vocab, rank), partitions, owned);
     } catch (error) {
-      for (const resource of owned.reverse()) resource.dispose();
+      disposeInReverse(owned);
       throw error;
     }
   }
@@ -55,6 +55,6 @@ export class RankEngine {
 
   /** Frees the GPU memory; the GPU itself is the runtime's. */
   dispose(): void {
-    for (const resource of this.owned.reverse()) resource.dispose();
+    disposeInReverse(this.owned);
   }
 }

@@ -10,6 +10,7 @@ import type { Cublas, Gpu, SmIsolation, SmPartition, Stream } from "../gpu/index
 import { attentionWorkspaceSizes } from "../kernels/kernelContracts.js";
 import type { AttentionWorkspace } from "../kernels/modelKernels.js";
 import type { ModeOperations } from "../plan/executionModes.js";
+import { disposeInReverse, own } from "../owned.js";
 import { PlanMismatchError } from "../plan/planCompatibility.js";
 
 export interface Lane {
@@ -65,12 +66,12 @@ export class LaneSet {
           lane = openLane(gpu, name, op, mode, partitions, owned);
           lanes.set(name, lane);
         }
-        if (!lane.cublas.has(op.smTarget)) lane.cublas.set(op.smTarget, track(owned, gpu.createCublas({ smCountTarget: op.smTarget })));
+        if (!lane.cublas.has(op.smTarget)) lane.cublas.set(op.smTarget, own(owned, gpu.createCublas({ smCountTarget: op.smTarget })));
         if (op.kind === "decode_attention") lane.attention ??= attentionWorkspace(gpu, lane.stream, attentionSms(mode.operations, name, mode), owned);
       }
       return new LaneSet(lanes, owned);
     } catch (error) {
-      for (const resource of owned.reverse()) resource.dispose();
+      disposeInReverse(owned);
       throw error;
     }
   }
@@ -82,7 +83,7 @@ export class LaneSet {
   }
 
   dispose(): void {
-    for (const resource of this.owned.reverse()) resource.dispose();
+    disposeInReverse(this.owned);
   }
 }
 
@@ -90,7 +91,7 @@ function openLane(gpu: Gpu, name: string, op: PlanOperation, mode: ModeOperation
   const partition = mode.mode === "planned" && op.layout === partitions?.layout ? partitions.byCategory.get(op.stream) : undefined;
   if (mode.mode === "planned" && op.layout !== WHOLE_LAYOUT && !partition) throw new Error(`lane ${name}: the plan's split has no ${op.stream} partition`);
   // A partition's first stream belongs to the partition (disposed with it); plain streams are ours.
-  const stream = partition ? partition.stream : track(owned, gpu.createStream());
+  const stream = partition ? partition.stream : own(owned, gpu.createStream());
   return { name, stream, cublas: new Map(), attention: undefined, isolation: partition?.isolation ?? "none" };
 }
 
@@ -103,15 +104,11 @@ function attentionWorkspace(gpu: Gpu, stream: Stream, sms: number, owned: { disp
   const sizes = attentionWorkspaceSizes(sms);
   const workspace = {
     sms,
-    partialO: track(owned, gpu.allocate("bf16", sizes.partialO)),
-    partialMl: track(owned, gpu.allocate("fp32", sizes.partialMl)),
-    counters: track(owned, gpu.allocate("int32", sizes.counters)),
+    partialO: own(owned, gpu.allocate("bf16", sizes.partialO)),
+    partialMl: own(owned, gpu.allocate("fp32", sizes.partialMl)),
+    counters: own(owned, gpu.allocate("int32", sizes.counters)),
   };
   workspace.counters.fill(0, stream);
   return workspace;
 }
 
-function track<T extends { dispose(): void }>(owned: { dispose(): void }[], resource: T): T {
-  owned.push(resource);
-  return resource;
-}

@@ -13,6 +13,7 @@ import { buildIssueSchedule, type IssueSchedule, type IssueStep, type OpInstance
 import { median } from "../../planner/median.js";
 import type { LayerTrace, TracedOperation } from "../coRunTrace.js";
 import { allReduceRows } from "./collectives.js";
+import { disposeInReverse, own } from "../owned.js";
 import { LaneSet } from "./lanes.js";
 import { launchEpilogue, launchOperation, launchPrologue } from "./launchOperation.js";
 import type { RankEngine } from "./RankEngine.js";
@@ -55,18 +56,17 @@ export class ModeExecution {
     const operations = operationsFor(plan, mode);
     const schedule = buildIssueSchedule(operations, engines[0]!.state.shape.layers);
     const owned: { dispose(): void }[] = [];
-    const track = <T extends { dispose(): void }>(resource: T): T => (owned.push(resource), resource);
     try {
       const ranks = engines.map((engine) => ({
         engine,
-        lanes: track(LaneSet.create(engine.gpu, operations, engine.partitions)),
-        origin: track(engine.gpu.createStream()),
-        originCublas: track(engine.gpu.createCublas()),
-        events: Array.from({ length: schedule.events + 1 }, () => track(engine.gpu.createEvent({ timing: false }))),
+        lanes: own(owned, LaneSet.create(engine.gpu, operations, engine.partitions)),
+        origin: own(owned, engine.gpu.createStream()),
+        originCublas: own(owned, engine.gpu.createCublas()),
+        events: Array.from({ length: schedule.events + 1 }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
       }));
       return new ModeExecution(mode, operations, schedule, ranks, communicators);
     } catch (error) {
-      for (const resource of owned.reverse()) resource.dispose();
+      disposeInReverse(owned);
       throw error;
     }
   }
