@@ -25,8 +25,16 @@ import type { RankEngine } from "./RankEngine.js";
  */
 interface OpTracer {
   start: GpuEvent[];
-  marks(instance: OpInstance): { begin: GpuEvent[]; end: GpuEvent[] } | undefined;
+  marks(instance: OpInstance): TracedMarks | undefined;
+  /** The marks made so far, in issue order: one per traced op, reused when it is issued again. */
+  traced: TracedMarks[];
   inGraph: boolean;
+}
+
+interface TracedMarks {
+  instance: OpInstance;
+  begin: GpuEvent[];
+  end: GpuEvent[];
 }
 
 /** What one rank issues on: its lanes, origin stream and events. */
@@ -115,17 +123,25 @@ export class ModeExecution {
         created.push(made);
         return made;
       });
-    const traced: { instance: OpInstance; begin: GpuEvent[]; end: GpuEvent[] }[] = [];
-    const tracer = (inGraph: boolean): OpTracer => ({
-      start: eventsOnRanks(),
-      inGraph,
-      marks: (instance) => {
-        if (instance.layer !== layer) return undefined;
-        const marks = { instance, begin: eventsOnRanks(), end: eventsOnRanks() };
-        traced.push(marks);
-        return marks;
-      },
-    });
+    const tracer = (inGraph: boolean): OpTracer => {
+      const byInstance = new Map<OpInstance, TracedMarks>();
+      const traced: TracedMarks[] = [];
+      return {
+        start: eventsOnRanks(),
+        inGraph,
+        traced,
+        marks: (instance) => {
+          if (instance.layer !== layer) return undefined;
+          let marks = byInstance.get(instance);
+          if (!marks) {
+            marks = { instance, begin: eventsOnRanks(), end: eventsOnRanks() };
+            byInstance.set(instance, marks);
+            traced.push(marks);
+          }
+          return marks;
+        },
+      };
+    };
     const synchronize = () => this.ranks.forEach((rank) => rank.engine.gpu.synchronize());
     try {
       const graphTracer = useGraph && this.graphFallback === undefined ? tracer(true) : undefined;
@@ -134,7 +150,7 @@ export class ModeExecution {
       const sampled: TracedOperation[][] = [];
       const read = (): TracedOperation[] => {
         const sinceStart = (events: GpuEvent[], rank: number) => events[rank]!.elapsedMsSince(used.start[rank]!) * 1000;
-        return traced.map(({ instance, begin, end }) => ({
+        return used.traced.map(({ instance, begin, end }) => ({
           id: instance.op.id,
           lane: instance.lane,
           startUs: sinceStart(begin, 0),
@@ -157,7 +173,6 @@ export class ModeExecution {
         }
       } else {
         for (let sample = 0; sample < samples; sample++) {
-          traced.length = 0; // a failed capture's marks, or the previous sample's
           this.issue(used);
           synchronize();
           sampled.push(read());
