@@ -14,7 +14,7 @@ constexpr int kCheckRowStride = 64;
 
 PartitionResult measure(const KernelSet& kernels, PagedAttentionCase& problem, const AttentionLaunch& config,
                         DeviceArray<unsigned>& sink, CUstream stream, int sms, int warmup, int reps) {
-  const CUfunction attention = function_in_current_context(kernels.decode_attention);
+  const AttentionFunctions attention = attention_functions(kernels);
   const CUfunction read = function_in_current_context(kernels.stream_read);
   const int rows = problem.shape().requests;
   const long long words16 = (long long)(problem.kv_bytes() / 16);
@@ -23,17 +23,17 @@ PartitionResult measure(const KernelSet& kernels, PagedAttentionCase& problem, c
     launch(read, LaunchShape{unsigned(sms), 1, 1024}, stream, problem.kv_bytes_begin(), words16, sink.ptr());
   });
   problem.poison_output();
-  r.attention = time_launches(stream, warmup, reps, [&] {
-    problem.launch(attention, stream, 0, rows, config.grid(sms), config);
-  });
+  const char* kernel = "";
+  r.attention = time_launches(stream, warmup, reps, [&] { kernel = problem.launch(attention, stream, 0, rows, sms, config); });
   const Comparison cmp = problem.check(0, rows, kCheckRowStride);
   r.output_ok = cmp.ok();
   r.output_max_err = cmp.max_err();
   r.read_tbs = problem.kv_bytes() / (r.read.median_us * 1e-6) / 1e12;
   r.attention_tbs = problem.kv_bytes_read() / (r.attention.median_us * 1e-6) / 1e12;
-  std::printf("  %3d SMs: attention %8.1f us %5.2f TB/s | read %8.1f us %5.2f TB/s | %5.1f%% | output %s (max err %.2g)\n",
+  r.kernel = kernel;
+  std::printf("  %3d SMs: attention %8.1f us %5.2f TB/s | read %8.1f us %5.2f TB/s | %5.1f%% | output %s (max err %.2g) | %s\n",
               sms, r.attention.median_us, r.attention_tbs, r.read.median_us, r.read_tbs,
-              100.0 * r.attention_tbs / r.read_tbs, r.output_ok ? "ok" : "WRONG", r.output_max_err);
+              100.0 * r.attention_tbs / r.read_tbs, r.output_ok ? "ok" : "WRONG", r.output_max_err, kernel);
   std::fflush(stdout);
   return r;
 }

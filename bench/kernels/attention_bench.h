@@ -1,6 +1,7 @@
 // Decode attention against the read limit on every green-context partition size: for each, our
 // kernel's and the streaming read's bandwidth on the same KV bytes, and a check of the output.
 #pragma once
+#include <string>
 #include <vector>
 
 #include "attention_launch.h"
@@ -19,6 +20,7 @@ struct PartitionResult {
   double attention_tbs, read_tbs;
   bool output_ok;
   double output_max_err;
+  std::string kernel;  // which decode attention kernel the launch rule picked
 };
 
 std::vector<PartitionResult> bench_attention(const KernelSet& kernels, CUdevice device, CUcontext primary,

@@ -32,33 +32,44 @@ std::vector<int> random_lens(Rng& rng, int n, int max_len, std::vector<int> firs
   return first;
 }
 
+// Every case on each of its partition sizes, through both kernels (the pairs kernel wherever its
+// window holds the case's page table), whichever the launch rule would pick.
 void check_attention(const KernelSet& k, const AttentionLaunch& config, CUstream stream, int sms, Records& out) {
-  const CUfunction f = function_in_current_context(k.decode_attention);
+  const AttentionFunctions kernels = attention_functions(k);
   Rng rng(11);
   struct Case {
     AttentionShape shape;
     int row_begin, row_end;
-    std::vector<int> grids;
+    std::vector<int> sms;
   };
   const std::vector<Case> cases = {
-      {{37, 8, 1, 16, random_lens(rng, 37, 700, {1, 15, 16, 17, 31, 33, 1024, 1000, 1023})}, 5, 37,
-       {config.grid(sms), 16, 1}},
-      {{20, 32, 8, 32, random_lens(rng, 20, 600, {1, 32, 33})}, 3, 19, {config.grid(sms), 32}},
-      {{9, 2, 2, 16, random_lens(rng, 9, 2000, {})}, 0, 9, {48, config.grid(sms)}},
-      {{12, 16, 4, 64, random_lens(rng, 12, 3000, {63, 65})}, 1, 12, {config.grid(sms), 3}},
-      {{3, 8, 1, 16, {5000, 1, 7777}}, 0, 3, {config.grid(sms)}},
+      {{37, 8, 1, 16, random_lens(rng, 37, 700, {1, 15, 16, 17, 31, 33, 1024, 1000, 1023})}, 5, 37, {sms, 16, 1}},
+      {{20, 32, 8, 32, random_lens(rng, 20, 600, {1, 32, 33})}, 3, 19, {sms, 32}},
+      {{9, 2, 2, 16, random_lens(rng, 9, 2000, {})}, 0, 9, {48, sms}},
+      {{12, 16, 4, 64, random_lens(rng, 12, 3000, {63, 65})}, 1, 12, {sms, 3}},
+      {{3, 8, 1, 16, {5000, 1, 7777}}, 0, 3, {sms}},
+      // Enough pairs for the pairs kernel by the launch rule on a whole GPU: pairs of fewer tiles
+      // than warps, partial last tiles, several kv heads and a group under 8.
+      {{1100, 8, 1, 16, random_lens(rng, 1100, 1500, {1, 15, 16, 17, 191, 192, 193, 6000})}, 3, 1100, {sms, 64, 7}},
+      {{300, 24, 4, 32, random_lens(rng, 300, 2000, {1, 33, 6144})}, 0, 300, {sms, 32}},
   };
   uint64_t seed = 100;
   for (const Case& c : cases) {
-    const int max_grid = *std::max_element(c.grids.begin(), c.grids.end());
-    PagedAttentionCase problem(c.shape, max_grid * config.warps_per_block, seed++);
-    // Several grids on one workspace: also proves each launch leaves the merge counters at zero.
-    for (int grid : c.grids) {
-      problem.poison_output();
-      problem.launch(f, stream, c.row_begin, c.row_end, grid, config);
-      sync(stream);
-      record(out, problem.check(c.row_begin, c.row_end), "decode_attention",
-             c.shape.describe() + " " + range(c.row_begin, c.row_end) + " grid=" + std::to_string(grid));
+    const int most_sms = *std::max_element(c.sms.begin(), c.sms.end());
+    PagedAttentionCase problem(c.shape, config.grid(most_sms) * config.warps_per_block, seed++);
+    std::vector<AttentionMode> modes = {AttentionMode::stream_k};
+    if (problem.pairs_fit()) modes.push_back(AttentionMode::pairs);
+    // Several launches on one workspace: also proves each leaves the merge counters at zero.
+    for (int n : c.sms) {
+      for (AttentionMode mode : modes) {
+        AttentionLaunch forced = config;
+        forced.mode = mode;
+        problem.poison_output();
+        const char* kernel = problem.launch(kernels, stream, c.row_begin, c.row_end, n, forced);
+        sync(stream);
+        record(out, problem.check(c.row_begin, c.row_end), kernel,
+               c.shape.describe() + " " + range(c.row_begin, c.row_end) + " sms=" + std::to_string(n));
+      }
     }
   }
 }

@@ -22,9 +22,10 @@ CUkernel load(KernelSet& set, const std::string& dir, const std::string& name, C
 }  // namespace
 
 KernelSet build_kernel_set(const std::string& dir, CUdevice device, const std::string& attention_source,
-                           const std::vector<std::string>& attention_options) {
+                           const std::string& pairs_source, const std::vector<std::string>& attention_options) {
   KernelSet set;
   set.decode_attention = load(set, dir, "decode_attention", device, attention_source, attention_options);
+  set.decode_attention_pairs = load(set, dir, "decode_attention_pairs", device, pairs_source, attention_options);
   set.rmsnorm = load(set, dir, "rmsnorm", device);
   set.rope_kv_append = load(set, dir, "rope_kv_append", device);
   set.silu_and_mul = load(set, dir, "silu_and_mul", device);
@@ -38,4 +39,8 @@ CUfunction function_in_current_context(CUkernel kernel) {
   CUfunction function;
   CU(cuKernelGetFunction(&function, kernel));
   return function;
+}
+
+AttentionFunctions attention_functions(const KernelSet& kernels) {
+  return {function_in_current_context(kernels.decode_attention), function_in_current_context(kernels.decode_attention_pairs)};
 }

@@ -5,12 +5,17 @@
 //   kernel_bench --kernels native/kernels [--json out.json] [--cubins dir] [--checks-only]
 //                [--warmup 10] [--reps 50] [--attention-source file.cu] [--sizes 8,32,132]
 //                [--skip-checks] [--attention-define NAME=VALUE]... [--attention-launch W,B,BYTES]
+//                [--attention-pairs-source file.cu] [--attention-pairs-launch W,BYTES]
+//                [--attention-mode auto|stream-k|pairs]
 //                [--page-size 16] [--pages shuffled|in-order] [--requests 2048] [--context 1024]
-// --attention-source times a variant of decode_attention in place of the kernels folder's own;
-// --sizes limits the partition sizes (default: every multiple of 8, then all SMs);
-// --attention-define passes -D to NVRTC for it; --attention-launch sets its warps per block,
-// blocks per SM and staged shared-memory bytes per block; --pages in-order gives each request
-// consecutive pages (the default shuffles them, as a long-running allocator would).
+// --attention-source times a variant of decode_attention in place of the kernels folder's own, and
+// --attention-pairs-source one of decode_attention_pairs; --sizes limits the partition sizes
+// (default: every multiple of 8, then all SMs); --attention-define passes -D to NVRTC for both;
+// --attention-launch sets stream-K's warps per block, blocks per SM and staged shared-memory bytes
+// per block, --attention-pairs-launch the pairs kernel's warps and shared-memory bytes;
+// --attention-mode forces one kernel on every timed launch (the checks always run both);
+// --pages in-order gives each request consecutive pages (the default shuffles them, as a
+// long-running allocator would).
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -26,7 +31,7 @@
 namespace {
 
 struct Options {
-  std::string kernels = "native/kernels", json, cubins, attention_source;
+  std::string kernels = "native/kernels", json, cubins, attention_source, pairs_source;
   std::vector<int> sizes;
   std::vector<std::string> attention_defines;
   AttentionLaunch attention;
@@ -58,6 +63,17 @@ Options parse(int argc, char** argv) {
       o.shuffle_pages = order == "shuffled";
     }
     else if (a == "--attention-source") o.attention_source = value();
+    else if (a == "--attention-pairs-source") o.pairs_source = value();
+    else if (a == "--attention-pairs-launch") {
+      if (std::sscanf(value().c_str(), "%d,%d", &o.attention.pair_warps, &o.attention.pair_shared_bytes) != 2)
+        throw std::runtime_error("--attention-pairs-launch takes WARPS,SHARED_BYTES");
+    } else if (a == "--attention-mode") {
+      const std::string mode = value();
+      if (mode == "auto") o.attention.mode = AttentionMode::automatic;
+      else if (mode == "stream-k") o.attention.mode = AttentionMode::stream_k;
+      else if (mode == "pairs") o.attention.mode = AttentionMode::pairs;
+      else throw std::runtime_error("--attention-mode takes auto, stream-k or pairs");
+    }
     else if (a == "--attention-define") o.attention_defines.push_back("-D" + value());
     else if (a == "--attention-launch") {
       if (std::sscanf(value().c_str(), "%d,%d,%d", &o.attention.warps_per_block, &o.attention.blocks_per_sm,
@@ -105,6 +121,7 @@ void write_json(const std::string& path, const std::string& device_name, int dev
       << ", \"read_tbs\": " << r.read_tbs << ", \"percent_of_read\": " << 100.0 * r.attention_tbs / r.read_tbs
       << ", \"attention_us_min_max\": [" << r.attention.min_us << ", " << r.attention.max_us << "]"
       << ", \"read_us_min_max\": [" << r.read.min_us << ", " << r.read.max_us << "]"
+      << ", \"kernel\": " << quoted(r.kernel)
       << ", \"output_ok\": " << (r.output_ok ? "true" : "false") << "}" << (i + 1 < bench.size() ? ",\n" : "\n");
   }
   j << "    ]\n  }\n}\n";
@@ -128,8 +145,9 @@ int main(int argc, char** argv) try {
   CU(cuCtxSetCurrent(primary));
   std::printf("device: %s, %d SMs, driver API %d, NVRTC %s\n", name, sms, driver, nvrtc_version().c_str());
 
-  const KernelSet kernels = build_kernel_set(o.kernels, device, o.attention_source, o.attention_defines);
+  const KernelSet kernels = build_kernel_set(o.kernels, device, o.attention_source, o.pairs_source, o.attention_defines);
   if (!o.attention_source.empty()) std::printf("decode_attention from %s\n", o.attention_source.c_str());
+  if (!o.pairs_source.empty()) std::printf("decode_attention_pairs from %s\n", o.pairs_source.c_str());
   for (const auto& s : kernels.sources) {
     std::printf("NVRTC compiled %s.cu in %.0f ms\n", s.name.c_str(), s.compile_ms);
     if (!o.cubins.empty()) std::ofstream(o.cubins + "/" + s.name + ".cubin", std::ios::binary) << s.cubin;

@@ -86,15 +86,19 @@ double PagedAttentionCase::kv_bytes_read() const {
   return keys * shape_.n_kv * kHeadDim * 2 /* bytes */ * 2 /* K and V */;
 }
 
-void PagedAttentionCase::launch(CUfunction kernel, CUstream stream, int row_begin, int row_end, int grid,
-                                const AttentionLaunch& config) const {
-  const unsigned shared = config.shared_bytes(row_end - row_begin);
-  CU(cuFuncSetAttribute(kernel, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, int(shared)));
+const char* PagedAttentionCase::launch(const AttentionFunctions& kernels, CUstream stream, int row_begin, int row_end,
+                                       int sms, const AttentionLaunch& config) const {
+  const bool pairs = config.uses_pairs((row_end - row_begin) * shape_.n_kv, max_pages_, shape_.page_size, sms);
+  const CUfunction kernel = pairs ? kernels.pairs : kernels.stream_k;
+  const LaunchShape shape = pairs ? LaunchShape{unsigned(sms), 1, unsigned(config.pair_warps * 32), unsigned(config.pair_shared_bytes)}
+                                  : LaunchShape{unsigned(config.grid(sms)), 1, unsigned(config.warps_per_block * 32),
+                                                config.shared_bytes(row_end - row_begin)};
+  CU(cuFuncSetAttribute(kernel, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, int(shape.shared_bytes)));
   const CUdeviceptr k = kv_->ptr(), v = kv_->ptr() + kv_->bytes() / 2;
-  ::launch(kernel, LaunchShape{unsigned(grid), 1, unsigned(config.warps_per_block * 32), shared}, stream, q_dev_->ptr(), k,
-           v, table_dev_->ptr(), lens_dev_->ptr(), out_->ptr(), partial_o_->ptr(), partial_ml_->ptr(),
-           counters_->ptr(), row_begin, row_end, shape_.n_q, shape_.n_kv, shape_.page_size, max_pages_,
-           float(1.0 / std::sqrt(double(kHeadDim))));
+  ::launch(kernel, shape, stream, q_dev_->ptr(), k, v, table_dev_->ptr(), lens_dev_->ptr(), out_->ptr(),
+           partial_o_->ptr(), partial_ml_->ptr(), counters_->ptr(), row_begin, row_end, shape_.n_q, shape_.n_kv,
+           shape_.page_size, max_pages_, float(1.0 / std::sqrt(double(kHeadDim))));
+  return pairs ? "decode_attention_pairs" : "decode_attention";
 }
 
 Comparison PagedAttentionCase::check(int row_begin, int row_end, int stride) const {

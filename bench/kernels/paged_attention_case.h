@@ -8,6 +8,7 @@
 #include "attention_launch.h"
 #include "comparison.h"
 #include "device_array.h"
+#include "kernel_set.h"
 #include "references.h"
 
 struct AttentionShape {
@@ -24,8 +25,10 @@ class PagedAttentionCase {
   PagedAttentionCase(const AttentionShape& shape, int max_warps, uint64_t seed);
 
   void poison_output() { out_->fill_bytes(0xff); }
-  void launch(CUfunction kernel, CUstream stream, int row_begin, int row_end, int grid,
-              const AttentionLaunch& config) const;
+  // On `sms` SMs, with the kernel config.uses_pairs picks; returns that kernel's name.
+  const char* launch(const AttentionFunctions& kernels, CUstream stream, int row_begin, int row_end, int sms,
+                     const AttentionLaunch& config) const;
+  bool pairs_fit() const { return AttentionLaunch::pairs_fit(max_pages_, shape_.page_size); }
   // Rows [row_begin, row_end) against the reference (every `stride`-th one, the last included);
   // rows outside must still hold the poison, and the merge counters must be back at zero.
   Comparison check(int row_begin, int row_end, int stride = 1) const;

@@ -14,8 +14,8 @@ def main():
     with open(sdpa_path) as f:
         sdpa = json.load(f)
     torch_by_sms = {row["requested_sms"]: row for row in sdpa.get("partitions", []) if "tbs" in row}
-    lines = ["| partition SMs | ours TB/s | read limit TB/s | ours / read limit | PyTorch SDPA TB/s |",
-             "|---|---|---|---|---|"]
+    lines = ["| partition SMs | ours TB/s | read limit TB/s | ours / read limit | PyTorch SDPA TB/s | our kernel |",
+             "|---|---|---|---|---|---|"]
     for row in ours["attention"]["partitions"]:
         if row["green_context"]:
             label = str(row["granted_sms"])
@@ -25,7 +25,7 @@ def main():
             label = f"{row['granted_sms']} (whole GPU, no partition)"
             torch_tbs = f"{sdpa['whole_gpu']['tbs']:.2f}"
         lines.append(f"| {label} | {row['attention_tbs']:.2f} | {row['read_tbs']:.2f} | "
-                     f"{row['percent_of_read']:.1f}% | {torch_tbs} |")
+                     f"{row['percent_of_read']:.1f}% | {torch_tbs} | {row.get('kernel', 'decode_attention')} |")
     print("\n".join(lines))
     if "partitions_unavailable" in sdpa:
         print(f"PyTorch on partitions: not measured ({sdpa['partitions_unavailable']})")

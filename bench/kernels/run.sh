@@ -28,11 +28,13 @@ export PYTHONUNBUFFERED=1
   "$work/kernel_bench" --kernels native/kernels --json "$work/ours.json" --cubins "$work/cubins"
   status=$?
   set -e
-  echo "## decode_attention SASS: instruction counts"
-  cuobjdump -res-usage "$work/cubins/decode_attention.cubin" | grep -E "REG|STACK|SHARED" || true
-  cuobjdump -sass "$work/cubins/decode_attention.cubin" > "$work/attention.sass"
-  for op in LDG LDGSTS HMMA MOVM DEPBAR LDL STL BRA; do
-    printf '  %-8s %s\n' "$op" "$(grep -cE "\b$op\b|\b$op\." "$work/attention.sass" || true)"
+  for kernel in decode_attention decode_attention_pairs; do
+    echo "## $kernel SASS: instruction counts"
+    cuobjdump -res-usage "$work/cubins/$kernel.cubin" | grep -E "REG|STACK|SHARED" || true
+    cuobjdump -sass "$work/cubins/$kernel.cubin" > "$work/$kernel.sass"
+    for op in LDG LDGSTS HMMA MOVM DEPBAR LDL STL BRA; do
+      printf '  %-8s %s\n' "$op" "$(grep -cE "\b$op\b|\b$op\." "$work/$kernel.sass" || true)"
+    done
   done
   echo "## PyTorch SDPA"
   python3 bench/kernels/sdpa_bench.py "$work/sdpa.json"

@@ -16,7 +16,7 @@ export interface Rows {
 const SIGNATURES = (({ stream_read: _reference, ...model }) => model)(KERNEL_SIGNATURES);
 type KernelName = keyof typeof SIGNATURES;
 
-/** decode_attention.cu's workspace of one launch on `sms` SMs (one slot pair per warp). */
+/** The decode attention kernels' workspace of one launch on `sms` SMs (decode_attention.cu: one slot pair per warp). */
 export interface AttentionWorkspace {
   sms: number;
   partialO: Bf16;
@@ -37,8 +37,8 @@ export class ModelKernels {
         return [name, module.kernel(name, SIGNATURES[name])] as const;
       }));
       const kernels = Object.fromEntries(entries) as ModelKernels["kernels"];
-      const attention = kernels.decode_attention;
-      attention.setMaxDynamicSharedMemory(gpu.info.maxSharedMemoryPerBlockOptin - attention.attributes().staticSharedBytes);
+      for (const attention of [kernels.decode_attention, kernels.decode_attention_pairs])
+        attention.setMaxDynamicSharedMemory(gpu.info.maxSharedMemoryPerBlockOptin - attention.attributes().staticSharedBytes);
       return new ModelKernels(modules, kernels);
     } catch (error) {
       for (const module of modules) module.dispose();
@@ -62,8 +62,9 @@ export class ModelKernels {
   /** On the `sms` SMs it may use (kernelContracts.attentionLaunch). */
   decodeAttention(stream: Stream, r: Rows, sms: number, w: AttentionWorkspace, a: { q: Bf16; kCache: Bf16; vCache: Bf16; pageTable: Int32; contextLens: Int32; out: Bf16; qHeads: number; kvHeads: number; pageSize: number; maxPages: number }): void {
     if (sms > w.sms) throw new RangeError(`Expected at most ${w.sms} SMs for attention with this workspace but received ${sms}`);
-    this.kernels.decode_attention.launch(
-      stream, attentionLaunch(r.rowEnd - r.rowBegin, sms),
+    const { kernel, config } = attentionLaunch({ rows: r.rowEnd - r.rowBegin, sms, kvHeads: a.kvHeads, maxPages: a.maxPages });
+    this.kernels[kernel].launch(
+      stream, config,
       a.q, a.kCache, a.vCache, a.pageTable, a.contextLens, a.out, w.partialO, w.partialMl, w.counters,
       r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, 1 / Math.sqrt(ATTENTION_HEAD_DIM),
     );

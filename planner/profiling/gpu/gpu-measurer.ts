@@ -27,7 +27,7 @@ import {
 import { Communicators } from "./communicators.js";
 import { explainGpuFailure } from "./failures.js";
 import { GpuContext } from "./gpu-context.js";
-import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, ATTENTION_WARPS_PER_SM, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
+import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, ATTENTION_SOURCES, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
 import { largestPartition } from "./partitions.js";
 import { ELEMENTWISE_HIDDEN, ELEMENTWISE_ROWS } from "./elementwise-operands.js";
 import { measureDecodeAttention, measureElementwise, measureGemm } from "./tables.js";
@@ -121,9 +121,11 @@ class GpuMeasurer implements Measurer {
     const notes: Record<ProfileSection, () => string> = {
       gemm: () => `cuBLAS ${cublas ?? ""} bf16, fp32 accumulation, bf16 output, with a handle whose SM count target is the share's size`,
       attention: () => {
-        const source = createHash("sha256").update(readFileSync(`${KERNELS_DIR}decode_attention.cu`)).digest("hex").slice(0, 12);
-        return `native/kernels/decode_attention.cu (sha256 ${source}), pages of ${ATTENTION_PAGE_SIZE} keys, ` +
-          `every request at the grid's context length, ${ATTENTION_WARPS_PER_SM} warps per SM of the share`;
+        const hash = createHash("sha256");
+        for (const file of ATTENTION_SOURCES) hash.update(readFileSync(`${KERNELS_DIR}${file}`));
+        return `native/kernels/decode_attention.cu or decode_attention_pairs.cu as the launch rule picks ` +
+          `(${ATTENTION_SOURCES.join(", ")}: sha256 ${hash.digest("hex").slice(0, 12)}), pages of ${ATTENTION_PAGE_SIZE} keys, ` +
+          "every request at the grid's context length, a block per SM of the share";
       },
       elementwise: () =>
         `native/kernels/rmsnorm.cu over ${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN} (x read, out written); ` +

@@ -7,6 +7,7 @@ import {
   ATTENTION_HEAD_DIM,
   ATTENTION_PAGE_SIZE,
   attentionLaunch,
+  type AttentionKernelName,
   compileKernelModule,
   KERNEL_SIGNATURES,
   type KernelName,
@@ -40,15 +41,16 @@ export class NativeKernels {
 
   /** On the `sms` SMs it may use (kernelContracts.attentionLaunch). */
   async decodeAttention(): Promise<(stream: Stream, sms: number, args: AttentionArguments) => void> {
-    const kernel = await this.kernel("decode_attention", KERNEL_SIGNATURES.decode_attention);
-    kernel.setMaxDynamicSharedMemory(this.gpu.info.maxSharedMemoryPerBlockOptin - kernel.attributes().staticSharedBytes);
-    return (stream, sms, a) =>
-      kernel.launch(
+    const kernels = { decode_attention: await this.attentionKernel("decode_attention"), decode_attention_pairs: await this.attentionKernel("decode_attention_pairs") };
+    return (stream, sms, a) => {
+      const { kernel, config } = attentionLaunch({ rows: a.rowEnd - a.rowBegin, sms, kvHeads: a.kvHeads, maxPages: a.maxPages });
+      kernels[kernel].launch(
         stream,
-        attentionLaunch(a.rowEnd - a.rowBegin, sms),
+        config,
         a.q, a.kCache, a.vCache, a.pageTable, a.contextLens, a.out, a.partialO, a.partialMl, a.counters,
         a.rowBegin, a.rowEnd, a.qHeads, a.kvHeads, ATTENTION_PAGE_SIZE, a.maxPages, 1 / Math.sqrt(ATTENTION_HEAD_DIM),
       );
+    };
   }
 
   /** One block of 256 threads per row. */
@@ -61,6 +63,12 @@ export class NativeKernels {
   async streamRead(): Promise<(stream: Stream, blocks: number, source: Pointer, bytes: number, sink: DeviceArray<"int32">) => void> {
     const kernel = await this.kernel("stream_read", KERNEL_SIGNATURES.stream_read);
     return (stream, blocks, source, bytes, sink) => kernel.launch(stream, { grid: blocks, block: 1024 }, source, BigInt(bytes / 16), sink);
+  }
+
+  private async attentionKernel(name: AttentionKernelName): Promise<Kernel<(typeof KERNEL_SIGNATURES)[AttentionKernelName]>> {
+    const kernel = await this.kernel(name, KERNEL_SIGNATURES[name]);
+    kernel.setMaxDynamicSharedMemory(this.gpu.info.maxSharedMemoryPerBlockOptin - kernel.attributes().staticSharedBytes);
+    return kernel;
   }
 
   private kernel<const S extends readonly KernelParamType[]>(name: KernelName, signature: S): Promise<Kernel<S>> {
