@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { Gpu, KernelModule, KernelParamType, LaunchConfig } from "../gpu/index.js";
+import type { DeviceArray, Gpu, Kernel, KernelModule, KernelParamType, LaunchConfig, Stream } from "../gpu/index.js";
 
 /** native/kernels at the package root (this file is dist/runtime/kernels/ once built). */
 export const KERNELS_DIR = fileURLToPath(new URL("../../../native/kernels/", import.meta.url));
@@ -57,6 +57,41 @@ export function attentionLaunch(a: { rows: number; sms: number; kvHeads: number;
   if (a.sms >= ATTENTION_PAIRS_MIN_SMS && pairs >= ATTENTION_PAIRS_MIN_PER_SM * a.sms && a.maxPages * ATTENTION_PAGE_SIZE <= ATTENTION_PAIRS_MAX_KEYS)
     return { kernel: "decode_attention_pairs", config: { grid: a.sms, block: ATTENTION_PAIRS_BLOCK, sharedBytes: ATTENTION_PAIRS_SHARED_BYTES } };
   return { kernel: "decode_attention", config: { grid: a.sms, block: 384, sharedBytes: ATTENTION_STAGED_SHARED_BYTES + (a.rows + 1) * 4 } };
+}
+
+/** What one decode attention launch reads and writes: rows [rowBegin, rowEnd) of the batch. */
+export interface AttentionArguments {
+  q: DeviceArray<"bf16">;
+  kCache: DeviceArray<"bf16">;
+  vCache: DeviceArray<"bf16">;
+  pageTable: DeviceArray<"int32">;
+  contextLens: DeviceArray<"int32">;
+  out: DeviceArray<"bf16">;
+  partialO: DeviceArray<"bf16">;
+  partialMl: DeviceArray<"fp32">;
+  counters: DeviceArray<"int32">;
+  rowBegin: number;
+  rowEnd: number;
+  qHeads: number;
+  kvHeads: number;
+  maxPages: number;
+}
+
+export type AttentionKernels = { [K in AttentionKernelName]: Kernel<(typeof KERNEL_SIGNATURES)[K]> };
+
+/** Lets a decode attention kernel have all the shared memory a block may opt into (both launch with more than 48 KB). */
+export function allowAttentionSharedMemory(gpu: Gpu, kernel: AttentionKernels[AttentionKernelName]): void {
+  kernel.setMaxDynamicSharedMemory(gpu.info.maxSharedMemoryPerBlockOptin - kernel.attributes().staticSharedBytes);
+}
+
+/** Launches decode attention on `sms` SMs with the kernel attentionLaunch picks (pages of ATTENTION_PAGE_SIZE keys). */
+export function launchDecodeAttention(kernels: AttentionKernels, stream: Stream, sms: number, a: AttentionArguments): void {
+  const { kernel, config } = attentionLaunch({ rows: a.rowEnd - a.rowBegin, sms, kvHeads: a.kvHeads, maxPages: a.maxPages });
+  kernels[kernel].launch(
+    stream, config,
+    a.q, a.kCache, a.vCache, a.pageTable, a.contextLens, a.out, a.partialO, a.partialMl, a.counters,
+    a.rowBegin, a.rowEnd, a.qHeads, a.kvHeads, ATTENTION_PAGE_SIZE, a.maxPages, 1 / Math.sqrt(ATTENTION_HEAD_DIM),
+  );
 }
 
 /** decode_attention's workspace elements for one launch on `sms` SMs (one slot pair per warp). */

@@ -3,7 +3,7 @@
  * each source's header states. Every launch takes a row range [rowBegin, rowEnd) of the dense batch.
  */
 import type { DeviceArray, Gpu, Kernel, KernelModule, Stream } from "../gpu/index.js";
-import { ATTENTION_HEAD_DIM, attentionLaunch, compileKernelModule, KERNEL_SIGNATURES } from "./kernelContracts.js";
+import { allowAttentionSharedMemory, compileKernelModule, KERNEL_SIGNATURES, launchDecodeAttention } from "./kernelContracts.js";
 
 type Bf16 = DeviceArray<"bf16">;
 type Int32 = DeviceArray<"int32">;
@@ -37,8 +37,7 @@ export class ModelKernels {
         return [name, module.kernel(name, SIGNATURES[name])] as const;
       }));
       const kernels = Object.fromEntries(entries) as ModelKernels["kernels"];
-      for (const attention of [kernels.decode_attention, kernels.decode_attention_pairs])
-        attention.setMaxDynamicSharedMemory(gpu.info.maxSharedMemoryPerBlockOptin - attention.attributes().staticSharedBytes);
+      for (const attention of [kernels.decode_attention, kernels.decode_attention_pairs]) allowAttentionSharedMemory(gpu, attention);
       return new ModelKernels(modules, kernels);
     } catch (error) {
       for (const module of modules) module.dispose();
@@ -60,14 +59,9 @@ export class ModelKernels {
   }
 
   /** On the `sms` SMs it may use (kernelContracts.attentionLaunch). */
-  decodeAttention(stream: Stream, r: Rows, sms: number, w: AttentionWorkspace, a: { q: Bf16; kCache: Bf16; vCache: Bf16; pageTable: Int32; contextLens: Int32; out: Bf16; qHeads: number; kvHeads: number; pageSize: number; maxPages: number }): void {
+  decodeAttention(stream: Stream, r: Rows, sms: number, w: AttentionWorkspace, a: { q: Bf16; kCache: Bf16; vCache: Bf16; pageTable: Int32; contextLens: Int32; out: Bf16; qHeads: number; kvHeads: number; maxPages: number }): void {
     if (sms > w.sms) throw new RangeError(`Expected at most ${w.sms} SMs for attention with this workspace but received ${sms}`);
-    const { kernel, config } = attentionLaunch({ rows: r.rowEnd - r.rowBegin, sms, kvHeads: a.kvHeads, maxPages: a.maxPages });
-    this.kernels[kernel].launch(
-      stream, config,
-      a.q, a.kCache, a.vCache, a.pageTable, a.contextLens, a.out, w.partialO, w.partialMl, w.counters,
-      r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, 1 / Math.sqrt(ATTENTION_HEAD_DIM),
-    );
+    launchDecodeAttention(this.kernels, stream, sms, { ...a, partialO: w.partialO, partialMl: w.partialMl, counters: w.counters, rowBegin: r.rowBegin, rowEnd: r.rowEnd });
   }
 
   siluAndMul(stream: Stream, r: Rows, gateUp: Bf16, out: Bf16, intermediate: number): void {

@@ -9,8 +9,8 @@ import type { DeviceArray, Gpu, Stream } from "../../../runtime/gpu/index.js";
 import { kvBytes } from "../attention-grid.js";
 import type { AttentionPoint } from "../measurer.js";
 import type { AttentionConfig } from "../targets.js";
-import { ATTENTION_PAGE_SIZE, attentionWorkspaceSizes } from "../../../runtime/kernels/kernelContracts.js";
-import type { AttentionArguments, NativeKernels } from "./native-kernels.js";
+import { ATTENTION_PAGE_SIZE, type AttentionArguments, attentionWorkspaceSizes } from "../../../runtime/kernels/kernelContracts.js";
+import type { NativeKernels } from "./native-kernels.js";
 import type { RandomData } from "./random-data.js";
 import { graphWorkload, type Workload } from "./workload.js";
 

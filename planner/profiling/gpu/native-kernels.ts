@@ -4,34 +4,18 @@
  */
 import type { DType, DeviceArray, DevicePointer, Gpu, Kernel, KernelParamType, Stream } from "../../../runtime/gpu/index.js";
 import {
-  ATTENTION_HEAD_DIM,
-  ATTENTION_PAGE_SIZE,
-  attentionLaunch,
+  allowAttentionSharedMemory,
+  type AttentionArguments,
   type AttentionKernelName,
+  type AttentionKernels,
   compileKernelModule,
   KERNEL_SIGNATURES,
   type KernelName,
+  launchDecodeAttention,
 } from "../../../runtime/kernels/kernelContracts.js";
 
 type Bf16 = DeviceArray<"bf16">;
 type Pointer = DeviceArray<DType> | DevicePointer;
-
-export interface AttentionArguments {
-  q: Bf16;
-  kCache: Bf16;
-  vCache: Bf16;
-  pageTable: DeviceArray<"int32">;
-  contextLens: DeviceArray<"int32">;
-  out: Bf16;
-  partialO: DeviceArray<"bf16">;
-  partialMl: DeviceArray<"fp32">;
-  counters: DeviceArray<"int32">;
-  rowBegin: number;
-  rowEnd: number;
-  qHeads: number;
-  kvHeads: number;
-  maxPages: number;
-}
 
 /** The kernels of one GPU, each compiled on first use. */
 export class NativeKernels {
@@ -41,16 +25,8 @@ export class NativeKernels {
 
   /** On the `sms` SMs it may use (kernelContracts.attentionLaunch). */
   async decodeAttention(): Promise<(stream: Stream, sms: number, args: AttentionArguments) => void> {
-    const kernels = { decode_attention: await this.attentionKernel("decode_attention"), decode_attention_pairs: await this.attentionKernel("decode_attention_pairs") };
-    return (stream, sms, a) => {
-      const { kernel, config } = attentionLaunch({ rows: a.rowEnd - a.rowBegin, sms, kvHeads: a.kvHeads, maxPages: a.maxPages });
-      kernels[kernel].launch(
-        stream,
-        config,
-        a.q, a.kCache, a.vCache, a.pageTable, a.contextLens, a.out, a.partialO, a.partialMl, a.counters,
-        a.rowBegin, a.rowEnd, a.qHeads, a.kvHeads, ATTENTION_PAGE_SIZE, a.maxPages, 1 / Math.sqrt(ATTENTION_HEAD_DIM),
-      );
-    };
+    const kernels: AttentionKernels = { decode_attention: await this.attentionKernel("decode_attention"), decode_attention_pairs: await this.attentionKernel("decode_attention_pairs") };
+    return (stream, sms, a) => launchDecodeAttention(kernels, stream, sms, a);
   }
 
   /** One block of 256 threads per row. */
@@ -67,7 +43,7 @@ export class NativeKernels {
 
   private async attentionKernel(name: AttentionKernelName): Promise<Kernel<(typeof KERNEL_SIGNATURES)[AttentionKernelName]>> {
     const kernel = await this.kernel(name, KERNEL_SIGNATURES[name]);
-    kernel.setMaxDynamicSharedMemory(this.gpu.info.maxSharedMemoryPerBlockOptin - kernel.attributes().staticSharedBytes);
+    allowAttentionSharedMemory(this.gpu, kernel);
     return kernel;
   }
 
