@@ -29,12 +29,15 @@ const ATTENTION_PAIRS_MIN_PER_SM = 8;
 /** Rows one launch may cover: the tile prefix (4 bytes a row) must fit beside the stages in 227 KB. */
 export const ATTENTION_MAX_ROWS = 8192;
 
+/** What both decode attention kernels take (decode_attention.cu's header; decode_attention_pairs.cu takes the same). */
+const ATTENTION_SIGNATURE = ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"] as const;
+
 export const KERNEL_SIGNATURES = {
   embedding: ["ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"],
   rmsnorm: ["ptr", "ptr", "ptr", "i32", "i32", "i32", "f32"],
   rope_kv_append: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"],
-  decode_attention: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"],
-  decode_attention_pairs: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i32", "i32", "i32", "i32", "f32"],
+  decode_attention: ATTENTION_SIGNATURE,
+  decode_attention_pairs: ATTENTION_SIGNATURE,
   silu_and_mul: ["ptr", "ptr", "i32", "i32", "i32"],
   argmax: ["ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"],
   stream_read: ["ptr", "i64", "ptr"],
