@@ -83,12 +83,32 @@ __device__ __forceinline__ bool mbarrier_try_wait(unsigned bar, unsigned parity)
   return done != 0;
 }
 
+// L2 policies. The K and V streamed through once are marked first to go, what the launch writes
+// (outputs, stream-K's pieces) last: otherwise the stream pushes the queries, page table and
+// written lines out of L2, and dirty lines go back to memory in the middle of the reads. Measured on
+// a whole H200 (bench/kernels/NOTES.md, v28): 256 -> 246 us for the pairs kernel, 262 -> 250 us
+// for stream-K.
+__device__ __forceinline__ unsigned long long l2_evict_first() {
+  unsigned long long policy;
+  asm volatile("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;" : "=l"(policy));
+  return policy;
+}
+
+__device__ __forceinline__ unsigned long long l2_evict_last() {
+  unsigned long long policy;
+  asm volatile("createpolicy.fractional.L2::evict_last.b64 %0, 1.0;" : "=l"(policy));
+  return policy;
+}
+
 // Copies `bytes` (a multiple of 16, both addresses 16-byte aligned) from global to shared memory on
-// the copy engine; completion is counted on the barrier.
-__device__ __forceinline__ void bulk_copy(unsigned dst, const void* src, unsigned bytes, unsigned bar) {
-  asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];" ::"r"(dst),
-               "l"(src), "r"(bytes), "r"(bar)
-               : "memory");
+// the copy engine, to be evicted from L2 first; completion is counted on the barrier.
+__device__ __forceinline__ void bulk_copy_streamed(unsigned dst, const void* src, unsigned bytes, unsigned bar,
+                                                   unsigned long long policy) {
+  asm volatile(
+      "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes.L2::cache_hint [%0], [%1], %2, [%3], %4;" ::"r"(
+          dst),
+      "l"(src), "r"(bytes), "r"(bar), "l"(policy)
+      : "memory");
 }
 
 // Pulls a line into L1 ahead of its first read.
@@ -111,12 +131,21 @@ __device__ __forceinline__ uint2 load_l2_u32x2(const bf16_t* p) {
   return v;
 }
 
-__device__ __forceinline__ void store_u32x2(bf16_t* p, unsigned x, unsigned y) {
-  asm volatile("st.global.v2.u32 [%0], {%1, %2};" ::"l"(p), "r"(x), "r"(y) : "memory");
+// Stores of what the launch writes, kept in L2 (see l2_evict_last).
+__device__ __forceinline__ void store_kept_bf16(bf16_t* p, float x) {
+  asm volatile("st.global.L2::cache_hint.b16 [%0], %1, %2;" ::"l"(p), "h"(float_to_bf16(x)), "l"(l2_evict_last())
+               : "memory");
 }
 
-__device__ __forceinline__ void store_f32x4(float* p, float x, float y, float z, float w) {
-  asm volatile("st.global.v4.f32 [%0], {%1, %2, %3, %4};" ::"l"(p), "f"(x), "f"(y), "f"(z), "f"(w) : "memory");
+__device__ __forceinline__ void store_kept_u32x2(bf16_t* p, unsigned x, unsigned y) {
+  asm volatile("st.global.L2::cache_hint.v2.u32 [%0], {%1, %2}, %3;" ::"l"(p), "r"(x), "r"(y), "l"(l2_evict_last())
+               : "memory");
+}
+
+__device__ __forceinline__ void store_kept_f32x4(float* p, float x, float y, float z, float w) {
+  asm volatile("st.global.L2::cache_hint.v4.f32 [%0], {%1, %2, %3, %4}, %5;" ::"l"(p), "f"(x), "f"(y), "f"(z), "f"(w),
+               "l"(l2_evict_last())
+               : "memory");
 }
 
 __device__ __forceinline__ int tiles_of(int len) { return (len + kTileKeys - 1) / kTileKeys; }
@@ -210,9 +239,10 @@ struct TileStreamer {
     if (lane != 0) return;
     const unsigned bar = barriers + kStage * 8;
     const unsigned dst = ring + kStage * kStageBytes;
+    const unsigned long long policy = l2_evict_first();
     mbarrier_arrive_expect(bar, kStageBytes);
-    bulk_copy(dst, p.k_cache + s.offset, kTileBytes, bar);
-    bulk_copy(dst + kTileBytes, p.v_cache + s.offset, kTileBytes, bar);
+    bulk_copy_streamed(dst, p.k_cache + s.offset, kTileBytes, bar, policy);
+    bulk_copy_streamed(dst + kTileBytes, p.v_cache + s.offset, kTileBytes, bar, policy);
     if (s.q_offset >= 0)
       for (int line = 0; line < 2 * p.group; ++line) prefetch_l1(p.q + s.q_offset + line * 64);
   }

@@ -17,7 +17,7 @@
 // Launch: block 256 threads (8 warps), grid = num_sms, dynamic shared memory 213712 bytes (the
 // stages and their mbarriers, then the warps' pieces; raise the kernel's
 // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES). Workspace: decode_attention's; this kernel uses
-// counters[0] (claims) and counters[1] (blocks done), and leaves them zero.
+// counters[0] (claims), and leaves it zero.
 #include "attention_tile.cuh"
 
 namespace {
@@ -71,7 +71,7 @@ struct PairWalker : TileStreamer {
     if (threadIdx.x == 0) {
       scratch.claimed[0] = blockIdx.x;
       scratch.claimed[1] = blockIdx.x + gridDim.x;
-      claim = 2 * gridDim.x + atomicAdd(p.counters, 1);
+      claim = claim_pair();
     }
     __syncthreads();
     index = 0;
@@ -80,6 +80,15 @@ struct PairWalker : TileStreamer {
     issued = 0;
     cur = pair_info(0, 0);
     next = pair_info(1, cur.tiles() % kWarps);
+  }
+
+  // Thread 0: claims a pair from the counter. A launch makes exactly grid + pairs claims (one a
+  // block, then one a pair ended), so the block that makes the last zeroes the counter for the next
+  // launch; no block waits at its end for the others.
+  __device__ int claim_pair() const {
+    const int c = atomicAdd(p.counters, 1);
+    if (c == int(gridDim.x) + p.pairs - 1) p.counters[0] = 0;
+    return 2 * gridDim.x + c;
   }
 
   __device__ long long window_tile(const PairInfo& info, int x) const {
@@ -170,7 +179,7 @@ struct PairWalker : TileStreamer {
     if (g == 0) scratch.ml[warp][t] = make_float4(a.m0, a.l0, a.m1, a.l1);
     if (threadIdx.x == 0) {
       scratch.claimed[(index + 2) & 3] = claim;  // its slot's pair is done
-      claim = 2 * gridDim.x + atomicAdd(p.counters, 1);
+      claim = claim_pair();
     }
     __syncthreads();
     for (int i = warp; i < 8; i += kWarps) merge(i);
@@ -213,8 +222,8 @@ struct PairWalker : TileStreamer {
       if (2 * t + hh >= p.group) continue;
       const float inv = 1.f / (hh ? l1 : l0);
       bf16_t* out = dst + (2 * t + hh) * kHeadDim + 16 * i + g;
-      out[0] = float_to_bf16(o[hh] * inv);
-      out[8] = float_to_bf16(o[2 + hh] * inv);
+      store_kept_bf16(out, o[hh] * inv);
+      store_kept_bf16(out + 8, o[2 + hh] * inv);
     }
   }
 
@@ -233,16 +242,6 @@ struct PairWalker : TileStreamer {
     reset(acc);
     if (!cur.valid() || (cur.count() == 0 && !end_pairs(acc))) return;
     for (unsigned parity = 0; round<0>(parity, acc); parity ^= 1) {
-    }
-  }
-
-  // The block is done: the last block to get here zeroes the claim and done counters.
-  __device__ void release_counters() {
-    if (threadIdx.x != 0) return;
-    __threadfence();
-    if (atomicAdd(p.counters + 1, 1) == gridDim.x - 1) {
-      p.counters[0] = 0;
-      p.counters[1] = 0;
     }
   }
 };
@@ -268,5 +267,4 @@ extern "C" __global__ void __launch_bounds__(kWarps * 32, 1)
   init_barriers<kStages>(barriers);
   PairWalker walker(p, scratch, warp, shared_address(dynamic_shared + warp * kStages * kStageBytes), barriers);
   walker.run();
-  walker.release_counters();
 }
