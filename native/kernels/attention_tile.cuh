@@ -83,11 +83,11 @@ __device__ __forceinline__ bool mbarrier_try_wait(unsigned bar, unsigned parity)
   return done != 0;
 }
 
-// L2 policies. The K and V streamed through once are marked first to go, what the launch writes
-// (outputs, stream-K's pieces) last: otherwise the stream pushes the queries, page table and
-// written lines out of L2, and dirty lines go back to memory in the middle of the reads. Measured on
-// a whole H200 (bench/kernels/NOTES.md, v28): 256 -> 246 us for the pairs kernel, 262 -> 250 us
-// for stream-K.
+// L2 policies. The K and V streamed through once are marked first to go, the outputs last:
+// otherwise the stream pushes the queries, page table and written lines out of L2, and dirty lines
+// go back to memory in the middle of the reads. Measured on a whole H200 (bench/kernels/NOTES.md,
+// v28): 256 -> 246 us for the pairs kernel, 262 -> 253 us for stream-K. Stream-K's pieces stay
+// plain stores: kept, they cost small partitions half a point.
 __device__ __forceinline__ unsigned long long l2_evict_first() {
   unsigned long long policy;
   asm volatile("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;" : "=l"(policy));
@@ -131,21 +131,18 @@ __device__ __forceinline__ uint2 load_l2_u32x2(const bf16_t* p) {
   return v;
 }
 
-// Stores of what the launch writes, kept in L2 (see l2_evict_last).
+// An output store, kept in L2 (see l2_evict_last).
 __device__ __forceinline__ void store_kept_bf16(bf16_t* p, float x) {
   asm volatile("st.global.L2::cache_hint.b16 [%0], %1, %2;" ::"l"(p), "h"(float_to_bf16(x)), "l"(l2_evict_last())
                : "memory");
 }
 
-__device__ __forceinline__ void store_kept_u32x2(bf16_t* p, unsigned x, unsigned y) {
-  asm volatile("st.global.L2::cache_hint.v2.u32 [%0], {%1, %2}, %3;" ::"l"(p), "r"(x), "r"(y), "l"(l2_evict_last())
-               : "memory");
+__device__ __forceinline__ void store_u32x2(bf16_t* p, unsigned x, unsigned y) {
+  asm volatile("st.global.v2.u32 [%0], {%1, %2};" ::"l"(p), "r"(x), "r"(y) : "memory");
 }
 
-__device__ __forceinline__ void store_kept_f32x4(float* p, float x, float y, float z, float w) {
-  asm volatile("st.global.L2::cache_hint.v4.f32 [%0], {%1, %2, %3, %4}, %5;" ::"l"(p), "f"(x), "f"(y), "f"(z), "f"(w),
-               "l"(l2_evict_last())
-               : "memory");
+__device__ __forceinline__ void store_f32x4(float* p, float x, float y, float z, float w) {
+  asm volatile("st.global.v4.f32 [%0], {%1, %2, %3, %4};" ::"l"(p), "f"(x), "f"(y), "f"(z), "f"(w) : "memory");
 }
 
 __device__ __forceinline__ int tiles_of(int len) { return (len + kTileKeys - 1) / kTileKeys; }

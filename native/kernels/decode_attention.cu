@@ -241,9 +241,8 @@ struct StreamKWalker : TileStreamer {
     const float inv0 = 1.f / a.l0, inv1 = 1.f / a.l1;
 #pragma unroll
     for (int i = 0; i < 8; ++i)
-      store_kept_u32x2(o + 128 * i, pack_bf16x2(a.o[i][0] * inv0, a.o[i][1] * inv1),
-                       pack_bf16x2(a.o[i][2] * inv0, a.o[i][3] * inv1));
-    if (g == 0) store_kept_f32x4(p.partial_ml + (long long)slot * 2 * kMaxGroup + 4 * t, a.m0, a.l0, a.m1, a.l1);
+      store_u32x2(o + 128 * i, pack_bf16x2(a.o[i][0] * inv0, a.o[i][1] * inv1), pack_bf16x2(a.o[i][2] * inv0, a.o[i][3] * inv1));
+    if (g == 0) store_f32x4(p.partial_ml + (long long)slot * 2 * kMaxGroup + 4 * t, a.m0, a.l0, a.m1, a.l1);
   }
 
   // Log-sum-exp combine of every piece of the pair into a (its own piece included, re-read).
