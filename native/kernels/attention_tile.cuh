@@ -90,13 +90,13 @@ __device__ __forceinline__ bool mbarrier_try_wait(unsigned bar, unsigned parity)
 // plain stores: kept, they cost small partitions half a point.
 __device__ __forceinline__ unsigned long long l2_evict_first() {
   unsigned long long policy;
-  asm volatile("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;" : "=l"(policy));
+  asm("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;" : "=l"(policy));
   return policy;
 }
 
 __device__ __forceinline__ unsigned long long l2_evict_last() {
   unsigned long long policy;
-  asm volatile("createpolicy.fractional.L2::evict_last.b64 %0, 1.0;" : "=l"(policy));
+  asm("createpolicy.fractional.L2::evict_last.b64 %0, 1.0;" : "=l"(policy));
   return policy;
 }
 
