@@ -4,13 +4,16 @@
  * CUDA-event timing of many graph replays, medians. The layers' time is the iteration's less the
  * prologue and epilogue (timed alone); each op is also timed alone on its lane, beside the plan's
  * prediction for it, and the planned mode's middle layer is traced while its ops run together, to
- * show where a mode's time goes. Across tensor-parallel GPUs every rank runs, timed by events on
- * rank 0, whose all-reduces wait for the other ranks.
+ * show where a mode's time goes. Then each mode runs a few seconds back to back with NVML readings
+ * around it (powerWindow.ts): its power, energy per iteration and time held at the power limit.
+ * Across tensor-parallel GPUs every rank runs, timed by events on rank 0, whose all-reduces wait
+ * for the other ranks.
  */
 import { compareTrace, type CoRunTrace } from "./coRunTrace.js";
 import type { GpuEvent, Stream } from "./gpu/index.js";
 import type { ModeExecution } from "./engine/modeExecution.js";
 import type { ExecutionMode } from "./plan/executionModes.js";
+import { measurePowerWindow, whyNoPowerReadings, type PowerWindow } from "./powerWindow.js";
 import type { DecodeRequest } from "./requests.js";
 import type { Runtime } from "./Runtime.js";
 import { seededUniform } from "./weights/seededRandom.js";
@@ -48,6 +51,8 @@ export interface ModeTiming {
   operations: OperationTiming[];
   /** The planned mode's middle layer as its ops ran together (per op, medians of a few traced iterations). */
   coRun: CoRunTrace | undefined;
+  /** Iterations back to back for a few seconds, with power read around them; undefined where NVML cannot be read. */
+  power: PowerWindow | undefined;
 }
 
 export interface BenchmarkReport {
@@ -61,6 +66,8 @@ export interface BenchmarkReport {
   speedupOverSequential: number | undefined;
   /** (predicted - measured) / measured, planned layer time. */
   predictionError: number | undefined;
+  /** Why no mode has power figures (NVML missing or refusing), when none has. */
+  powerUnavailable: string | undefined;
 }
 
 const DEFAULTS: BenchmarkOptions = { iterations: 100, warmup: 10, opRepetitions: 20 };
@@ -71,6 +78,7 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
   const requests = randomRequests(runtime);
   fillCacheWithRandomValues(runtime);
   const [start, end] = [runtime.gpu.createEvent(), runtime.gpu.createEvent()];
+  const powerUnavailable = whyNoPowerReadings(runtime.gpus);
   try {
     const modes: ModeTiming[] = [];
     let edgesUs = 0;
@@ -89,6 +97,14 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
         tokensPerSecondPerGpu: plan.batch.tokens / (iteration.medianUs * 1e-6) / plan.tensorParallel,
         operations: timeOperations(runtime, execution, start, end, settings),
         coRun: mode === "planned" ? traceMiddleLayer(runtime, execution) : undefined,
+        power: powerUnavailable === undefined ? measurePowerWindow({
+          gpus: runtime.gpus,
+          stream: execution.origin,
+          launch: () => execution.launch(true),
+          synchronize: () => runtime.synchronize(),
+          iterationUs: iteration.medianUs,
+          tokensPerIteration: plan.batch.tokens,
+        }) : undefined,
       });
     }
     const planned = modes.find((m) => m.mode === "planned");
@@ -110,6 +126,7 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
       modes,
       speedupOverSequential: planned && sequential ? sequential.layerUs / planned.layerUs : undefined,
       predictionError: planned ? (plan.prediction.layerUs - planned.layerUs) / planned.layerUs : undefined,
+      powerUnavailable,
     };
   } finally {
     start.dispose();

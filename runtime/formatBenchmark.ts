@@ -1,6 +1,7 @@
 /** The benchmark report as a table for people (the CLI's --json prints the report itself). */
 import type { BenchmarkReport } from "./benchmark.js";
 import type { CoRunTrace } from "./coRunTrace.js";
+import { POWER_WINDOW_US } from "./powerWindow.js";
 
 /** A time in µs as a right-aligned table column. */
 const column = (us: number) => us.toFixed(1).padStart(9);
@@ -19,6 +20,8 @@ export function formatBenchmark(report: BenchmarkReport): string {
     "",
     report.speedupOverSequential === undefined ? "speedup: needs planned and sequential" : `planned vs sequential: ${report.speedupOverSequential.toFixed(3)}x (layer time)`,
     report.predictionError === undefined ? "prediction: needs planned" : `prediction error (planned layer): ${(100 * report.predictionError).toFixed(1)}%`,
+    "",
+    ...formatPower(report),
   ];
   for (const m of report.modes) {
     lines.push("", `${m.mode}: each op alone on its stream (${m.isolation.join(", ")})`);
@@ -42,4 +45,23 @@ function formatCoRun(mode: string, trace: CoRunTrace): string[] {
       `  ${op.id.padEnd(27)} ${op.lane.padEnd(20)} ${column(op.predictedStartUs)} ${column(op.measuredStartUs)}         ${column(op.predictedUs)} ${column(op.measuredUs)}` +
       (ranks ? `         ${column(op.leastRankUs)} ${column(op.mostRankUs)}` : "")),
   ];
+}
+
+function formatPower(report: BenchmarkReport): string[] {
+  if (report.powerUnavailable !== undefined) return [`power: not measured (${report.powerUnavailable})`];
+  const measured = report.modes.filter((m) => m.power !== undefined);
+  if (measured.length === 0) return [];
+  const limit = Math.min(...measured.map((m) => m.power!.powerLimitWatts));
+  const lines = [
+    `power: each mode's iterations back to back for ${POWER_WINDOW_US / 1e6} s, read through NVML (power limit ${limit.toFixed(0)} W${report.gpus > 1 ? " per GPU; energy of all GPUs" : ""})`,
+    "mode        iteration    W/GPU  J/iteration  tokens/J  at power limit  thermal  SM clock",
+    ...measured.map(({ mode, power: p }) =>
+      `${mode.padEnd(11)} ${`${p!.iterationUs.toFixed(1)} us`.padEnd(12)} ${p!.averageWattsPerGpu.toFixed(0).padStart(5)}  ${p!.joulesPerIteration.toFixed(3).padStart(11)}  ${p!.tokensPerJoule.toFixed(0).padStart(8)}  ${`${(100 * p!.powerCappedShare).toFixed(0)}%`.padStart(14)}  ${`${(100 * p!.thermalCappedShare).toFixed(0)}%`.padStart(7)}  ${p!.smClockMhz.toFixed(0).padStart(4)} MHz`),
+  ];
+  const planned = report.modes.find((m) => m.mode === "planned")?.power;
+  const sequential = report.modes.find((m) => m.mode === "sequential")?.power;
+  if (planned && sequential) {
+    lines.push(`planned vs sequential back to back: ${(sequential.iterationUs / planned.iterationUs).toFixed(3)}x the speed, ${(planned.joulesPerIteration / sequential.joulesPerIteration).toFixed(3)}x the energy per iteration`);
+  }
+  return lines;
 }

@@ -1,6 +1,6 @@
 /**
  * `nanoweave doctor`: what this machine offers the runtime (GPUs, driver, cuBLAS, NCCL, NVRTC,
- * green contexts) and what is missing, with every place searched. Prints the report, then fails
+ * NVML, green contexts) and what is missing, with every place searched. Prints the report, then fails
  * (exit 1) when the runtime could not work here.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
@@ -13,7 +13,7 @@ interface DoctorArguments {
 
 export const doctorCommand: CommandModule<object, DoctorArguments> = {
   command: "doctor",
-  describe: "Check the GPUs, driver, cuBLAS, NCCL and NVRTC that the runtime would use",
+  describe: "Check the GPUs, driver, cuBLAS, NCCL, NVRTC and NVML that the runtime would use",
   builder: (yargs: Argv) => yargs.option("json", { type: "boolean", default: false, describe: "Print the report as JSON" }),
   handler: (args: ArgumentsCamelCase<DoctorArguments>) => {
     const report = collectSystemReport();

@@ -2,7 +2,7 @@
 // Compiled, never linked, by test/native/declarations.test.ts:
 //   g++ -std=c++20 -fsyntax-only -I native/src -I <headers> -DCHECK_<LIBRARY> this-file
 // with one of CHECK_CUDA_DRIVER (cuda.h), CHECK_CUBLAS (cublas_v2.h), CHECK_NCCL (nccl.h),
-// CHECK_NVRTC (nvrtc.h). Every static_assert names what differs.
+// CHECK_NVRTC (nvrtc.h), CHECK_NVML (nvml.h). Every static_assert names what differs.
 #include <array>
 #include <cstddef>
 #include <type_traits>
@@ -177,4 +177,23 @@ namespace nanoweave::nvrtc {
 NANOWEAVE_NVRTC_FUNCTIONS(CHECK_FUNCTION)
 CHECK_SAME(kSuccess, NVRTC_SUCCESS)
 }  // namespace nanoweave::nvrtc
+#endif
+
+#if defined(CHECK_NVML)
+#include <nvml.h>
+
+#include "nvml_api.h"
+
+namespace nanoweave::nvml {
+NANOWEAVE_NVML_FUNCTIONS(CHECK_FUNCTION)
+CHECK_SAME(kSuccess, NVML_SUCCESS)
+CHECK_SAME(kClockSm, NVML_CLOCK_SM)
+CHECK_SAME(kPerfPolicyPower, NVML_PERF_POLICY_POWER)
+CHECK_SAME(kPerfPolicyThermal, NVML_PERF_POLICY_THERMAL)
+CHECK_SAME(kVersionBufferSize, NVML_SYSTEM_NVML_VERSION_BUFFER_SIZE)
+CHECK_SAME(sizeof(ViolationTime), sizeof(nvmlViolationTime_t))
+CHECK_FIELD(ViolationTime, referenceTime, nvmlViolationTime_t)
+CHECK_FIELD(ViolationTime, violationTime, nvmlViolationTime_t)
+CHECK_SAME(sizeof(Device), sizeof(nvmlDevice_t))
+}  // namespace nanoweave::nvml
 #endif

@@ -7,6 +7,7 @@
 #include "device.h"
 #include "device_buffer.h"
 #include "event.h"
+#include "gpu_power.h"
 #include "green_partition.h"
 #include "kernel_library.h"
 #include "nccl_communicators.h"
@@ -32,6 +33,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("listDevices", Napi::Function::New(env, ListDevices, "listDevices"));
   exports.Set("libraryInfo", Napi::Function::New(env, LibraryInfo, "libraryInfo"));
   exports.Set("librarySearchDirectories", Napi::Function::New(env, SearchDirectories, "librarySearchDirectories"));
+  exports.Set("readGpuPower", Napi::Function::New(env, ReadGpuPower, "readGpuPower"));
   exports.Set("greenContextSupport", Napi::Function::New(env, GreenContextSupport, "greenContextSupport"));
   exports.Set("compileProgram", Napi::Function::New(env, CompileProgram, "compileProgram"));
   exports.Set("createNcclCommunicators", Napi::Function::New(env, NcclCommunicators::Create, "createNcclCommunicators"));

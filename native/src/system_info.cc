@@ -8,6 +8,7 @@
 #include "green_partition.h"
 #include "nccl_api.h"
 #include "native_error.h"
+#include "nvml_api.h"
 #include "nvrtc_api.h"
 #include "shared_library.h"
 
@@ -56,6 +57,9 @@ Napi::Value LibraryInfo(const Napi::CallbackInfo& info) {
       result.Set("path", nvrtc::Nvrtc().path);
       result.Set("version", nvrtc::NvrtcVersion());
       result.Set("architectures", NvrtcArchitectures(info.Env()));
+    } else if (name == "nvml") {
+      result.Set("path", nvml::Nvml().path);
+      result.Set("version", nvml::NvmlVersion());
     } else {
       throw NativeError::Misuse("Unknown library " + name);
     }

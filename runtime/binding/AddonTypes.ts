@@ -12,7 +12,7 @@ export interface NativeErrorFields {
   /** call-failed: a library call returned an error; library-missing: a library was not found;
    * symbol-missing: it lacks an entry point (too old); misuse: a wrong or disposed object. */
   kind: "call-failed" | "library-missing" | "symbol-missing" | "misuse";
-  /** "CUDA driver", "cuBLAS", "NCCL" or "NVRTC". */
+  /** "CUDA driver", "cuBLAS", "NCCL", "NVRTC" or "NVML". */
   library?: string;
   /** The failing call, e.g. "cuMemAlloc". */
   call?: string;
@@ -30,7 +30,7 @@ export interface NativeErrorFields {
   searched?: string[];
 }
 
-export type LibraryName = "cuda" | "cublas" | "nccl" | "nvrtc";
+export type LibraryName = "cuda" | "cublas" | "nccl" | "nvrtc" | "nvml";
 
 export interface NativeLibraryInfo {
   path: string;
@@ -61,6 +61,23 @@ export interface NativeGreenContextSupport {
   minPartitionSms?: number;
   /** Partitions are multiples of this many SMs (0: the driver does not say). */
   alignment?: number;
+}
+
+/** One NVML reading of a GPU: counters to difference across some work, and values of the moment. */
+export interface NativeGpuPower {
+  /** Energy used since the driver loaded. */
+  energyMillijoules: number;
+  /** The power limit the GPU enforces now. */
+  powerLimitMilliwatts: number;
+  /** Power draw as NVML reports it (averaged by the driver over its own window). */
+  powerDrawMilliwatts: number;
+  smClockMhz: number;
+  /** Time the power limiter has held the clocks down, since the driver loaded. */
+  powerCappedNs: number;
+  /** Time the thermal limiter has held the clocks down. */
+  thermalCappedNs: number;
+  /** NVML's CPU timestamp of this reading, to difference against powerCappedNs. */
+  readAtUs: number;
 }
 
 /** Every native object: dispose() is idempotent and releases this object's hold on its resource. */
@@ -203,6 +220,8 @@ export interface NanoweaveAddon {
   libraryInfo(name: LibraryName): NativeLibraryInfo;
   librarySearchDirectories(): string[];
   greenContextSupport(ordinal: number): NativeGreenContextSupport;
+  /** Through NVML, for the GPU at this PCI bus id (NativeDeviceInfo.pciBusId). */
+  readGpuPower(pciBusId: string): NativeGpuPower;
   /** NVRTC, off the JS thread. Rejects with an NVRTC error whose detail holds the log. */
   compileProgram(source: string, name: string, options: readonly string[]): Promise<{ image: Uint8Array; log: string }>;
   /** Rank i on devices[i]; NCCL init off the JS thread. */

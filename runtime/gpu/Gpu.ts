@@ -3,7 +3,7 @@
  * Every method checks its arguments before the native call; native failures arrive as Errors
  * carrying the library, call, code and message (see NativeErrorFields).
  */
-import type { NativeDevice, NativeDeviceInfo, NativeGreenContextSupport } from "../binding/AddonTypes.js";
+import type { NativeDevice, NativeDeviceInfo, NativeGpuPower, NativeGreenContextSupport } from "../binding/AddonTypes.js";
 import { loadAddon } from "../binding/loadAddon.js";
 import { Cublas } from "./Cublas.js";
 import { DeviceArray, type HostSource } from "./DeviceArray.js";
@@ -74,6 +74,15 @@ export class Gpu extends GpuResource<NativeDevice> {
   greenContextSupport(): NativeGreenContextSupport {
     this.nativeFor("greenContextSupport()");
     return loadAddon().greenContextSupport(this.ordinal);
+  }
+
+  /**
+   * Through NVML (it comes with the driver): the energy counter, power limit and draw, SM clock and
+   * time held at the power limit. Throws, naming NVML, where it is missing or the GPU refuses.
+   */
+  readPower(): NativeGpuPower {
+    this.nativeFor("readPower()");
+    return loadAddon().readGpuPower(this.info.pciBusId);
   }
 
   /** SM partitions of the requested sizes (see SmPartitions.ts). */

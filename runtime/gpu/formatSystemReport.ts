@@ -42,7 +42,7 @@ function describeGpu(gpu: GpuReport): string[] {
   const { major, minor } = gpu.computeCapability;
   const lines = [
     `GPU ${gpu.ordinal}        ${gpu.name}`,
-    `  SMs ${gpu.smCount}, memory ${(gpu.totalMemoryBytes / GIB).toFixed(1)} GiB, compute capability ${major}.${minor}, PCI ${gpu.pciBusId}`,
+    `  SMs ${gpu.smCount}, memory ${(gpu.totalMemoryBytes / GIB).toFixed(1)} GiB, compute capability ${major}.${minor}, PCI ${gpu.pciBusId}${gpu.powerLimitWatts === undefined ? "" : `, power limit ${gpu.powerLimitWatts.toFixed(0)} W`}`,
   ];
   const green = gpu.greenContexts;
   if (!green.supported) {

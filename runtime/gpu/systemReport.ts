@@ -1,5 +1,5 @@
 /**
- * What `nanoweave doctor` reports: the addon, the driver, cuBLAS, NCCL and NVRTC (version and
+ * What `nanoweave doctor` reports: the addon, the driver, cuBLAS, NCCL, NVRTC and NVML (version and
  * path, or every place searched), each GPU with its green-context granularity, and the problems
  * that stop the runtime from working here.
  */
@@ -11,7 +11,7 @@ import { isNativeError } from "./nativeErrors.js";
 
 export interface LibraryReport {
   name: LibraryName;
-  /** As users know it: "CUDA driver", "cuBLAS", "NCCL", "NVRTC". */
+  /** As users know it: "CUDA driver", "cuBLAS", "NCCL", "NVRTC", "NVML". */
   label: string;
   available: boolean;
   path?: string;
@@ -26,6 +26,8 @@ export interface LibraryReport {
 
 export interface GpuReport extends NativeDeviceInfo {
   greenContexts: NativeGreenContextSupport;
+  /** The enforced power limit, where NVML can read it. */
+  powerLimitWatts?: number;
 }
 
 export interface SystemReport {
@@ -49,6 +51,7 @@ const LIBRARIES: ReadonlyArray<{ name: LibraryName; label: string }> = [
   { name: "cublas", label: "cuBLAS" },
   { name: "nccl", label: "NCCL" },
   { name: "nvrtc", label: "NVRTC" },
+  { name: "nvml", label: "NVML" },
 ];
 
 export function collectSystemReport(): SystemReport {
@@ -103,7 +106,13 @@ function collectGpus(addon: NanoweaveAddon, report: SystemReport): void {
       } catch (error) {
         greenContexts = { supported: false, reason: (error as Error).message };
       }
-      report.gpus.push({ ...device, greenContexts });
+      const gpu: GpuReport = { ...device, greenContexts };
+      try {
+        gpu.powerLimitWatts = addon.readGpuPower(device.pciBusId).powerLimitMilliwatts / 1000;
+      } catch {
+        // NVML missing or refusing: its own row and warning say so.
+      }
+      report.gpus.push(gpu);
     }
   } catch (error) {
     report.problems.push(`The CUDA driver loaded but could not list GPUs: ${(error as Error).message}`);
@@ -121,6 +130,9 @@ function judge(report: SystemReport): void {
     // One GPU runs without NCCL; several need it for tensor parallelism.
     (report.gpus.length > 1 ? report.problems : report.warnings).push(unavailable(nccl));
   }
+  // Only power and energy figures need NVML.
+  const nvml = byName.get("nvml");
+  if (nvml && !nvml.available) report.warnings.push(unavailable(nvml));
   if (byName.get("cuda")?.available && report.gpus.length === 0 && !report.problems.some((p) => p.includes("list GPUs"))) {
     report.problems.push("The CUDA driver loaded but reports no GPU");
   }

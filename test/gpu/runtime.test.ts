@@ -5,12 +5,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { isNativeError } from "../../runtime/gpu/nativeErrors.js";
 import { RequestError, type DecodeRequest } from "../../runtime/requests.js";
+import type { BenchmarkReport } from "../../runtime/benchmark.js";
 import { Runtime } from "../../runtime/Runtime.js";
 import { CpuLlama } from "../support/cpuLlama.js";
 import { firstGpu, gpuSkip, relativeError } from "../support/gpuTesting.js";
+import { CLI_ENTRY } from "../support/repository.js";
 import { TINY_SHAPE, tinyPlanPath, writeTinyLlama } from "../support/tinyLlama.js";
 
 const STEPS = 12;
@@ -118,4 +121,32 @@ test("the co-run trace times every op of the traced layer on its lane, inside th
   } finally {
     runtime.dispose();
   }
+});
+
+test("nanoweave run reads each mode's power through NVML around iterations run back to back", { skip: gpuSkip, timeout: 300_000 }, () => {
+  const run = (json: boolean) =>
+    spawnSync(process.execPath, [CLI_ENTRY, "run", "--plan", planForThisGpu(), "--iterations", "5", "--modes", "planned,sequential", ...(json ? ["--json"] : [])], { encoding: "utf8", timeout: 240_000 });
+  const json = run(true);
+  assert.equal(json.status, 0, json.stderr);
+  const report = JSON.parse(json.stdout) as BenchmarkReport;
+  assert.equal(report.powerUnavailable, undefined);
+  const limit = firstGpu().readPower().powerLimitMilliwatts / 1000;
+  for (const { mode, power, iteration } of report.modes) {
+    assert.ok(power, `${mode}: power measured`);
+    assert.equal(power.powerLimitWatts, limit);
+    // Seconds of work: the counter moved, and by no more than the limit allows.
+    assert.ok(power.iterations * power.iterationUs > 2e6, `${mode}: window of ${power.iterations} x ${power.iterationUs} us`);
+    assert.ok(power.averageWattsPerGpu > 30 && power.averageWattsPerGpu < 1.1 * limit, `${mode}: ${power.averageWattsPerGpu} W`);
+    assert.ok(Math.abs(power.joulesPerIteration - (power.averageWattsPerGpu * power.iterationUs) / 1e6) < 0.1 * power.joulesPerIteration, `${mode}: energy = power x time`);
+    assert.ok(power.powerCappedShare >= 0 && power.powerCappedShare <= 1.02, `${mode}: capped ${power.powerCappedShare}`);
+    assert.ok(power.smClockMhz > 200 && power.smClockMhz < 3000, `${mode}: ${power.smClockMhz} MHz`);
+    // Back to back is no slower than the waited-for iterations' median, give or take noise.
+    assert.ok(power.iterationUs < 1.5 * iteration.medianUs, `${mode}: ${power.iterationUs} us back to back, median ${iteration.medianUs} us`);
+  }
+  const text = run(false);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /^power: each mode's iterations back to back for 3 s, read through NVML \(power limit \d+ W\)$/m);
+  assert.match(text.stdout, /^planned {5}\d+\.\d us +\d+ +\d+\.\d{3} +\d+ +\d+% +\d+% +\d+ MHz$/m);
+  assert.match(text.stdout, /^planned vs sequential back to back: \d\.\d{3}x the speed, \d\.\d{3}x the energy per iteration$/m);
+  console.log(text.stdout.split("\n").filter((line) => /^(power|mode  |planned|sequential)/.test(line)).map((line) => `# ${line}`).join("\n"));
 });

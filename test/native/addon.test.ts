@@ -5,7 +5,7 @@ import { isNativeError } from "../../runtime/gpu/nativeErrors.js";
 import { whyNoGpu } from "../support/driverPresence.js";
 
 const CLASSES = ["Device", "DeviceBuffer", "Stream", "Event", "GreenPartition", "CublasHandle", "KernelLibrary", "Kernel", "CudaGraph", "NcclCommunicators"];
-const FUNCTIONS = ["openDevice", "listDevices", "libraryInfo", "librarySearchDirectories", "greenContextSupport", "compileProgram", "createNcclCommunicators"];
+const FUNCTIONS = ["openDevice", "listDevices", "libraryInfo", "librarySearchDirectories", "greenContextSupport", "readGpuPower", "compileProgram", "createNcclCommunicators"];
 
 test("the addon loads without any CUDA library and exports the surface AddonTypes.ts states", () => {
   const addon = loadAddon() as unknown as Record<string, unknown>;
@@ -54,6 +54,17 @@ test("a missing NVRTC or NCCL is reported the same way, also from the calls that
   await assert.rejects(async () => addon.createNcclCommunicators([], {}), (error: unknown) => {
     assert.ok(isNativeError(error));
     return error.kind === "library-missing" && error.library === "NCCL";
+  });
+});
+
+test("without a driver, a power reading names NVML and what it is for", { skip: whyNoGpu() === undefined && "a CUDA driver is present here" }, () => {
+  assert.throws(() => loadAddon().readGpuPower("0000:00:00.0"), (error: unknown) => {
+    assert.ok(isNativeError(error));
+    assert.equal(error.library, "NVML");
+    // No libnvidia-ml at all, or one whose driver is not loaded.
+    if (error.kind === "library-missing") assert.match(error.neededFor ?? "", /power/);
+    else assert.equal(error.call, "nvmlInit_v2");
+    return true;
   });
 });
 

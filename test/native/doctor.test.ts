@@ -26,7 +26,7 @@ test("doctor --json prints the same report as JSON on stdout only", () => {
   const run = doctor(["--json"]);
   const report = JSON.parse(run.stdout) as SystemReport;
   assert.equal(report.addon.loaded, true);
-  assert.deepEqual(report.libraries.map((library) => library.name), ["cuda", "cublas", "nccl", "nvrtc"]);
+  assert.deepEqual(report.libraries.map((library) => library.name), ["cuda", "cublas", "nccl", "nvrtc", "nvml"]);
   assert.equal(run.status, report.problems.length === 0 ? 0 : 1);
   if (noGpu !== undefined) {
     const driver = report.libraries[0]!;
@@ -46,6 +46,9 @@ test("with a GPU, doctor lists each GPU with its SMs, memory, compute capability
     assert.match(run.stdout, /green contexts: (yes|no)/);
   }
   assert.match(run.stdout, /^CUDA driver\s+(driver [0-9.]+, )?supports CUDA \d+\.\d/m);
+  assert.match(run.stdout, /^NVML {9}\d+\.[0-9.]+ {2}\(\S*libnvidia-ml\.so/m);
+  for (const gpu of report.gpus) assert.ok(gpu.powerLimitWatts! > 0, `GPU ${gpu.ordinal}: power limit ${gpu.powerLimitWatts}`);
+  assert.match(run.stdout, /, power limit \d+ W$/m);
 });
 
 test("without the addon built, doctor says how to build it and exits 1", () => {

@@ -1,0 +1,112 @@
+/**
+ * Power and energy of a mode's iterations run back to back, read through NVML around a sustained
+ * window (no host waits between iterations): average power per GPU against its limit, energy per
+ * iteration, tokens per joule, the share of the window the power limiter held the clocks down and
+ * the SM clock. A GPU at its power limit cannot run faster by doing work side by side; it can only
+ * spend less energy on it, so these say whether a plan's overlap is bound by power.
+ */
+import type { NativeGpuPower } from "./binding/AddonTypes.js";
+import type { Gpu, Stream } from "./gpu/index.js";
+import { median } from "../planner/median.js";
+
+export interface PowerWindow {
+  /** Iterations in the window, all GPUs together. */
+  iterations: number;
+  /** GPU time of one iteration in the window, back to back (CUDA events around it). */
+  iterationUs: number;
+  averageWattsPerGpu: number;
+  /** The lowest enforced power limit among the GPUs. */
+  powerLimitWatts: number;
+  /** Energy of one iteration on all its GPUs. */
+  joulesPerIteration: number;
+  tokensPerJoule: number;
+  /** Share of the window the power limiter held the clocks down (mean over GPUs). */
+  powerCappedShare: number;
+  thermalCappedShare: number;
+  /** Median SM clock over readings taken during the window, all GPUs. */
+  smClockMhz: number;
+}
+
+/** Run before the window (µs), so that clocks settle at their sustained level. */
+const SETTLE_US = 500_000;
+/** The window (µs): long beside NVML's energy counter updates, milliseconds apart. */
+export const POWER_WINDOW_US = 3_000_000;
+/** Iterations are issued in chunks of about this long; the SM clock is read between chunks. */
+const CHUNK_US = 50_000;
+
+export interface PowerWindowWork {
+  gpus: readonly Gpu[];
+  /** Rank 0's stream where an iteration starts and ends. */
+  stream: Stream;
+  /** Issues one iteration on every GPU. */
+  launch: () => void;
+  /** Waits for every GPU. */
+  synchronize: () => void;
+  /** A measured iteration time, to size the window. */
+  iterationUs: number;
+  tokensPerIteration: number;
+}
+
+/** Why power cannot be read here (NVML missing or refusing), or undefined when it can. */
+export function whyNoPowerReadings(gpus: readonly Gpu[]): string | undefined {
+  try {
+    for (const gpu of gpus) gpu.readPower();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.split("\n")[0];
+  }
+}
+
+export function measurePowerWindow(work: PowerWindowWork): PowerWindow {
+  const { gpus, stream } = work;
+  const perChunk = Math.max(1, Math.round(CHUNK_US / work.iterationUs));
+  const chunks = Math.max(2, Math.ceil(POWER_WINDOW_US / (perChunk * work.iterationUs)));
+  const gpu0 = gpus[0]!;
+  const [start, end] = [gpu0.createEvent(), gpu0.createEvent()];
+  const paces = [gpu0.createEvent({ timing: false }), gpu0.createEvent({ timing: false })];
+  const issueChunk = () => {
+    for (let i = 0; i < perChunk; i++) work.launch();
+  };
+  try {
+    for (let i = 0; i < Math.ceil(SETTLE_US / work.iterationUs); i++) work.launch();
+    start.record(stream);
+    issueChunk();
+    start.synchronize();
+    // The GPUs are busy with the first chunk while these are read.
+    const before = gpus.map((gpu) => gpu.readPower());
+    const clocks: number[] = [];
+    for (let chunk = 1; chunk < chunks; chunk++) {
+      issueChunk();
+      paces[chunk % 2]!.record(stream);
+      if (chunk > 1) paces[(chunk - 1) % 2]!.synchronize();
+      for (const gpu of gpus) clocks.push(gpu.readPower().smClockMhz);
+    }
+    end.record(stream);
+    end.synchronize();
+    work.synchronize();
+    const after = gpus.map((gpu) => gpu.readPower());
+    return summarize(before, after, chunks * perChunk, end.elapsedMsSince(start) * 1000, clocks, work.tokensPerIteration);
+  } finally {
+    for (const event of [start, end, ...paces]) event.dispose();
+  }
+}
+
+function summarize(before: NativeGpuPower[], after: NativeGpuPower[], iterations: number, windowUs: number, clocks: number[], tokens: number): PowerWindow {
+  const span = before.map((b, i) => ({ b, a: after[i]! }));
+  const joules = span.reduce((sum, { b, a }) => sum + (a.energyMillijoules - b.energyMillijoules) / 1000, 0);
+  const readSeconds = span.map(({ b, a }) => (a.readAtUs - b.readAtUs) / 1e6);
+  const share = (field: "powerCappedNs" | "thermalCappedNs") =>
+    span.reduce((sum, { b, a }, i) => sum + (a[field] - b[field]) / 1e9 / readSeconds[i]!, 0) / span.length;
+  const joulesPerIteration = joules / iterations;
+  return {
+    iterations,
+    iterationUs: windowUs / iterations,
+    averageWattsPerGpu: span.reduce((sum, { b, a }, i) => sum + (a.energyMillijoules - b.energyMillijoules) / 1000 / readSeconds[i]!, 0) / span.length,
+    powerLimitWatts: Math.min(...after.map((a) => a.powerLimitMilliwatts / 1000)),
+    joulesPerIteration,
+    tokensPerJoule: tokens / joulesPerIteration,
+    powerCappedShare: share("powerCappedNs"),
+    thermalCappedShare: share("thermalCappedNs"),
+    smClockMhz: median(clocks),
+  };
+}
