@@ -148,5 +148,7 @@ test("nanoweave run reads each mode's power through NVML around iterations run b
   assert.match(text.stdout, /^power: each mode's iterations back to back for 3 s, read through NVML \(power limit \d+ W\)$/m);
   assert.match(text.stdout, /^planned {5}\d+\.\d us +\d+ +\d+\.\d{3} +\d+ +\d+% +\d+% +\d+ MHz$/m);
   assert.match(text.stdout, /^planned vs sequential back to back: \d\.\d{3}x the speed, \d\.\d{3}x the energy per iteration$/m);
-  console.log(text.stdout.split("\n").filter((line) => /^(power|mode  |planned|sequential)/.test(line)).map((line) => `# ${line}`).join("\n"));
+  const lines = text.stdout.split("\n");
+  const first = lines.findIndex((line) => line.startsWith("power:"));
+  console.log(lines.slice(first, lines.findIndex((line, i) => i > first && line === "")).join("\n"));
 });
