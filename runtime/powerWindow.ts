@@ -85,13 +85,14 @@ export function measurePowerWindow(work: PowerWindowWork): PowerWindow {
     end.synchronize();
     work.synchronize();
     const after = gpus.map((gpu) => gpu.readPower());
-    return summarize(before, after, chunks * perChunk, end.elapsedMsSince(start) * 1000, clocks, work.tokensPerIteration);
+    return powerWindowOf(before, after, chunks * perChunk, end.elapsedMsSince(start) * 1000, clocks, work.tokensPerIteration);
   } finally {
     for (const event of [start, end, ...paces]) event.dispose();
   }
 }
 
-function summarize(before: NativeGpuPower[], after: NativeGpuPower[], iterations: number, windowUs: number, clocks: number[], tokens: number): PowerWindow {
+/** The window's figures from each GPU's readings before and after it, the SM clocks read during it. */
+export function powerWindowOf(before: readonly NativeGpuPower[], after: readonly NativeGpuPower[], iterations: number, windowUs: number, clocks: readonly number[], tokens: number): PowerWindow {
   const span = before.map((b, i) => ({ b, a: after[i]! }));
   const joules = span.reduce((sum, { b, a }) => sum + (a.energyMillijoules - b.energyMillijoules) / 1000, 0);
   const readSeconds = span.map(({ b, a }) => (a.readAtUs - b.readAtUs) / 1e6);

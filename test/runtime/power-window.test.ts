@@ -1,0 +1,89 @@
+/**
+ * The power figures `nanoweave run` prints, from NVML readings made up here: energy, power and the
+ * share of time at the power limit come out of the counters' differences, and the report prints
+ * them, or why there are none.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { NativeGpuPower } from "../../runtime/binding/AddonTypes.js";
+import type { BenchmarkReport, ModeTiming } from "../../runtime/benchmark.js";
+import { formatBenchmark } from "../../runtime/formatBenchmark.js";
+import { powerWindowOf, type PowerWindow } from "../../runtime/powerWindow.js";
+
+function reading(energyJ: number, seconds: number, cappedSeconds: number, limitW = 700): NativeGpuPower {
+  return {
+    energyMillijoules: energyJ * 1000,
+    powerLimitMilliwatts: limitW * 1000,
+    powerDrawMilliwatts: 650_000,
+    smClockMhz: 1500,
+    powerCappedNs: cappedSeconds * 1e9,
+    thermalCappedNs: 0,
+    readAtUs: seconds * 1e6,
+  };
+}
+
+test("two GPUs over 3 s: power per GPU, energy per iteration of both, tokens per joule and time at the limit", () => {
+  // GPU 0 used 2100 J in 3 s, capped the whole time; GPU 1 used 1500 J, capped 1.5 s of 3.
+  const before = [reading(1000, 10, 100), reading(5000, 10, 0, 650)];
+  const after = [reading(3100, 13, 103), reading(6500, 13, 1.5, 650)];
+  const window = powerWindowOf(before, after, 200, 3_000_000, [1400, 1500, 1600], 2048);
+  assert.equal(window.iterations, 200);
+  assert.equal(window.iterationUs, 15_000);
+  assert.equal(window.averageWattsPerGpu, (700 + 500) / 2);
+  assert.equal(window.powerLimitWatts, 650);
+  assert.equal(window.joulesPerIteration, 3600 / 200);
+  assert.equal(window.tokensPerJoule, 2048 / 18);
+  assert.equal(window.powerCappedShare, (1 + 0.5) / 2);
+  assert.equal(window.thermalCappedShare, 0);
+  assert.equal(window.smClockMhz, 1500);
+});
+
+const power = (iterationUs: number, joules: number): PowerWindow => ({
+  iterations: 200,
+  iterationUs,
+  averageWattsPerGpu: 699.6,
+  powerLimitWatts: 700,
+  joulesPerIteration: joules,
+  tokensPerJoule: 2048 / joules,
+  powerCappedShare: 0.996,
+  thermalCappedShare: 0,
+  smClockMhz: 1515,
+});
+
+function report(modes: Partial<ModeTiming>[], powerUnavailable?: string): BenchmarkReport {
+  return {
+    gpu: "NVIDIA H100 80GB HBM3",
+    gpus: 1,
+    plan: { model: "Llama-2-70B", tokens: 2048, layers: 16, nanoBatches: 2, predictedLayerUs: 845, predictedIterationUs: 14148, predictedSequentialLayerUs: 1012, predictedTokensPerSecondPerGpu: 18094 },
+    edgesUs: 326,
+    modes: modes.map((m) => ({
+      mode: "planned",
+      isolation: [],
+      graphFallback: undefined,
+      iteration: { medianUs: 15000, p10Us: 14900, p90Us: 15100, samples: 50 },
+      layerUs: 917,
+      tokensPerSecondPerGpu: 136533,
+      operations: [],
+      coRun: undefined,
+      power: undefined,
+      ...m,
+    })),
+    speedupOverSequential: 1.1,
+    predictionError: -0.08,
+    powerUnavailable,
+  };
+}
+
+test("the run report prints each mode's power and the planned mode's speed and energy against sequential", () => {
+  const text = formatBenchmark(report([{ mode: "planned", power: power(15608.6, 10.96) }, { mode: "sequential", power: power(17385.3, 12.136) }]));
+  assert.match(text, /^power: each mode's iterations back to back for 3 s, read through NVML \(power limit 700 W\)$/m);
+  assert.match(text, /^planned +15608\.6 us +700 +10\.960 +187 +100% +0% +1515 MHz$/m);
+  assert.match(text, /^sequential +17385\.3 us +700 +12\.136 +169 /m);
+  assert.match(text, /^planned vs sequential back to back: 1\.114x the speed, 0\.903x the energy per iteration$/m);
+});
+
+test("without NVML the run report says why it has no power figures", () => {
+  const text = formatBenchmark(report([{ mode: "planned" }], "NVML not found"));
+  assert.match(text, /^power: not measured \(NVML not found\)$/m);
+  assert.doesNotMatch(text, /tokens\/J/);
+});
