@@ -24,8 +24,9 @@ export interface ProfileGrid {
   elementwiseSms: number[];
   allReduceBytes: number[];
   allReduceCtas: number[];
-  /** SMs of the partner partition beside the GEMM's, one split each. */
+  /** Attention's SMs beside the GEMM's, one split each: the remainders plans give attention beside a compute group. */
   attentionPartnerSms: number[];
+  /** The network partition's SMs beside the GEMM on the remainder, one split each. */
   allReducePartnerSms: number[];
   /** The memory partition beside each all-reduce share: what plans beside a network partition give attention. */
   attentionBesideAllReduceSms: number;
@@ -41,6 +42,8 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
   const { sms } = device;
   const splits = splitSizes(device);
   const memoryShares = splits.filter((s) => s <= sms / 2);
+  // Plans give compute a group of at least half the GPU and attention the remainder.
+  const memoryRemainders = ascending(splits.filter((s) => s >= sms / 2).map((s) => sms - s));
   const networkShares = splits.filter((s) => s <= MAX_NETWORK_SMS);
   const computeSms = ascending([...splits, ...computeRemainders(device), sms]);
   const attentionSms = ascending([...splits, sms]);
@@ -56,7 +59,7 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
       elementwiseSms: ascending([splits[0] ?? sms, middle, sms]),
       allReduceBytes: [256 * 2 ** 10, 16 * MIB],
       allReduceCtas: ascending([networkShares[0] ?? MAX_NETWORK_SMS, MAX_NETWORK_SMS]),
-      attentionPartnerSms: ascending([memoryShares[0] ?? splits[0]!, memoryShares.at(-1) ?? splits[0]!]),
+      attentionPartnerSms: ascending([memoryRemainders[0] ?? sms - splits.at(-1)!, memoryRemainders.at(-1) ?? sms - splits.at(-1)!]),
       allReducePartnerSms: ascending([networkShares[0] ?? splits[0]!, networkShares.at(-1) ?? splits[0]!]),
       attentionBesideAllReduceSms: attentionBesideAllReduce(memoryShares),
     };
@@ -71,7 +74,7 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
     elementwiseSms: computeSms,
     allReduceBytes: [16, 18, 20, 22, 24, 26, 28].map((power) => 2 ** power),
     allReduceCtas: networkShares,
-    attentionPartnerSms: memoryShares,
+    attentionPartnerSms: memoryRemainders,
     allReducePartnerSms: networkShares,
     attentionBesideAllReduceSms: attentionBesideAllReduce(memoryShares),
   };

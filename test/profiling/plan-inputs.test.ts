@@ -19,9 +19,11 @@ test("GEMMs are measured on every split size, on what compute keeps beside them,
   assert.deepEqual(grid.gemmSms, [...new Set([...multiplesOf8, ...remainders, 132])].sort((a, b) => a - b));
   assert.deepEqual(grid.attentionSms, [...multiplesOf8, 132]);
   assert.deepEqual(grid.allReduceCtas, [8, 16, 24, 32]);
-  assert.deepEqual(grid.attentionPartnerSms, [8, 16, 24, 32, 40, 48, 56, 64]);
+  // Attention on the remainder beside each compute group of at least half the GPU (72 .. 120), as plans lay them out.
+  assert.deepEqual(grid.attentionPartnerSms, [12, 20, 28, 36, 44, 52, 60]);
   const quick = profileGrid(HOPPER, true);
   assert.ok(quick.gemmSms.length < grid.gemmSms.length && quick.gemmSms.includes(132));
+  assert.deepEqual(quick.attentionPartnerSms, [12, 60]);
 });
 
 test("targets cover every dense shipped model at each TP degree whose weights fit, deduped", async () => {

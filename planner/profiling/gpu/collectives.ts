@@ -62,7 +62,12 @@ export async function measureAllReduce(
   }
 }
 
-/** The GEMM, and RMSNorm in its place, beside decode attention, on one GPU. */
+/**
+ * The GEMM, and RMSNorm in its place, beside decode attention on one GPU, laid out as plans lay them
+ * out: the GEMM on a split's group, attention on the remainder of `partnerSms`. (A GEMM on a
+ * remainder runs up to twice as slow, draws less and so is slowed less: measured that way, the
+ * factors came out below what plans meet.)
+ */
 export async function measureAttentionInterference(ctx: GpuContext, timer: WorkTimer, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
   await ctx.readyGate();
   const gemm = new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, INTERFERENCE_TOKENS);
@@ -71,11 +76,11 @@ export async function measureAttentionInterference(ctx: GpuContext, timer: WorkT
   const norm = await ElementwiseOperands.create(ctx);
   try {
     return partnerSms.map((sms, i) => {
-      const { partner, rest } = ctx.partitions.split(sms);
-      const attentionWork = attention.workload(partner.stream, sms, INTERFERENCE_ATTENTION_POINT);
+      const { group: compute, remainder: memory } = ctx.partitions.split(ctx.gpu.info.smCount - sms);
+      const attentionWork = attention.workload(memory.stream, sms, INTERFERENCE_ATTENTION_POINT);
       const point = {
-        ...factors(timer, sms, gemm.workload(rest.stream, rest.cublas, INTERFERENCE_TOKENS), attentionWork),
-        elementwiseFactor: besideFactor(timer, norm.workload(rest.stream), attentionWork),
+        ...factors(timer, sms, gemm.workload(compute.stream, compute.cublas, INTERFERENCE_TOKENS), attentionWork),
+        elementwiseFactor: besideFactor(timer, norm.workload(compute.stream), attentionWork),
       };
       progress(i + 1, partnerSms.length);
       return point;
@@ -101,14 +106,14 @@ export async function measureAllReduceInterference(
   try {
     const points: InterferencePoint[] = [];
     for (const [i, sms] of partnerSms.entries()) {
-      const splits = contexts.map((ctx) => ctx.partitions.split(sms));
+      const splits = contexts.map((ctx) => ctx.partitions.split(sms));  // the all-reduce on the group, the GEMM on the remainder
       const nccl = await communicators.get(contexts, Math.min(sms, MAX_NETWORK_SMS));
       const gemm = graphWorkload(
-        splits.map(({ rest }) => rest.stream),
-        (rank, rep) => gemms[rank]!.queue(splits[rank]!.rest.stream, splits[rank]!.rest.cublas, INTERFERENCE_TOKENS, rep),
+        splits.map(({ remainder }) => remainder.stream),
+        (rank, rep) => gemms[rank]!.queue(splits[rank]!.remainder.stream, splits[rank]!.remainder.cublas, INTERFERENCE_TOKENS, rep),
         gemms[0]!.rotation,
       );
-      const streams = splits.map(({ partner }) => partner.stream);
+      const streams = splits.map(({ group }) => group.stream);
       points.push(factors(timer, sms, gemm, hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), INTERFERENCE_ALL_REDUCE_BYTES / 2))));
       progress(i + 1, partnerSms.length);
     }

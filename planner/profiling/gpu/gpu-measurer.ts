@@ -136,10 +136,10 @@ class GpuMeasurer implements Measurer {
           `ops queued behind a gate so host launch gaps stay out${nvls}`;
       },
       "attention-interference": () =>
-        `${interferenceGemm()} on the SMs a partner partition of one split leaves, beside decode attention ` +
+        `${interferenceGemm()} on a split's group, beside decode attention ` +
         `(${INTERFERENCE_ATTENTION_POINT.requests} requests x ${INTERFERENCE_ATTENTION_POINT.context} keys, ${INTERFERENCE_ATTENTION.kvHeads} KV head ` +
-        `x group ${INTERFERENCE_ATTENTION.groupSize}) on the partner, and RMSNorm (${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN}) on the same SMs beside it ` +
-        `(elementwiseFactor); ${FACTOR_NOTE}`,
+        `x group ${INTERFERENCE_ATTENTION.groupSize}) on the remainder of partnerSms, as plans lay them out, and RMSNorm (${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN}) ` +
+        `on the group beside it (elementwiseFactor); ${FACTOR_NOTE}`,
       "allreduce-interference": () =>
         `${interferenceGemm()} on every GPU on the SMs a partner partition of one split leaves, beside a ` +
         `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on the partners (NCCL CTAs = partner SMs); ${FACTOR_NOTE}`,

@@ -27,9 +27,10 @@ export class SmShare {
 }
 
 export interface Split {
-  partner: SmShare;
-  /** The SMs left: where the GEMM runs. */
-  rest: SmShare;
+  /** The partition of the requested size. */
+  group: SmShare;
+  /** The SMs it leaves. */
+  remainder: SmShare;
 }
 
 /** The largest single partition the driver grants, found by asking for ever smaller ones. */
@@ -65,19 +66,19 @@ export class PartitionCache {
     } else if (sms % this.granularity === 0) {
       share = this.adopt(this.gpu.createSmPartitions([sms])[0]!, sms);
     } else {
-      share = this.split(total - sms).rest;
+      share = this.split(total - sms).remainder;
     }
     this.shares.set(sms, share);
     return share;
   }
 
-  /** One split of the GPU: a partition of `partnerSms` and the remainder. */
-  split(partnerSms: number): Split {
-    let split = this.splits.get(partnerSms);
+  /** One split of the GPU: a partition of `groupSms` and the remainder. */
+  split(groupSms: number): Split {
+    let split = this.splits.get(groupSms);
     if (split) return split;
-    const [partner, rest] = this.gpu.createSmPartitions([partnerSms], { includeRemainder: true });
-    split = { partner: this.adopt(partner!, partnerSms), rest: this.adopt(rest!, this.gpu.info.smCount - partnerSms) };
-    this.splits.set(partnerSms, split);
+    const [group, remainder] = this.gpu.createSmPartitions([groupSms], { includeRemainder: true });
+    split = { group: this.adopt(group!, groupSms), remainder: this.adopt(remainder!, this.gpu.info.smCount - groupSms) };
+    this.splits.set(groupSms, split);
     return split;
   }
 
@@ -93,7 +94,7 @@ export class PartitionCache {
   }
 
   dispose(): void {
-    const splitShares = [...this.splits.values()].flatMap((s) => [s.partner, s.rest]);
+    const splitShares = [...this.splits.values()].flatMap((s) => [s.group, s.remainder]);
     for (const share of [...this.shares.values(), ...splitShares, ...[...this.pairs.values()].flat()]) share.dispose();
     for (const partition of this.partitions) partition.dispose();
     this.wholeGpuStream?.dispose();
