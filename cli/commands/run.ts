@@ -1,7 +1,7 @@
 /**
  * `nanoweave run`: runs a plan's decode iterations on this machine's GPU (a tensor-parallel plan on
  * its N GPUs) and prints, from one process, the measured layer and iteration time of each mode
- * beside the plan's prediction.
+ * beside the plan's prediction, and each mode's power and energy run back to back.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { benchmarkModes } from "../../runtime/benchmark.js";
@@ -19,7 +19,7 @@ interface RunArguments extends RuntimeArguments {
 
 export const runCommand: CommandModule<object, RunArguments> = {
   command: "run",
-  describe: "Run a plan's decode iterations on this GPU (a tensor-parallel plan on its GPUs) and time them: planned, sequential and plain streams",
+  describe: "Run a plan's decode iterations on this GPU (a tensor-parallel plan on its GPUs) and time them: planned, sequential and plain streams, with each mode's power and energy per iteration (through NVML)",
   builder: (yargs: Argv) =>
     runtimeArgumentOptions(yargs)
       .option("iterations", { type: "number", default: 100, describe: "Timed iterations per mode (after 10 of warm-up)" })
