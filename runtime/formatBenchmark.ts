@@ -49,14 +49,14 @@ function formatCoRun(mode: string, trace: CoRunTrace): string[] {
 
 function formatPower(report: BenchmarkReport): string[] {
   if (report.powerUnavailable !== undefined) return [`power: not measured (${report.powerUnavailable})`];
-  const measured = report.modes.filter((m) => m.power !== undefined);
+  const measured = report.modes.flatMap(({ mode, power }) => (power ? [{ mode, power }] : []));
   if (measured.length === 0) return [];
-  const limit = Math.min(...measured.map((m) => m.power!.powerLimitWatts));
+  const limit = Math.min(...measured.map(({ power }) => power.powerLimitWatts));
   const lines = [
     `power: each mode's iterations back to back for ${POWER_WINDOW_US / 1e6} s, read through NVML (power limit ${limit.toFixed(0)} W${report.gpus > 1 ? " per GPU; energy of all GPUs" : ""})`,
     "mode        iteration    W/GPU  J/iteration  tokens/J  at power limit  thermal  SM clock",
     ...measured.map(({ mode, power: p }) =>
-      `${mode.padEnd(11)} ${`${p!.iterationUs.toFixed(1)} us`.padEnd(12)} ${p!.averageWattsPerGpu.toFixed(0).padStart(5)}  ${p!.joulesPerIteration.toFixed(3).padStart(11)}  ${p!.tokensPerJoule.toFixed(0).padStart(8)}  ${`${(100 * p!.powerCappedShare).toFixed(0)}%`.padStart(14)}  ${`${(100 * p!.thermalCappedShare).toFixed(0)}%`.padStart(7)}  ${p!.smClockMhz.toFixed(0).padStart(4)} MHz`),
+      `${mode.padEnd(11)} ${`${p.iterationUs.toFixed(1)} us`.padEnd(12)} ${p.averageWattsPerGpu.toFixed(0).padStart(5)}  ${p.joulesPerIteration.toFixed(3).padStart(11)}  ${p.tokensPerJoule.toFixed(0).padStart(8)}  ${`${(100 * p.powerCappedShare).toFixed(0)}%`.padStart(14)}  ${`${(100 * p.thermalCappedShare).toFixed(0)}%`.padStart(7)}  ${p.smClockMhz.toFixed(0).padStart(4)} MHz`),
   ];
   const planned = report.modes.find((m) => m.mode === "planned")?.power;
   const sequential = report.modes.find((m) => m.mode === "sequential")?.power;

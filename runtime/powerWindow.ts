@@ -93,21 +93,28 @@ export function measurePowerWindow(work: PowerWindowWork): PowerWindow {
 
 /** The window's figures from each GPU's readings before and after it, the SM clocks read during it. */
 export function powerWindowOf(before: readonly NativeGpuPower[], after: readonly NativeGpuPower[], iterations: number, windowUs: number, clocks: readonly number[], tokens: number): PowerWindow {
-  const span = before.map((b, i) => ({ b, a: after[i]! }));
-  const joules = span.reduce((sum, { b, a }) => sum + (a.energyMillijoules - b.energyMillijoules) / 1000, 0);
-  const readSeconds = span.map(({ b, a }) => (a.readAtUs - b.readAtUs) / 1e6);
-  const share = (field: "powerCappedNs" | "thermalCappedNs") =>
-    span.reduce((sum, { b, a }, i) => sum + (a[field] - b[field]) / 1e9 / readSeconds[i]!, 0) / span.length;
-  const joulesPerIteration = joules / iterations;
+  // Each GPU's differences, over the time between its own two readings.
+  const perGpu = before.map((b, i) => {
+    const a = after[i]!;
+    const seconds = (a.readAtUs - b.readAtUs) / 1e6;
+    return {
+      joules: (a.energyMillijoules - b.energyMillijoules) / 1000,
+      seconds,
+      powerCapped: (a.powerCappedNs - b.powerCappedNs) / 1e9 / seconds,
+      thermalCapped: (a.thermalCappedNs - b.thermalCappedNs) / 1e9 / seconds,
+    };
+  });
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const joulesPerIteration = perGpu.reduce((sum, gpu) => sum + gpu.joules, 0) / iterations;
   return {
     iterations,
     iterationUs: windowUs / iterations,
-    averageWattsPerGpu: span.reduce((sum, { b, a }, i) => sum + (a.energyMillijoules - b.energyMillijoules) / 1000 / readSeconds[i]!, 0) / span.length,
+    averageWattsPerGpu: mean(perGpu.map((gpu) => gpu.joules / gpu.seconds)),
     powerLimitWatts: Math.min(...after.map((a) => a.powerLimitMilliwatts / 1000)),
     joulesPerIteration,
     tokensPerJoule: tokens / joulesPerIteration,
-    powerCappedShare: share("powerCappedNs"),
-    thermalCappedShare: share("thermalCappedNs"),
+    powerCappedShare: mean(perGpu.map((gpu) => gpu.powerCapped)),
+    thermalCappedShare: mean(perGpu.map((gpu) => gpu.thermalCapped)),
     smClockMhz: median(clocks),
   };
 }
