@@ -22,6 +22,9 @@ export interface PrefillAttentionShape {
   headDim: number;
 }
 
+/** What a GEMM co-runs with in a plan's split. */
+export type Partner = "attention" | "allReduce";
+
 export class CostModel {
   /** What had to be scaled or extrapolated, once each. */
   readonly notes = new Set<string>();
@@ -72,12 +75,19 @@ export class CostModel {
   }
 
   /**
-   * Slowdown factors for a GEMM, and an element-wise kernel in its place, co-running beside attention
-   * or an all-reduce holding `partnerSms`.
+   * Slowdown of a GEMM, and of an element-wise kernel in its place, on `gemmSms` SMs beside attention
+   * or an all-reduce.
    */
-  interference(partner: "attention" | "allReduce", partnerSms: number): { gemmFactor: number; elementwiseFactor: number; partnerFactor: number } {
-    const points = partner === "attention" ? this.profile.interference.gemmWithAttention : this.profile.interference.gemmWithAllReduce;
-    return interpolateInterference(points, partnerSms);
+  besidePartner(partner: Partner, gemmSms: number): { gemmFactor: number; elementwiseFactor: number } {
+    const points = this.interferencePoints(partner);
+    const at = (factor: (point: InterferencePoint) => number): number =>
+      interpolateFactor(points, (p) => p.gemmSms ?? this.sms - p.partnerSms, factor, gemmSms);
+    return { gemmFactor: at((p) => p.gemmFactor), elementwiseFactor: at((p) => p.elementwiseFactor ?? p.gemmFactor) };
+  }
+
+  /** Slowdown of attention or an all-reduce on `partnerSms` SMs beside the GEMMs. */
+  partnerBesideGemm(partner: Partner, partnerSms: number): number {
+    return interpolateFactor(this.interferencePoints(partner), (p) => p.partnerSms, (p) => p.partnerFactor, partnerSms);
   }
 
   /** Slowdown of an all-reduce on `networkSms` SMs beside decode attention. */
@@ -96,6 +106,10 @@ export class CostModel {
   /** The GPU counts whose all-reduce the profile measured rather than extrapolated. */
   measuredAllReduceGpus(): number[] {
     return this.profile.allReduce.filter((t) => !t.extrapolatedFrom).map((t) => t.gpus);
+  }
+
+  private interferencePoints(partner: Partner): InterferencePoint[] {
+    return partner === "attention" ? this.profile.interference.gemmWithAttention : this.profile.interference.gemmWithAllReduce;
   }
 
   private gemmTable(n: number, k: number): GemmTable {
@@ -135,15 +149,6 @@ export class CostModel {
     this.allReduceByGpus.set(gpus, table);
     return table;
   }
-}
-
-function interpolateInterference(points: readonly InterferencePoint[], partnerSms: number): { gemmFactor: number; elementwiseFactor: number; partnerFactor: number } {
-  const at = (factor: (point: InterferencePoint) => number) => interpolateFactor(points, (p) => p.partnerSms, factor, partnerSms);
-  return {
-    gemmFactor: at((p) => p.gemmFactor),
-    elementwiseFactor: at((p) => p.elementwiseFactor ?? p.gemmFactor),
-    partnerFactor: at((p) => p.partnerFactor),
-  };
 }
 
 /** A measured factor at `sms` SMs, linear between the points and not extrapolated past them. */

@@ -70,6 +70,12 @@ export const InterferencePointSchema = z.strictObject({
    * gemmFactor.
    */
   elementwiseFactor: positive.optional(),
+  /**
+   * SMs of the GEMM's partition. Where absent, every SM the partner leaves (the GPU's SMs less
+   * partnerSms): how GEMM beside attention is measured, and how profiles before this field measured
+   * GEMM beside all-reduce. Plans give the GEMMs a split's group, less than that beside an all-reduce.
+   */
+  gemmSms: positiveInt.optional(),
 });
 
 /**

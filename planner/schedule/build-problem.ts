@@ -42,21 +42,20 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     let computeFactor = { gemm: 1, elementwise: 1 };
     let factor = 1;
     if (groupSms < sms) {
-      const partner = sms - groupSms;
       if (spec.stream === "compute") {
         const beside = [
-          ...(hasMemory ? [cost.interference("attention", partner)] : []),
-          ...(hasNetwork ? [cost.interference("allReduce", Math.min(partner, MAX_NETWORK_SMS))] : []),
+          ...(hasMemory ? [cost.besidePartner("attention", groupSms)] : []),
+          ...(hasNetwork ? [cost.besidePartner("allReduce", groupSms)] : []),
         ];
         computeFactor = {
           gemm: beside.reduce((product, f) => product * f.gemmFactor, 1),
           elementwise: beside.reduce((product, f) => product * f.elementwiseFactor, 1),
         };
       } else if (spec.stream === "memory") {
-        factor = cost.interference("attention", groupSms).partnerFactor;
+        factor = cost.partnerBesideGemm("attention", groupSms);
         if (hasNetwork) factor *= cost.attentionBesideAllReduceFactor();
       } else {
-        factor = cost.interference("allReduce", groupSms).partnerFactor;
+        factor = cost.partnerBesideGemm("allReduce", groupSms);
         if (hasMemory) factor *= cost.allReduceBesideAttentionFactor(groupSms);
       }
     }

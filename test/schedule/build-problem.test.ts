@@ -6,11 +6,14 @@ import { buildLayerGraph, profiledGemmShapes } from "../../planner/model/layer-g
 import { shardModel } from "../../planner/model/shard.js";
 import { analyticProfile } from "../../planner/profile/analytic.js";
 import { CostModel } from "../../planner/profile/cost-model.js";
-import type { Profile } from "../../planner/profile/schema.js";
+import type { InterferencePoint, Profile } from "../../planner/profile/schema.js";
 import { buildScheduleProblem } from "../../planner/schedule/build-problem.js";
 
-/** Llama-2-70B at TP4 on H200s, with the all-reduce-beside-attention factors and the element-wise kernels' factor beside attention given. */
-async function tp4Problem(allReduceFactor: number, attentionFactor: number, elementwiseFactor = 1.05) {
+/**
+ * Llama-2-70B at TP4 on H200s, with the all-reduce-beside-attention factors and the element-wise
+ * kernels' factor beside attention given, and optionally the GEMM-beside-all-reduce points.
+ */
+async function tp4Problem(allReduceFactor: number, attentionFactor: number, elementwiseFactor = 1.05, gemmWithAllReduce?: InterferencePoint[]) {
   const gpu = await resolveGpu("h200");
   const shard = shardModel(await resolveModel("llama-70b"), 4);
   const batch = sizeDenseBatch(shard, gpu, await resolveWorkload("decode-1024"), { batch: 512, granule: 128 });
@@ -26,6 +29,7 @@ async function tp4Problem(allReduceFactor: number, attentionFactor: number, elem
       ...base.interference,
       gemmWithAttention: base.interference.gemmWithAttention.map((point) => ({ ...point, gemmFactor: 1.05, elementwiseFactor })),
       allReduceWithAttention: [8, 32].map((networkSms) => ({ networkSms, memorySms: 24, allReduceFactor, attentionFactor })),
+      gemmWithAllReduce: gemmWithAllReduce ?? base.interference.gemmWithAllReduce,
     },
   };
   const cost = new CostModel(profile);
@@ -57,4 +61,15 @@ test("in a tensor-parallel split, the all-reduce and attention are slowed by the
   // GEMMs keep their own factors, and nothing on the whole GPU is slowed.
   assert.equal(ratio("ffn_in", 104), 1);
   assert.equal(ratio("attn", 132), 1);
+});
+
+test("beside an all-reduce, a GEMM is slowed by the factor measured on its own group's SMs", async () => {
+  const point = (partnerSms: number, gemmFactor: number, gemmSms?: number): InterferencePoint => ({ partnerSms, gemmFactor, partnerFactor: 1, ...(gemmSms ? { gemmSms } : {}) });
+  const none = await tp4Problem(1, 1, 1.05, [point(8, 1), point(32, 1)]);
+  const onGroups = await tp4Problem(1, 1, 1.05, [point(8, 1.3, 112), point(32, 1.1, 88)]);
+  // Without gemmSms (older profiles), a point's GEMM had every SM the partner left: 124 and 100.
+  const onRemainders = await tp4Problem(1, 1, 1.05, [point(8, 1.3), point(32, 1.1)]);
+  const gateUp = (problem: typeof none): number => problem.problem.kernelDurationsUs(problem.group("ffn_in"), 4, 112)[1]!;
+  assert.ok(Math.abs(gateUp(onGroups) / gateUp(none) - 1.3) < 1e-9, `measured on a 112-SM group: ${gateUp(onGroups) / gateUp(none)}`);
+  assert.ok(Math.abs(gateUp(onRemainders) / gateUp(none) - 1.2) < 1e-9, `between remainders of 124 and 100: ${gateUp(onRemainders) / gateUp(none)}`);
 });

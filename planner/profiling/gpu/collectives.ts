@@ -92,12 +92,19 @@ export async function measureAttentionInterference(ctx: GpuContext, timer: WorkT
   }
 }
 
-/** The GEMM on every GPU beside an all-reduce across them, NCCL's CTAs capped at the partner's SMs. */
+/**
+ * The GEMM on every GPU beside an all-reduce across them, laid out as tensor-parallel plans lay them
+ * out: the all-reduce on a partition of `partnerSms` (NCCL's CTAs capped there), the GEMM on the
+ * largest group one split grants beside it (`largestSplitSms` less the partner), the SMs a plan would
+ * give attention idle. (Measured with the GEMM on all the SMs the partner left, a group that no
+ * plan gives it, the factors came out for a GEMM larger than plans run.)
+ */
 export async function measureAllReduceInterference(
   contexts: readonly GpuContext[],
   communicators: Communicators,
   timer: WorkTimer,
   partnerSms: readonly number[],
+  largestSplitSms: number,
   progress: PointProgress,
 ): Promise<InterferencePoint[]> {
   await readyGates(contexts);
@@ -106,15 +113,16 @@ export async function measureAllReduceInterference(
   try {
     const points: InterferencePoint[] = [];
     for (const [i, sms] of partnerSms.entries()) {
-      const splits = contexts.map((ctx) => ctx.partitions.split(sms));  // the all-reduce on the group, the GEMM on the remainder
+      const gemmSms = largestSplitSms - sms;
+      const pairs = contexts.map((ctx) => ctx.partitions.pair(gemmSms, sms));
       const nccl = await communicators.get(contexts, Math.min(sms, MAX_NETWORK_SMS));
       const gemm = graphWorkload(
-        splits.map(({ remainder }) => remainder.stream),
-        (rank, rep) => gemms[rank]!.queue(splits[rank]!.remainder.stream, splits[rank]!.remainder.cublas, INTERFERENCE_TOKENS, rep),
+        pairs.map(([compute]) => compute.stream),
+        (rank, rep) => gemms[rank]!.queue(pairs[rank]![0].stream, pairs[rank]![0].cublas, INTERFERENCE_TOKENS, rep),
         gemms[0]!.rotation,
       );
-      const streams = splits.map(({ group }) => group.stream);
-      points.push(factors(timer, sms, gemm, hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), INTERFERENCE_ALL_REDUCE_BYTES / 2))));
+      const streams = pairs.map(([, network]) => network.stream);
+      points.push({ ...factors(timer, sms, gemm, hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), INTERFERENCE_ALL_REDUCE_BYTES / 2))), gemmSms });
       progress(i + 1, partnerSms.length);
     }
     return points;

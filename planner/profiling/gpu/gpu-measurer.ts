@@ -106,7 +106,7 @@ class GpuMeasurer implements Measurer {
     return this.guard(() =>
       partner === "attention"
         ? measureAttentionInterference(this.context(0), this.timer, partnerSms, progress)
-        : measureAllReduceInterference(this.ranks(this.interferenceRanks()), this.communicators, this.timer, partnerSms, progress),
+        : measureAllReduceInterference(this.ranks(this.interferenceRanks()), this.communicators, this.timer, partnerSms, this.device.partition.max, progress),
       partner === "attention" ? 1 : this.interferenceRanks(),
     );
   }
@@ -141,8 +141,9 @@ class GpuMeasurer implements Measurer {
         `x group ${INTERFERENCE_ATTENTION.groupSize}) on the remainder of partnerSms, as plans lay them out, and RMSNorm (${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN}) ` +
         `on the group beside it (elementwiseFactor); ${FACTOR_NOTE}`,
       "allreduce-interference": () =>
-        `${interferenceGemm()} on every GPU on the SMs a partner partition of one split leaves, beside a ` +
-        `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on the partners (NCCL CTAs = partner SMs); ${FACTOR_NOTE}`,
+        `${interferenceGemm()} on every GPU on a group of gemmSms (the largest one split grants, ${this.device.partition.max} SMs, less the partner), beside a ` +
+        `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on a partner partition of the same split (NCCL CTAs = partner SMs), ` +
+        `the other SMs idle, as tensor-parallel plans lay them out; ${FACTOR_NOTE}`,
       "allreduce-attention-interference": () =>
         `a ${ATTENTION_PAIR_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs ` +
         `on a network partition of each (NCCL CTAs = its SMs), beside decode attention (${INTERFERENCE_ATTENTION_POINT.requests} requests x ` +
