@@ -154,7 +154,7 @@ export function randomRequests(runtime: Runtime, seed = Date.now()): DecodeReque
 }
 
 /** Random K and V everywhere, on every rank: a random block copied across each layer's cache. */
-function fillCacheWithRandomValues(runtime: Runtime): void {
+export function fillCacheWithRandomValues(runtime: Runtime): void {
   for (const { gpu, state } of runtime.engines) {
     const { k, v } = state.cache;
     const block = Math.min(k[0]!.length, 8 * 2 ** 20);
