@@ -177,15 +177,18 @@ function timeRepeatedly(runtime: Runtime, start: GpuEvent, end: GpuEvent, stream
   for (let i = 0; i < settings.warmup; i++) work();
   runtime.synchronize();
   const samples: number[] = [];
-  for (let i = 0; i < repetitions; i++) {
-    start.record(stream);
-    work();
-    end.record(stream);
-    end.synchronize();
-    runtime.synchronize();
-    samples.push(end.elapsedMsSince(start) * 1000);
-  }
+  for (let i = 0; i < repetitions; i++) samples.push(timeOnce(runtime, start, end, stream, work));
   return distribution(samples);
+}
+
+/** Rank 0's GPU time of `work` in µs, between events on `stream`; returns once every rank has finished. */
+export function timeOnce(runtime: Runtime, start: GpuEvent, end: GpuEvent, stream: Stream, work: () => void): number {
+  start.record(stream);
+  work();
+  end.record(stream);
+  end.synchronize();
+  runtime.synchronize();
+  return end.elapsedMsSince(start) * 1000;
 }
 
 /** Each op of layer 0 alone on its lane (on every rank), `opRepetitions` launches back to back, per launch. */

@@ -8,7 +8,7 @@
  *
  * A gap of 0 leaves only the host's own pause between iterations (synchronizing, one NVML reading).
  */
-import { fillCacheWithRandomValues, randomRequests } from "../../runtime/benchmark.js";
+import { fillCacheWithRandomValues, randomRequests, timeOnce } from "../../runtime/benchmark.js";
 import type { ExecutionMode } from "../../runtime/plan/executionModes.js";
 import { Runtime } from "../../runtime/Runtime.js";
 import { median } from "../../planner/median.js";
@@ -30,12 +30,8 @@ async function main(): Promise<void> {
     /** One iteration of `mode`: its GPU time, and the SM clock read just after. */
     const iterate = (mode: ExecutionMode): { us: number; clockMhz: number } => {
       const execution = runtime.execution(mode);
-      start.record(execution.origin);
-      execution.launch(true);
-      end.record(execution.origin);
-      end.synchronize();
-      runtime.synchronize();
-      return { us: end.elapsedMsSince(start) * 1000, clockMhz: runtime.gpu.readPower().smClockMhz };
+      const us = timeOnce(runtime, start, end, execution.origin, () => execution.launch(true));
+      return { us, clockMhz: runtime.gpu.readPower().smClockMhz };
     };
     console.log(`${runtime.gpu.info.name}, ${runtime.plan.model.name}, ${runtime.shape.layers} layers, ${iterations} iterations a mode and gap, modes taking turns`);
     for (const mode of MODES) for (let i = 0; i < 10; i++) iterate(mode); // warm-up

@@ -26,7 +26,7 @@ export interface ProfileGrid {
   allReduceCtas: number[];
   /** Attention's SMs beside the GEMM's, one split each: the remainders plans give attention beside a compute group. */
   attentionPartnerSms: number[];
-  /** The network partition's SMs beside the GEMM on the remainder, one split each. */
+  /** The network partition's SMs, each beside the GEMM on the largest group one split grants with it. */
   allReducePartnerSms: number[];
   /** The memory partition beside each all-reduce share: what plans beside a network partition give attention. */
   attentionBesideAllReduceSms: number;
