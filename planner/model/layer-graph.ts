@@ -7,6 +7,7 @@
 import type { CostModel } from "../profile/cost-model.js";
 import type { StreamCategory } from "../schedule/problem.js";
 import type { DenseBatch } from "./dense-batch.js";
+import { elementwiseBytesPerToken, type ElementwiseKernel } from "./elementwise-kernels.js";
 import { layerGemmShapes, type Shard } from "./shard.js";
 
 export type KernelKind =
@@ -69,23 +70,19 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
     elementwise: false,
     timeUs: (t, sms) => cost.gemmUs(shape.n, shape.k, t.total, sms),
   });
-  const elementwise = (kind: KernelKind, bytesPerToken: number): KernelOp => ({
-    kind,
-    elementwise: true,
-    timeUs: (t, sms) => cost.elementwiseUs(t.total * bytesPerToken, sms),
-  });
+  const elementwise = (kind: ElementwiseKernel, tokens: (t: TokenCounts) => TokenCounts = (t) => t): KernelOp => {
+    const bytesPerToken = elementwiseBytesPerToken(kind, shard);
+    return { kind, elementwise: true, timeUs: (t, sms) => cost.elementwiseUs(kind, tokens(t).total, bytesPerToken, sms) };
+  };
   const allReduceKernel: KernelOp = {
     kind: "all_reduce",
     elementwise: false,
     // NCCL holds one SM per CTA; it is given as many CTAs as its partition has SMs, up to 32.
     timeUs: (t, sms) => cost.allReduceUs(t.total * h * BYTES, tp, Math.min(sms, 32)),
   };
-  // out = norm(residual): read the residual, write out (the O and down GEMMs add to the residual in
-  // their epilogue, which the GEMM tables, measured without, leave out).
-  const rmsnorm = elementwise("rmsnorm", 2 * h * BYTES);
-  const qkvWidth = (shard.qHeads + 2 * shard.kvHeads) * shard.headDim;
+  const rmsnorm = elementwise("rmsnorm");
   const groups: LayerGroup[] = [
-    { id: "attn_in", stream: "compute", kernels: [rmsnorm, gemm("qkv_gemm", shapes.qkv), elementwise("rope_kv_append", 2 * qkvWidth * BYTES)] },
+    { id: "attn_in", stream: "compute", kernels: [rmsnorm, gemm("qkv_gemm", shapes.qkv), elementwise("rope_kv_append")] },
     {
       id: "attn",
       stream: "memory",
@@ -119,7 +116,7 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
   groups.push({ id: "o", stream: "compute", kernels: [gemm("o_gemm", shapes.o)] });
   if (communicates) groups.push({ id: "ar_o", stream: "network", kernels: [allReduceKernel] });
   groups.push(
-    { id: "ffn_in", stream: "compute", kernels: [rmsnorm, gemm("gate_up_gemm", shapes.gateUp), elementwise("silu_mul", 3 * shard.intermediate * BYTES)] },
+    { id: "ffn_in", stream: "compute", kernels: [rmsnorm, gemm("gate_up_gemm", shapes.gateUp), elementwise("silu_mul")] },
     { id: "down", stream: "compute", kernels: [gemm("down_gemm", shapes.down)] },
   );
   if (communicates) groups.push({ id: "ar_d", stream: "network", kernels: [allReduceKernel] });
@@ -147,13 +144,13 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
     const finishing = batch.prefillContext > 0 ? Math.ceil(t.prefill / (2 * batch.prefillContext)) : 0;
     return { total: t.decode + finishing, decode: t.decode, prefill: finishing };
   };
-  const prologue: KernelOp[] = [elementwise("embedding", 2 * h * BYTES)];
+  const prologue: KernelOp[] = [elementwise("embedding")];
   if (communicates) prologue.push(allReduceKernel);
   const lmHead = gemm("lm_head_gemm", { n: shard.vocab, k: h });
   const epilogue: KernelOp[] = [
     rmsnorm,
     { ...lmHead, timeUs: (t, sms) => lmHead.timeUs(logitTokens(t), sms) },
-    { kind: "argmax", elementwise: true, timeUs: (t, sms) => cost.elementwiseUs(logitTokens(t).total * shard.vocab * BYTES, sms) },
+    elementwise("argmax", logitTokens),
   ];
   return { groups, edges, prologue, epilogue };
 }

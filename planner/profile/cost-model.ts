@@ -4,6 +4,7 @@
  * nearest one it has is scaled, and a note says so; the plan carries the notes.
  */
 import * as math from "mathjs";
+import type { ElementwiseKernel } from "../model/elementwise-kernels.js";
 import type { AllReduceTable, DecodeAttentionTable, GemmTable, InterferencePoint, Profile } from "./schema.js";
 import { interpolate1d, interpolateGrid } from "./interpolate.js";
 
@@ -60,11 +61,13 @@ export class CostModel {
     return flops / (interpolate1d(axis, tflops, sms) * 1e12) * 1e6;
   }
 
-  /** A memory-bound kernel moving `bytes` (read plus write). */
-  elementwiseUs(bytes: number, sms: number): number {
-    if (bytes <= 0) return 0;
-    const { sms: axis, bandwidthTBs, launchUs } = this.profile.elementwise;
-    return launchUs + bytes / (interpolate1d(axis, bandwidthTBs, sms) * 1e12) * 1e6;
+  /** Element-wise `kernel` over `tokens` rows that each move `bytesPerToken` (read plus write). */
+  elementwiseUs(kernel: ElementwiseKernel, tokens: number, bytesPerToken: number, sms: number): number {
+    if (tokens <= 0) return 0;
+    const { sms: axis, bandwidthTBs, launchUs, tables } = this.profile.elementwise;
+    const table = tables?.find((t) => t.kernel === kernel);
+    if (table) return interpolateGrid([table.tokens, table.sms], table.timeUs, [(tokens * bytesPerToken) / table.bytesPerToken, sms]);
+    return launchUs + (tokens * bytesPerToken) / (interpolate1d(axis, bandwidthTBs, sms) * 1e12) * 1e6;
   }
 
   /** All-reduce of `bytes` across `gpus` GPUs with NCCL confined to `ctas` CTAs. */

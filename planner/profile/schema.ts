@@ -4,6 +4,7 @@
  * analytic fallback to derive and for the cost model to read. Times are microseconds.
  */
 import { z } from "zod";
+import { ELEMENTWISE_KERNELS } from "../model/elementwise-kernels.js";
 
 export const PROFILE_SCHEMA_ID = "nanoweave.profile/1";
 
@@ -55,6 +56,24 @@ export const AllReduceTableSchema = z
   extrapolatedFrom: z.array(z.number().int().min(2)).optional(),
   })
   .superRefine((t, ctx) => checkGrid(ctx, t.timeUs, [t.bytes.length, t.ctas.length], ["timeUs"]));
+
+/**
+ * One element-wise kernel timed over token rows and SM counts at one shard's shape. Other shapes
+ * are read at the rows that move as many bytes: tokens x their bytes per row / `bytesPerToken`.
+ */
+export const ElementwiseTableSchema = z
+  .strictObject({
+    kernel: z.enum(ELEMENTWISE_KERNELS),
+    /** Bytes one row moved (read plus write) at the measured shape, as planner/model/elementwise-kernels.ts counts them. */
+    bytesPerToken: positive,
+    /** The measured shape, for readers: "hidden 8192". */
+    shape: z.string().min(1),
+    tokens: axis,
+    sms: axis,
+    /** [tokens][sms] */
+    timeUs: z.array(z.array(positive)),
+  })
+  .superRefine((t, ctx) => checkGrid(ctx, t.timeUs, [t.tokens.length, t.sms.length], ["timeUs"]));
 
 /** How much slower each of two co-running kernels gets, beside a partner holding `partnerSms`. */
 export const InterferencePointSchema = z.strictObject({
@@ -125,10 +144,26 @@ export const ProfileSchema = z.strictObject({
   prefillAttention: z
     .strictObject({ headDim: positiveInt, sms: axis, tflops: z.array(positive) })
     .superRefine((t, ctx) => checkGrid(ctx, t.tflops, [t.sms.length], ["tflops"])),
-  /** Memory-bound small kernels (RMSNorm, RoPE and KV append, SiLU-and-mul, embedding, argmax). */
+  /**
+   * Memory-bound small kernels (RMSNorm, RoPE and KV append, SiLU-and-mul, embedding, argmax): a
+   * kernel with a table of its own is read from it; any other moves its bytes at RMSNorm's bandwidth
+   * by SM count, after a fixed launch cost.
+   */
   elementwise: z
-    .strictObject({ sms: axis, bandwidthTBs: z.array(positive), launchUs: z.number().nonnegative() })
-    .superRefine((t, ctx) => checkGrid(ctx, t.bandwidthTBs, [t.sms.length], ["bandwidthTBs"])),
+    .strictObject({
+      sms: axis,
+      bandwidthTBs: z.array(positive),
+      launchUs: z.number().nonnegative(),
+      tables: z.array(ElementwiseTableSchema).optional(),
+    })
+    .superRefine((t, ctx) => {
+      checkGrid(ctx, t.bandwidthTBs, [t.sms.length], ["bandwidthTBs"]);
+      const seen = new Set<string>();
+      t.tables?.forEach((table, i) => {
+        if (seen.has(table.kernel)) ctx.addIssue({ code: "custom", message: `a second table for ${table.kernel}; keep one per kernel`, path: ["tables", i, "kernel"] });
+        seen.add(table.kernel);
+      });
+    }),
   allReduce: z.array(AllReduceTableSchema),
   interference: z.strictObject({
     gemmWithAttention: z.array(InterferencePointSchema).min(1),
@@ -140,6 +175,7 @@ export const ProfileSchema = z.strictObject({
 export type Profile = z.infer<typeof ProfileSchema>;
 export type GemmTable = z.infer<typeof GemmTableSchema>;
 export type DecodeAttentionTable = z.infer<typeof DecodeAttentionTableSchema>;
+export type ElementwiseTable = z.infer<typeof ElementwiseTableSchema>;
 export type AllReduceTable = z.infer<typeof AllReduceTableSchema>;
 export type InterferencePoint = z.infer<typeof InterferencePointSchema>;
 export type AllReduceAttentionPoint = z.infer<typeof AllReduceAttentionPointSchema>;

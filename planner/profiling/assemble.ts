@@ -8,7 +8,7 @@ import { PROFILE_SCHEMA_ID, ProfileSchema, type DecodeAttentionTable, type Profi
 import type { DeviceFacts } from "./measurer.js";
 import { isMethodNoteOf, type ProfileSection } from "./sections.js";
 import { attentionKey } from "./targets.js";
-import type { AllReduceAttentionPoint, AllReduceTable, GemmTable, InterferencePoint } from "../profile/schema.js";
+import type { AllReduceAttentionPoint, AllReduceTable, ElementwiseTable, GemmTable, InterferencePoint } from "../profile/schema.js";
 import type { AttentionResult, ElementwiseResult, ProfileTask, TaskResult } from "./tasks.js";
 
 export interface RunRecord {
@@ -47,8 +47,9 @@ const MULTI_GPU_REASON =
 
 export function assembleProfile(input: AssembleInput): Profile {
   const { base, tasks, results, device, run } = input;
-  const of = <T extends TaskResult>(section: ProfileSection): T[] =>
-    tasks.filter((task) => task.section === section && results.has(task.id)).map((task) => results.get(task.id) as T);
+  const where = <T extends TaskResult>(chosen: (task: ProfileTask) => boolean): T[] =>
+    tasks.filter((task) => chosen(task) && results.has(task.id)).map((task) => results.get(task.id) as T);
+  const of = <T extends TaskResult>(section: ProfileSection): T[] => where<T>((task) => task.section === section);
   const sections = new Set(tasks.map((task) => task.section));
   // Parts measured now lose the base's analytic mark; analytic all-reduce tables go entirely, so that
   // GPU counts not measured are extrapolated from measured ones (planner/profile/cost-model.ts).
@@ -59,7 +60,9 @@ export function assembleProfile(input: AssembleInput): Profile {
   const gemm = replaceBy(base.gemm, of<GemmTable>("gemm"), (t) => `${t.n}x${t.k}`).sort((a, b) => a.n - b.n || a.k - b.k);
   const attention = replaceBy<DecodeAttentionTable>(base.decodeAttention, of<AttentionResult>("attention").map((r) => r.table), attentionKey);
   const allReduce = replaceBy(baseAllReduce, of<AllReduceTable>("allreduce"), (t) => String(t.gpus)).sort((a, b) => a.gpus - b.gpus);
-  const elementwise = of<ElementwiseResult>("elementwise")[0];
+  // The element-wise section measures RMSNorm's bandwidth curve (task "elementwise") and a table per kernel.
+  const elementwiseCurve = where<ElementwiseResult>((task) => task.id === "elementwise")[0];
+  const elementwiseTables = replaceBy(base.elementwise.tables ?? [], where<ElementwiseTable>((task) => task.id.startsWith("elementwise/")), (t) => t.kernel);
   const withAttention = of<InterferencePoint[]>("attention-interference")[0];
   const withAllReduce = of<InterferencePoint[]>("allreduce-interference")[0];
   const allReduceWithAttention = of<AllReduceAttentionPoint[]>("allreduce-attention-interference")[0];
@@ -99,7 +102,10 @@ export function assembleProfile(input: AssembleInput): Profile {
     gemm,
     decodeAttention: attention,
     prefillAttention: base.prefillAttention,
-    elementwise: elementwise ? { sms: elementwise.sms, bandwidthTBs: elementwise.bandwidthTBs, launchUs: elementwise.launchUs } : base.elementwise,
+    elementwise: {
+      ...(elementwiseCurve ? { sms: elementwiseCurve.sms, bandwidthTBs: elementwiseCurve.bandwidthTBs, launchUs: elementwiseCurve.launchUs } : base.elementwise),
+      ...(elementwiseTables.length > 0 ? { tables: elementwiseTables } : {}),
+    },
     allReduce,
     interference: {
       gemmWithAttention: withAttention ?? base.interference.gemmWithAttention,

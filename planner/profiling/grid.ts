@@ -21,6 +21,7 @@ export interface ProfileGrid {
   attentionSms: number[];
   /** KV bytes (K and V) one measured attention launch reads at most; larger points are scaled. */
   attentionMaxKvBytes: number;
+  elementwiseTokens: number[];
   elementwiseSms: number[];
   allReduceBytes: number[];
   allReduceCtas: number[];
@@ -56,6 +57,7 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
       attentionContext: [512, 4096],
       attentionSms: ascending([splits[0] ?? sms, networkShares.at(-1) ?? sms, sms]),
       attentionMaxKvBytes: 256 * MIB,
+      elementwiseTokens: [64, 1024, 8192],
       elementwiseSms: ascending([splits[0] ?? sms, middle, sms]),
       allReduceBytes: [256 * 2 ** 10, 16 * MIB],
       allReduceCtas: ascending([networkShares[0] ?? MAX_NETWORK_SMS, MAX_NETWORK_SMS]),
@@ -71,6 +73,7 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
     attentionContext: [128, 512, 1024, 2048, 4096, 8192, 16384],
     attentionSms,
     attentionMaxKvBytes: GIB,
+    elementwiseTokens: [64, 128, 256, 512, 1024, 2048, 4096, 8192],
     elementwiseSms: computeSms,
     allReduceBytes: [16, 18, 20, 22, 24, 26, 28].map((power) => 2 ** power),
     allReduceCtas: networkShares,

@@ -4,6 +4,7 @@
  * real one (gpu/gpu-measurer.ts) is imported only when a profile is measured, so the planner never
  * needs the addon.
  */
+import type { ElementwiseKernel } from "../model/elementwise-kernels.js";
 import type { GemmShape } from "../model/shard.js";
 import type { AllReduceAttentionPoint, InterferencePoint } from "../profile/schema.js";
 import type { ProfileSection } from "./sections.js";
@@ -26,6 +27,13 @@ export interface DeviceFacts {
   nvrtc?: string;
 }
 
+export interface MeasuredElementwise {
+  bytesPerToken: number;
+  /** "hidden 8192" */
+  shape: string;
+  timeUs: number[][];
+}
+
 export interface AttentionPoint {
   requests: number;
   context: number;
@@ -45,6 +53,8 @@ export interface Measurer {
   decodeAttention(config: AttentionConfig, points: readonly AttentionPoint[], sms: readonly number[], progress: PointProgress): Promise<number[][]>;
   /** Bandwidth (read plus write, TB/s) of the small kernels by SM count, and their fixed cost. */
   elementwise(sms: readonly number[], progress: PointProgress): Promise<{ bandwidthTBs: number[]; launchUs: number }>;
+  /** [tokens][sms] of one element-wise kernel at the shape it is measured at, and the bytes a row of that shape moves. */
+  elementwiseTable(kernel: ElementwiseKernel, tokens: readonly number[], sms: readonly number[], progress: PointProgress): Promise<MeasuredElementwise>;
   /** [bytes][ctas] across the first `gpus` devices. */
   allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]>;
   /** A GEMM co-running beside the partner on one split of each partnerSms: time together / time alone. */

@@ -4,7 +4,8 @@
  * the progress bar can weigh them for its ETA.
  */
 import type { GpuSpec } from "../config/index.js";
-import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, GemmTable, InterferencePoint } from "../profile/schema.js";
+import { ELEMENTWISE_KERNELS } from "../model/elementwise-kernels.js";
+import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, ElementwiseTable, GemmTable, InterferencePoint } from "../profile/schema.js";
 import { fillAttentionGrid, kvBytes, pointsToMeasure } from "./attention-grid.js";
 import type { ProfileGrid } from "./grid.js";
 import type { Measurer, PointProgress } from "./measurer.js";
@@ -24,7 +25,7 @@ export interface ElementwiseResult {
 }
 
 /** What each kind of task stores in the checkpoint. */
-export type TaskResult = GemmTable | AttentionResult | ElementwiseResult | AllReduceTable | InterferencePoint[] | AllReduceAttentionPoint[];
+export type TaskResult = GemmTable | AttentionResult | ElementwiseResult | ElementwiseTable | AllReduceTable | InterferencePoint[] | AllReduceAttentionPoint[];
 
 export interface ProfileTask {
   /** Stable across runs: the checkpoint's key. */
@@ -82,6 +83,20 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
     sms: [...grid.elementwiseSms],
     ...(await measurer.elementwise(grid.elementwiseSms, progress)),
   }));
+  if (has("elementwise")) {
+    for (const kernel of ELEMENTWISE_KERNELS) {
+      tasks.push({
+        id: `elementwise/${kernel}`,
+        section: "elementwise",
+        label: kernel,
+        weight: grid.elementwiseTokens.length * grid.elementwiseSms.length * (RUNS_PER_POINT * 2e-4 + POINT_OVERHEAD_S),
+        measure: async (measurer, progress): Promise<ElementwiseTable> => {
+          const { bytesPerToken, shape, timeUs } = await measurer.elementwiseTable(kernel, grid.elementwiseTokens, grid.elementwiseSms, progress);
+          return { kernel, bytesPerToken, shape, tokens: [...grid.elementwiseTokens], sms: [...grid.elementwiseSms], timeUs };
+        },
+      });
+    }
+  }
   if (has("allreduce")) {
     for (const gpus of [2, 4, 8].filter((g) => g <= gpuCount)) {
       tasks.push({

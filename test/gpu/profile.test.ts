@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ELEMENTWISE_KERNELS } from "../../planner/model/elementwise-kernels.js";
 import { ProfileSchema } from "../../planner/profile/schema.js";
 import { Gpu } from "../../runtime/gpu/Gpu.js";
 import { gpuSkip } from "../support/gpuTesting.js";
@@ -28,6 +29,12 @@ test("profile --quick writes a profile that validates, with times that fall as S
       assert.ok(fewest.at(-1)! > fewest[0]!, `attention ${table.kvHeads}x${table.groupSize}: ${fewest.join(", ")} us as requests grow`);
     }
     assert.ok(profile.elementwise.bandwidthTBs.at(-1)! > profile.elementwise.bandwidthTBs[0]!);
+    // Every small kernel has its own table, and more rows take longer on the fewest SMs.
+    assert.deepEqual(profile.elementwise.tables?.map((t) => t.kernel), [...ELEMENTWISE_KERNELS]);
+    for (const table of profile.elementwise.tables ?? []) {
+      const onFewest = table.timeUs.map((bySms) => bySms[0]!);
+      assert.ok(onFewest.at(-1)! > onFewest[0]!, `${table.kernel}: ${onFewest.join(", ")} us as rows grow`);
+    }
     // On several GPUs, GEMM beside all-reduce is measured as plans lay it out: the GEMM on a split's group, not all the SMs the partner leaves.
     if (Gpu.count() > 1) {
       for (const point of profile.interference.gemmWithAllReduce) {

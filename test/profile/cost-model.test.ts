@@ -57,3 +57,20 @@ test("the all-reduce fit reproduces the measured GPU counts it was fitted on", a
     assert.ok(Math.abs(fitted.timeUs[row]![c]! - expected) / expected < 0.02, `ctas ${truth.ctas[c]}`);
   }
 });
+
+test("an element-wise kernel with a table of its own is read from it at the rows that move as many bytes; the others move theirs at RMSNorm's bandwidth", async () => {
+  const profile = analyticProfile(await resolveGpu("h100"), request);
+  const rope = { kernel: "rope_kv_append" as const, bytesPerToken: 1000, shape: "test", tokens: [100, 200], sms: [66, 132], timeUs: [[20, 10], [40, 20]] };
+  const cost = new CostModel({ ...profile, elementwise: { ...profile.elementwise, tables: [rope] } });
+  assert.equal(cost.elementwiseUs("rope_kv_append", 100, 1000, 132), 10);
+  assert.equal(cost.elementwiseUs("rope_kv_append", 100, 1500, 132), 15, "150 rows of the measured shape");
+  assert.equal(cost.elementwiseUs("rope_kv_append", 200, 1000, 99), 30);
+  assert.equal(cost.elementwiseUs("rope_kv_append", 0, 1000, 132), 0);
+  const { sms, bandwidthTBs, launchUs } = profile.elementwise;
+  const silu = cost.elementwiseUs("silu_mul", 100, 1000, 132);
+  assert.ok(Math.abs(silu - (launchUs + 100_000 / (bandwidthTBs[sms.indexOf(132)]! * 1e6))) < 1e-9, `silu ${silu} us`);
+
+  const twice = ProfileSchema.safeParse({ ...profile, elementwise: { ...profile.elementwise, tables: [rope, rope] } });
+  assert.equal(twice.success, false);
+  assert.deepEqual(twice.error?.issues.map((issue) => issue.path.join(".")), ["elementwise.tables.1.kernel"]);
+});

@@ -2,10 +2,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../../planner/errors.js";
+import { ELEMENTWISE_KERNELS } from "../../planner/model/elementwise-kernels.js";
 import { ProfileSchema, type Profile } from "../../planner/profile/schema.js";
 import { checkpointPath } from "../../planner/profiling/checkpoint.js";
 import { runProfile, type ProfileRunOptions } from "../../planner/profiling/run-profile.js";
@@ -135,6 +136,24 @@ test("a merge replaces the method notes of the sections it measures again and ke
     const notes = (await readProfileFile(out)).provenance.notes;
     assert.deepEqual(notes.filter((note) => note.startsWith("elementwise: ")), ["elementwise: fake v2"]);
     assert.deepEqual(notes.filter((note) => note.startsWith("GEMM: ")), ["GEMM: fake v1"]);
+  });
+});
+
+test("the element-wise section times every small kernel on its own; merged into a profile made before such tables, it adds them", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    await profile(out);
+    const { elementwise, ...rest } = await readProfileFile(out);
+    assert.deepEqual(elementwise.tables?.map((t) => t.kernel), [...ELEMENTWISE_KERNELS]);
+    for (const table of elementwise.tables ?? []) {
+      assert.deepEqual(table.tokens, [64, 1024, 8192]);
+      assert.deepEqual(table.sms, elementwise.sms);
+    }
+    const { tables, ...older } = elementwise;
+    await writeFile(out, JSON.stringify({ ...rest, elementwise: older }));
+    const merge = await profile(out, { merge: true, only: "elementwise", command: "second run" });
+    assert.deepEqual(merge.measurer.calls, ["elementwise", ...ELEMENTWISE_KERNELS.map((kernel) => `elementwise ${kernel}`)]);
+    assert.deepEqual((await readProfileFile(out)).elementwise.tables, tables);
   });
 });
 

@@ -4,7 +4,8 @@
  * to fail at the n-th one, as a GPU fault or an interruption would.
  */
 import type { GemmShape } from "../../planner/model/shard.js";
-import type { AttentionPoint, DeviceFacts, Measurer } from "../../planner/profiling/measurer.js";
+import type { ElementwiseKernel } from "../../planner/model/elementwise-kernels.js";
+import type { AttentionPoint, DeviceFacts, MeasuredElementwise, Measurer } from "../../planner/profiling/measurer.js";
 import { methodNote, type ProfileSection } from "../../planner/profiling/sections.js";
 import type { AttentionConfig } from "../../planner/profiling/targets.js";
 import type { AllReduceAttentionPoint, InterferencePoint } from "../../planner/profile/schema.js";
@@ -59,6 +60,12 @@ export class FakeMeasurer implements Measurer {
   async elementwise(sms: readonly number[]): Promise<{ bandwidthTBs: number[]; launchUs: number }> {
     this.count("elementwise");
     return { bandwidthTBs: sms.map((s) => this.time(Math.min(3, s / 16))), launchUs: 2.5 };
+  }
+
+  async elementwiseTable(kernel: ElementwiseKernel, tokens: readonly number[], sms: readonly number[]): Promise<MeasuredElementwise> {
+    this.count(`elementwise ${kernel}`);
+    const bytesPerToken = 32768;
+    return { bytesPerToken, shape: "fake", timeUs: tokens.map((t) => sms.map((s) => this.time(2.5 + (t * bytesPerToken) / (1e6 * Math.min(3, s / 16))))) };
   }
 
   async allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[]): Promise<number[][]> {

@@ -3,6 +3,7 @@
  * ELEMENTWISE_HIDDEN, on random bf16 data (each buffer larger than L2).
  */
 import type { DeviceArray, Stream } from "../../../runtime/gpu/index.js";
+import type { ModelKernels } from "../../../runtime/kernels/modelKernels.js";
 import type { GpuContext } from "./gpu-context.js";
 import { graphWorkload, type Workload } from "./workload.js";
 
@@ -14,20 +15,20 @@ export class ElementwiseOperands {
   static readonly BYTES = 2 * ELEMENTWISE_ROWS * ELEMENTWISE_HIDDEN * 2;
 
   private constructor(
-    private readonly launch: Awaited<ReturnType<GpuContext["kernels"]["rmsnorm"]>>,
+    private readonly kernels: ModelKernels,
     private readonly arrays: { x: DeviceArray<"bf16">; weight: DeviceArray<"bf16">; out: DeviceArray<"bf16"> },
   ) {}
 
   static async create(ctx: GpuContext): Promise<ElementwiseOperands> {
-    const launch = await ctx.kernels.rmsnorm();
+    const kernels = await ctx.kernels.model();
     const elements = ELEMENTWISE_ROWS * ELEMENTWISE_HIDDEN;
-    return new ElementwiseOperands(launch, { x: ctx.random.bf16(elements), weight: ctx.random.bf16(ELEMENTWISE_HIDDEN), out: ctx.random.bf16(elements) });
+    return new ElementwiseOperands(kernels, { x: ctx.random.bf16(elements), weight: ctx.random.bf16(ELEMENTWISE_HIDDEN), out: ctx.random.bf16(elements) });
   }
 
   /** One launch over `rows` rows on `stream` per repetition. */
   workload(stream: Stream, rows = ELEMENTWISE_ROWS): Workload {
     const { x, weight, out } = this.arrays;
-    return graphWorkload([stream], () => this.launch(stream, x, weight, out, rows, ELEMENTWISE_HIDDEN));
+    return graphWorkload([stream], () => this.kernels.rmsnorm(stream, { rowBegin: 0, rowEnd: rows }, x, weight, out, ELEMENTWISE_HIDDEN, 1e-5));
   }
 
   dispose(): void {

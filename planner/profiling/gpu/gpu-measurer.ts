@@ -6,10 +6,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { collectSystemReport, Gpu, type SystemReport } from "../../../runtime/gpu/index.js";
+import type { ElementwiseKernel } from "../../model/elementwise-kernels.js";
 import type { GemmShape } from "../../model/shard.js";
 import type { AllReduceAttentionPoint, InterferencePoint } from "../../profile/schema.js";
 import { chooseDevices } from "../devices.js";
-import type { AttentionPoint, DeviceFacts, Measurer, PointProgress } from "../measurer.js";
+import type { AttentionPoint, DeviceFacts, MeasuredElementwise, Measurer, PointProgress } from "../measurer.js";
 import { methodNote, type ProfileSection } from "../sections.js";
 import type { AttentionConfig } from "../targets.js";
 import {
@@ -30,7 +31,7 @@ import { GpuContext } from "./gpu-context.js";
 import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, ATTENTION_SOURCES, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
 import { largestPartition } from "./partitions.js";
 import { ELEMENTWISE_HIDDEN, ELEMENTWISE_ROWS } from "./elementwise-operands.js";
-import { measureDecodeAttention, measureElementwise, measureGemm } from "./tables.js";
+import { measureDecodeAttention, measureElementwise, measureElementwiseTable, measureGemm } from "./tables.js";
 import { WorkTimer } from "./timer.js";
 
 const FACTOR_NOTE =
@@ -98,6 +99,10 @@ class GpuMeasurer implements Measurer {
     return this.guard(() => measureElementwise(this.context(0), this.timer, sms, progress));
   }
 
+  elementwiseTable(kernel: ElementwiseKernel, tokens: readonly number[], sms: readonly number[], progress: PointProgress): Promise<MeasuredElementwise> {
+    return this.guard(() => measureElementwiseTable(this.context(0), this.timer, kernel, tokens, sms, progress));
+  }
+
   allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]> {
     return this.guard(() => measureAllReduce(this.ranks(gpus), this.communicators, this.timer, this.device.partition.min, bytes, ctas, progress), gpus);
   }
@@ -128,8 +133,9 @@ class GpuMeasurer implements Measurer {
           "every request at the grid's context length, a block per SM of the share";
       },
       elementwise: () =>
-        `native/kernels/rmsnorm.cu over ${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN} (x read, out written); ` +
-        "launchUs is one launch on a single row",
+        `bandwidthTBs: native/kernels/rmsnorm.cu over ${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN} (x read, out written), each input read from memory; ` +
+        "launchUs is one launch on a single row; tables: each kernel launched as the runtime launches it, at one Llama-2-70B TP8 shard's shape, " +
+        "on the same buffers every repetition (each kernel's input may be in L2, as when the kernel before it has just written it)",
       allreduce: () => {
         const nvls = process.env.NCCL_NVLS_ENABLE === undefined ? "" : ` (NCCL_NVLS_ENABLE=${process.env.NCCL_NVLS_ENABLE})`;
         return `NCCL ${nccl ?? ""} bf16 sum with maxCTAs = ctas, each rank on a partition of max(${partition.min}, ctas) SMs; ` +

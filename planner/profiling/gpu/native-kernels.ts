@@ -13,13 +13,14 @@ import {
   type KernelName,
   launchDecodeAttention,
 } from "../../../runtime/kernels/kernelContracts.js";
+import { ModelKernels } from "../../../runtime/kernels/modelKernels.js";
 
-type Bf16 = DeviceArray<"bf16">;
 type Pointer = DeviceArray<DType> | DevicePointer;
 
-/** The kernels of one GPU, each compiled on first use. */
+/** The kernels of one GPU, each compiled on first use; they are freed with the GPU's context. */
 export class NativeKernels {
   private readonly compiled = new Map<string, Promise<unknown>>();
+  private modelKernels: Promise<ModelKernels> | undefined;
 
   constructor(private readonly gpu: Gpu) {}
 
@@ -29,10 +30,10 @@ export class NativeKernels {
     return (stream, sms, a) => launchDecodeAttention(kernels, stream, sms, a);
   }
 
-  /** One block of 256 threads per row. */
-  async rmsnorm(): Promise<(stream: Stream, x: Bf16, weight: Bf16, out: Bf16, rows: number, hidden: number) => void> {
-    const kernel = await this.kernel("rmsnorm", KERNEL_SIGNATURES.rmsnorm);
-    return (stream, x, weight, out, rows, hidden) => kernel.launch(stream, { grid: rows, block: 256 }, x, weight, out, 0, rows, hidden, 1e-5);
+  /** The model's kernels with the runtime's launches, so the element-wise tables time what a plan runs; compiled on first use. */
+  model(): Promise<ModelKernels> {
+    this.modelKernels ??= ModelKernels.compile(this.gpu);
+    return this.modelKernels;
   }
 
   /** `blocks` blocks of 1024 threads reading `bytes` (a multiple of 16) into a sink of blocks * 1024 words. */

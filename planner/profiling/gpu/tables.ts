@@ -1,10 +1,12 @@
 /** The single-GPU tables: GEMM, decode attention and the small kernels, on one GPU's SM shares. */
 import type { GemmShape } from "../../model/shard.js";
 import { kvBytes } from "../attention-grid.js";
-import type { AttentionPoint, PointProgress } from "../measurer.js";
+import type { ElementwiseKernel } from "../../model/elementwise-kernels.js";
+import type { AttentionPoint, MeasuredElementwise, PointProgress } from "../measurer.js";
 import type { AttentionConfig } from "../targets.js";
 import { AttentionOperands } from "./attention-operands.js";
 import { ElementwiseOperands } from "./elementwise-operands.js";
+import { elementwiseWorkload } from "./elementwise-workloads.js";
 import { GemmOperands } from "./gemm-operands.js";
 import type { GpuContext } from "./gpu-context.js";
 import type { WorkTimer } from "./timer.js";
@@ -65,6 +67,31 @@ export async function measureElementwise(ctx: GpuContext, timer: WorkTimer, sms:
     return { bandwidthTBs, launchUs: round(launchUs) };
   } finally {
     operands.dispose();
+  }
+}
+
+/** [tokens][sms] microseconds of one element-wise kernel at the shape elementwise-workloads.ts measures. */
+export async function measureElementwiseTable(
+  ctx: GpuContext,
+  timer: WorkTimer,
+  kernel: ElementwiseKernel,
+  tokens: readonly number[],
+  sms: readonly number[],
+  progress: PointProgress,
+): Promise<MeasuredElementwise> {
+  const workload = await elementwiseWorkload(ctx, kernel, Math.max(...tokens));
+  try {
+    const timeUs = tokens.map(() => sms.map(() => 0));
+    sms.forEach((count, j) => {
+      const { stream } = ctx.partitions.share(count);
+      tokens.forEach((t, i) => {
+        timeUs[i]![j] = round(timer.perRepUs(workload.on(stream, t)));
+        progress(j * tokens.length + i + 1, tokens.length * sms.length);
+      });
+    });
+    return { bytesPerToken: workload.bytesPerToken, shape: workload.shape, timeUs };
+  } finally {
+    workload.dispose();
   }
 }
 
