@@ -113,7 +113,7 @@ void check_rope(const KernelSet& k, CUstream stream, Records& out) {
   struct Case { int tokens, n_q, n_kv, page_size, max_pos, begin, end; float theta; };
   uint64_t seed = 300;
   for (const Case c : {Case{11, 8, 1, 16, 3000, 2, 11, 10000.f}, Case{6, 32, 8, 32, 131000, 0, 6, 500000.f},
-                       Case{300, 8, 1, 16, 5000, 5, 299, 10000.f}}) {
+                       Case{300, 8, 1, 16, 5000, 5, 299, 10000.f}, Case{5, 64, 8, 16, 2000, 1, 5, 10000.f}}) {
     Rng rng(seed++);
     const int heads = c.n_q + 2 * c.n_kv;
     const auto qkv = random_bf16((size_t)c.tokens * heads * kHeadDim, -1.f, 1.f, seed++);
@@ -132,7 +132,8 @@ void check_rope(const KernelSet& k, CUstream stream, Records& out) {
     q_out.fill_bytes(0xff);
     k_cache.fill_bytes(0xff);
     v_cache.fill_bytes(0xff);
-    launch(f, LaunchShape{unsigned(c.end - c.begin + 7) / 8, 1, 256}, stream, qkv_dev.ptr(), q_out.ptr(), k_cache.ptr(),
+    const int warps_a_row = (c.n_q + c.n_kv + 9) / 10;  // the launch rule in rope_kv_append.cu
+    launch(f, LaunchShape{unsigned((c.end - c.begin) * warps_a_row + 7) / 8, 1, 256}, stream, qkv_dev.ptr(), q_out.ptr(), k_cache.ptr(),
            v_cache.ptr(), pos_dev.ptr(), table_dev.ptr(), c.begin, c.end, c.n_q, c.n_kv, c.page_size, max_pages,
            c.theta);
     sync(stream);

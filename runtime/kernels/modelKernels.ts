@@ -55,8 +55,9 @@ export class ModelKernels {
   }
 
   ropeKvAppend(stream: Stream, r: Rows, a: { qkv: Bf16; q: Bf16; kCache: Bf16; vCache: Bf16; positions: Int32; pageTable: Int32; qHeads: number; kvHeads: number; pageSize: number; maxPages: number; ropeTheta: number }): void {
-    // A warp a row (rope_kv_append.cu).
-    this.kernels.rope_kv_append.launch(stream, { grid: Math.ceil((r.rowEnd - r.rowBegin) / 8), block: 256 }, a.qkv, a.q, a.kCache, a.vCache, a.positions, a.pageTable, r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, a.ropeTheta);
+    // A warp per 10 heads of a row, 8 warps a block (rope_kv_append.cu).
+    const warpsARow = Math.ceil((a.qHeads + a.kvHeads) / 10);
+    this.kernels.rope_kv_append.launch(stream, { grid: Math.ceil(((r.rowEnd - r.rowBegin) * warpsARow) / 8), block: 256 }, a.qkv, a.q, a.kCache, a.vCache, a.positions, a.pageTable, r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, a.ropeTheta);
   }
 
   /** On the `sms` SMs it may use (kernelContracts.attentionLaunch). */
