@@ -135,7 +135,7 @@ class GpuMeasurer implements Measurer {
       elementwise: () =>
         `bandwidthTBs: native/kernels/rmsnorm.cu over ${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN} (x read, out written), each input read from memory; ` +
         "launchUs is one launch on a single row; tables: each kernel launched as the runtime launches it, at one Llama-2-70B TP8 shard's shape, " +
-        "on the same buffers every repetition (each kernel's input may be in L2, as when the kernel before it has just written it)",
+        "each input read from memory (repetitions of a small launch take the next rows of buffers twice the L2 size)",
       allreduce: () => {
         const nvls = process.env.NCCL_NVLS_ENABLE === undefined ? "" : ` (NCCL_NVLS_ENABLE=${process.env.NCCL_NVLS_ENABLE})`;
         return `NCCL ${nccl ?? ""} bf16 sum with maxCTAs = ctas, each rank on a partition of max(${partition.min}, ctas) SMs; ` +
