@@ -89,6 +89,7 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
         id: `elementwise/${kernel}`,
         section: "elementwise",
         label: kernel,
+        // A few microseconds a launch: each timed run is the timer's floor of about 200 us.
         weight: grid.elementwiseTokens.length * grid.elementwiseSms.length * (RUNS_PER_POINT * 2e-4 + POINT_OVERHEAD_S),
         measure: async (measurer, progress): Promise<ElementwiseTable> => {
           const { bytesPerToken, shape, timeUs } = await measurer.elementwiseTable(kernel, grid.elementwiseTokens, grid.elementwiseSms, progress);
