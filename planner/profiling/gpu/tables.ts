@@ -9,21 +9,14 @@ import { ElementwiseOperands } from "./elementwise-operands.js";
 import { elementwiseWorkload } from "./elementwise-workloads.js";
 import { GemmOperands } from "./gemm-operands.js";
 import type { GpuContext } from "./gpu-context.js";
+import type { SmShare } from "./partitions.js";
 import type { WorkTimer } from "./timer.js";
 
 /** [tokens][sms] microseconds. */
 export function measureGemm(ctx: GpuContext, timer: WorkTimer, shape: GemmShape, tokens: readonly number[], sms: readonly number[], progress: PointProgress): number[][] {
   const operands = new GemmOperands(ctx.gpu, ctx.random, shape, Math.max(...tokens));
   try {
-    const times = tokens.map(() => sms.map(() => 0));
-    sms.forEach((count, j) => {
-      const share = ctx.partitions.share(count);
-      tokens.forEach((t, i) => {
-        times[i]![j] = round(timer.perRepUs(operands.workload(share.stream, share.cublas, t)));
-        progress(j * tokens.length + i + 1, tokens.length * sms.length);
-      });
-    });
-    return times;
+    return tokensBySms(ctx, tokens, sms, progress, (share, t) => timer.perRepUs(operands.workload(share.stream, share.cublas, t)));
   } finally {
     operands.dispose();
   }
@@ -81,18 +74,30 @@ export async function measureElementwiseTable(
 ): Promise<MeasuredElementwise> {
   const workload = await elementwiseWorkload(ctx, kernel, Math.max(...tokens));
   try {
-    const timeUs = tokens.map(() => sms.map(() => 0));
-    sms.forEach((count, j) => {
-      const { stream } = ctx.partitions.share(count);
-      tokens.forEach((t, i) => {
-        timeUs[i]![j] = round(timer.perRepUs(workload.on(stream, t)));
-        progress(j * tokens.length + i + 1, tokens.length * sms.length);
-      });
-    });
+    const timeUs = tokensBySms(ctx, tokens, sms, progress, (share, t) => timer.perRepUs(workload.on(share.stream, t)));
     return { bytesPerToken: workload.bytesPerToken, shape: workload.shape, timeUs };
   } finally {
     workload.dispose();
   }
+}
+
+/** [tokens][sms] microseconds of `timeUs` at every point; each share's points together, so its partition is made once. */
+function tokensBySms(
+  ctx: GpuContext,
+  tokens: readonly number[],
+  sms: readonly number[],
+  progress: PointProgress,
+  timeUs: (share: SmShare, tokens: number) => number,
+): number[][] {
+  const times = tokens.map(() => sms.map(() => 0));
+  sms.forEach((count, j) => {
+    const share = ctx.partitions.share(count);
+    tokens.forEach((t, i) => {
+      times[i]![j] = round(timeUs(share, t));
+      progress(j * tokens.length + i + 1, tokens.length * sms.length);
+    });
+  });
+  return times;
 }
 
 /** Three decimals: nanoseconds of a microsecond time. */
