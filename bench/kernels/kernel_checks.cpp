@@ -78,16 +78,20 @@ void check_attention(const KernelSet& k, const AttentionLaunch& config, CUstream
 
 void check_rmsnorm(const KernelSet& k, CUstream stream, Records& out) {
   const CUfunction f = function_in_current_context(k.rmsnorm);
-  struct Case { int rows, hidden, begin, end; };
+  struct Case { int rows, hidden, begin, end, grid; };
   uint64_t seed = 200;
-  for (const Case c : {Case{13, 8192, 3, 13}, Case{5, 1000, 0, 5}, Case{4, 16384, 1, 3}}) {
+  // grid: a block a row, or 2 blocks that each take every other row (the launch rule's grid on a
+  // partition with fewer block slots than rows).
+  for (const Case c : {Case{13, 8192, 3, 13, 10}, Case{13, 8192, 3, 13, 2}, Case{5, 1000, 0, 5, 5},
+                       Case{4, 16384, 1, 3, 2}, Case{9, 5120, 1, 8, 2}}) {
     const size_t n = (size_t)c.rows * c.hidden;
     const auto x = random_bf16(n, -2.f, 2.f, seed++);
     const auto weight = random_bf16(c.hidden, 0.5f, 1.5f, seed++);
     DeviceArray<uint16_t> x_dev(x), w_dev(weight), out_dev(n);
     out_dev.fill_bytes(0xff);
     const float eps = 1e-5f;
-    launch(f, LaunchShape{unsigned(c.end - c.begin), 1, 256}, stream, x_dev.ptr(), w_dev.ptr(), out_dev.ptr(), c.begin, c.end,
+    const unsigned block = 32 * unsigned((c.hidden / 8 + 127) / 128);  // rmsnorm.cu's launch rule
+    launch(f, LaunchShape{unsigned(c.grid), 1, block}, stream, x_dev.ptr(), w_dev.ptr(), out_dev.ptr(), c.begin, c.end,
            c.hidden, eps);
     sync(stream);
     const auto got_out = out_dev.download(), got_x = x_dev.download();
@@ -102,7 +106,7 @@ void check_rmsnorm(const KernelSet& k, CUstream stream, Records& out) {
         else cmp.require(got_out[base + i] == kBf16Poison);
       }
     }
-    record(out, cmp, "rmsnorm", "hidden=" + std::to_string(c.hidden) + " " + range(c.begin, c.end));
+    record(out, cmp, "rmsnorm", "hidden=" + std::to_string(c.hidden) + " " + range(c.begin, c.end) + " grid=" + std::to_string(c.grid));
   }
 }
 

@@ -46,7 +46,7 @@ export function launchOperation(state: ModelState, lane: Lane, op: PlanOperation
     case "rmsnorm": {
       const weight = op.group === "attn_in" ? w.inputNorm : op.group === "ffn_in" ? w.postNorm : undefined;
       if (!weight) throw new Error(`operation ${op.id}: an RMSNorm in group ${op.group}, expected attn_in or ffn_in`);
-      return kernels.rmsnorm(stream, rows, b.residual, weight, b.normed, h, shape.rmsNormEps);
+      return kernels.rmsnorm(stream, rows, op.sms, b.residual, weight, b.normed, h, shape.rmsNormEps);
     }
     case "qkv_gemm":
       return gemm(b.normed, w.qkv, b.qkv, qkvWidth(shape), h);
@@ -78,7 +78,7 @@ export function launchPrologue(state: ModelState, stream: Stream): void {
 export function launchEpilogue(state: ModelState, stream: Stream, cublas: Cublas): void {
   const { shape, buffers: b } = state;
   const all = { rowBegin: 0, rowEnd: b.rows };
-  state.kernels.rmsnorm(stream, all, b.residual, state.weights.finalNorm, b.normed, shape.hiddenSize, shape.rmsNormEps);
+  state.kernels.rmsnorm(stream, all, state.kernels.deviceSms, b.residual, state.weights.finalNorm, b.normed, shape.hiddenSize, shape.rmsNormEps);
   cublas.gemm({ stream, a: b.normed, b: state.weights.lmHead, c: b.logits, m: b.rows, n: shape.vocab, k: shape.hiddenSize });
   state.kernels.argmax(stream, all, b.logits, b.nextTokens, b.maxLogits, state.vocabRows, shape.vocab);
 }

@@ -26,7 +26,12 @@ export interface AttentionWorkspace {
 }
 
 export class ModelKernels {
-  private constructor(private readonly modules: KernelModule[], private readonly kernels: { [K in KernelName]: Kernel<(typeof SIGNATURES)[K]> }) {}
+  private constructor(
+    private readonly modules: KernelModule[],
+    private readonly kernels: { [K in KernelName]: Kernel<(typeof SIGNATURES)[K]> },
+    /** The GPU's SMs: what a launch outside any partition may run on. */
+    readonly deviceSms: number,
+  ) {}
 
   static async compile(gpu: Gpu): Promise<ModelKernels> {
     const modules: KernelModule[] = [];
@@ -38,7 +43,7 @@ export class ModelKernels {
       }));
       const kernels = Object.fromEntries(entries) as ModelKernels["kernels"];
       for (const attention of [kernels.decode_attention, kernels.decode_attention_pairs]) allowAttentionSharedMemory(gpu, attention);
-      return new ModelKernels(modules, kernels);
+      return new ModelKernels(modules, kernels, gpu.info.smCount);
     } catch (error) {
       for (const module of modules) module.dispose();
       throw error;
@@ -49,9 +54,12 @@ export class ModelKernels {
     this.kernels.embedding.launch(stream, { grid: [Math.ceil(hidden / 8 / 256), r.rowEnd - r.rowBegin, 1], block: 256 }, table, ids, out, r.rowBegin, r.rowEnd, hidden, vocab);
   }
 
-  /** out = rmsnorm(x) · weight. */
-  rmsnorm(stream: Stream, r: Rows, x: Bf16, weight: Bf16, out: Bf16, hidden: number, eps: number): void {
-    this.kernels.rmsnorm.launch(stream, { grid: r.rowEnd - r.rowBegin, block: 256 }, x, weight, out, r.rowBegin, r.rowEnd, hidden, eps);
+  /** out = rmsnorm(x) · weight, on the `sms` SMs it may use. */
+  rmsnorm(stream: Stream, r: Rows, sms: number, x: Bf16, weight: Bf16, out: Bf16, hidden: number, eps: number): void {
+    // Up to 4 16-byte vectors of a row a thread, 1024 threads an SM (rmsnorm.cu).
+    const block = 32 * Math.ceil(hidden / 8 / 4 / 32);
+    const grid = Math.min(r.rowEnd - r.rowBegin, sms * Math.floor(1024 / block));
+    this.kernels.rmsnorm.launch(stream, { grid, block }, x, weight, out, r.rowBegin, r.rowEnd, hidden, eps);
   }
 
   ropeKvAppend(stream: Stream, r: Rows, a: { qkv: Bf16; q: Bf16; kCache: Bf16; vCache: Bf16; positions: Int32; pageTable: Int32; qHeads: number; kvHeads: number; pageSize: number; maxPages: number; ropeTheta: number }): void {

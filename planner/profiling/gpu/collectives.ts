@@ -80,7 +80,7 @@ export async function measureAttentionInterference(ctx: GpuContext, timer: WorkT
       const attentionWork = attention.workload(memory.stream, sms, INTERFERENCE_ATTENTION_POINT);
       const point = {
         ...factors(timer, sms, gemm.workload(compute.stream, compute.cublas, INTERFERENCE_TOKENS), attentionWork),
-        elementwiseFactor: besideFactor(timer, norm.workload(compute.stream), attentionWork),
+        elementwiseFactor: besideFactor(timer, norm.workload(compute), attentionWork),
       };
       progress(i + 1, partnerSms.length);
       return point;

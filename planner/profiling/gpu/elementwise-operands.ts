@@ -2,9 +2,10 @@
  * The element-wise kernel the profile times: RMSNorm over ELEMENTWISE_ROWS rows of
  * ELEMENTWISE_HIDDEN, on random bf16 data (each buffer larger than L2).
  */
-import type { DeviceArray, Stream } from "../../../runtime/gpu/index.js";
+import type { DeviceArray } from "../../../runtime/gpu/index.js";
 import type { ModelKernels } from "../../../runtime/kernels/modelKernels.js";
 import type { GpuContext } from "./gpu-context.js";
+import type { SmShare } from "./partitions.js";
 import { graphWorkload, type Workload } from "./workload.js";
 
 export const ELEMENTWISE_ROWS = 8192;
@@ -25,10 +26,10 @@ export class ElementwiseOperands {
     return new ElementwiseOperands(kernels, { x: ctx.random.bf16(elements), weight: ctx.random.bf16(ELEMENTWISE_HIDDEN), out: ctx.random.bf16(elements) });
   }
 
-  /** One launch over `rows` rows on `stream` per repetition. */
-  workload(stream: Stream, rows = ELEMENTWISE_ROWS): Workload {
+  /** One launch over `rows` rows on the share per repetition. */
+  workload({ stream, smCount }: SmShare, rows = ELEMENTWISE_ROWS): Workload {
     const { x, weight, out } = this.arrays;
-    return graphWorkload([stream], () => this.kernels.rmsnorm(stream, { rowBegin: 0, rowEnd: rows }, x, weight, out, ELEMENTWISE_HIDDEN, 1e-5));
+    return graphWorkload([stream], () => this.kernels.rmsnorm(stream, { rowBegin: 0, rowEnd: rows }, smCount, x, weight, out, ELEMENTWISE_HIDDEN, 1e-5));
   }
 
   dispose(): void {

@@ -6,10 +6,12 @@
  * a plan, attention streams the KV cache through L2 beside them, and a co-running plan predicted
  * from inputs warm in L2 ran 5% slower than predicted (H100, 2026-11-21 session 13).
  */
-import type { DeviceArray, Stream } from "../../../runtime/gpu/index.js";
+import type { DeviceArray } from "../../../runtime/gpu/index.js";
+import type { Rows } from "../../../runtime/kernels/modelKernels.js";
 import { ATTENTION_PAGE_SIZE } from "../../../runtime/kernels/kernelContracts.js";
 import { elementwiseBytesPerToken, type ElementwiseKernel } from "../../model/elementwise-kernels.js";
 import type { GpuContext } from "./gpu-context.js";
+import type { SmShare } from "./partitions.js";
 import { graphWorkload, type Workload } from "./workload.js";
 
 /** Llama-2-70B on one of 8 GPUs: the shard the runtime's one-GPU measurements run. */
@@ -21,8 +23,8 @@ export interface ElementwiseWorkload {
   readonly bytesPerToken: number;
   /** The measured shape, for the profile's readers. */
   readonly shape: string;
-  /** One launch over `rows` rows on `stream` per repetition, each repetition on the next rows. */
-  on(stream: Stream, rows: number): Workload;
+  /** One launch over `rows` rows on the share per repetition, each repetition on the next rows. */
+  on(share: SmShare, rows: number): Workload;
   dispose(): void;
 }
 
@@ -36,14 +38,14 @@ export async function elementwiseWorkload(ctx: GpuContext, kernel: ElementwiseKe
   const bf16 = (length: number) => keep(ctx.random.bf16(length));
   const int32 = (values: Int32Array) => keep(ctx.gpu.upload("int32", values));
   const below = (bound: number) => Int32Array.from({ length: capacity }, () => Math.floor(Math.random() * bound));
-  const made = (shape: string, launch: (stream: Stream, rows: { rowBegin: number; rowEnd: number }) => void): ElementwiseWorkload => ({
+  const made = (shape: string, launch: (share: SmShare, rows: Rows) => void): ElementwiseWorkload => ({
     bytesPerToken,
     shape,
-    on: (stream, rows) => {
+    on: (share, rows) => {
       const rotation = Math.max(1, Math.floor(capacity / rows));
-      return graphWorkload([stream], (_, rep) => {
+      return graphWorkload([share.stream], (_, rep) => {
         const rowBegin = (rep % rotation) * rows;
-        launch(stream, { rowBegin, rowEnd: rowBegin + rows });
+        launch(share, { rowBegin, rowEnd: rowBegin + rows });
       }, rotation);
     },
     dispose: () => arrays.forEach((array) => array.dispose()),
@@ -52,7 +54,7 @@ export async function elementwiseWorkload(ctx: GpuContext, kernel: ElementwiseKe
     switch (kernel) {
       case "rmsnorm": {
         const [x, weight, out] = [bf16(capacity * h), bf16(h), bf16(capacity * h)];
-        return made(`hidden ${h}`, (stream, rows) => kernels.rmsnorm(stream, rows, x, weight, out, h, EPS));
+        return made(`hidden ${h}`, ({ stream, smCount }, rows) => kernels.rmsnorm(stream, rows, smCount, x, weight, out, h, EPS));
       }
       case "rope_kv_append": {
         // Each row appends to its own page, in a shuffled order, as requests' pages lie in a real cache.
@@ -75,19 +77,19 @@ export async function elementwiseWorkload(ctx: GpuContext, kernel: ElementwiseKe
           maxPages: 1,
           ropeTheta: ROPE_THETA,
         };
-        return made(`${qHeads} query and ${kvHeads} KV heads of ${headDim}, pages of ${ATTENTION_PAGE_SIZE}`, (stream, rows) => kernels.ropeKvAppend(stream, rows, args));
+        return made(`${qHeads} query and ${kvHeads} KV heads of ${headDim}, pages of ${ATTENTION_PAGE_SIZE}`, ({ stream }, rows) => kernels.ropeKvAppend(stream, rows, args));
       }
       case "silu_mul": {
         const [gateUp, out] = [bf16(capacity * 2 * intermediate), bf16(capacity * intermediate)];
-        return made(`FFN ${intermediate}`, (stream, rows) => kernels.siluAndMul(stream, rows, gateUp, out, intermediate));
+        return made(`FFN ${intermediate}`, ({ stream }, rows) => kernels.siluAndMul(stream, rows, gateUp, out, intermediate));
       }
       case "embedding": {
         const [table, ids, out] = [bf16(vocab * h), int32(below(vocab)), bf16(capacity * h)];
-        return made(`hidden ${h}, ${vocab} vocabulary rows`, (stream, rows) => kernels.embedding(stream, rows, table, ids, out, h, vocab));
+        return made(`hidden ${h}, ${vocab} vocabulary rows`, ({ stream }, rows) => kernels.embedding(stream, rows, table, ids, out, h, vocab));
       }
       case "argmax": {
         const [logits, ids, maxima] = [bf16(capacity * vocab), keep(ctx.gpu.allocate("int32", capacity)), keep(ctx.gpu.allocate("fp32", capacity))];
-        return made(`${vocab} vocabulary rows`, (stream, rows) => kernels.argmax(stream, rows, logits, ids, maxima, vocab, vocab));
+        return made(`${vocab} vocabulary rows`, ({ stream }, rows) => kernels.argmax(stream, rows, logits, ids, maxima, vocab, vocab));
       }
     }
   } catch (error) {

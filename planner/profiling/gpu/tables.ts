@@ -50,7 +50,7 @@ export async function measureDecodeAttention(
 export async function measureElementwise(ctx: GpuContext, timer: WorkTimer, sms: readonly number[], progress: PointProgress): Promise<{ bandwidthTBs: number[]; launchUs: number }> {
   const operands = await ElementwiseOperands.create(ctx);
   try {
-    const norm = (count: number, rows?: number): number => timer.perRepUs(operands.workload(ctx.partitions.share(count).stream, rows));
+    const norm = (count: number, rows?: number): number => timer.perRepUs(operands.workload(ctx.partitions.share(count), rows));
     const launchUs = norm(ctx.gpu.info.smCount, 1);
     const bandwidthTBs = sms.map((count, j) => {
       const us = norm(count);
@@ -74,7 +74,7 @@ export async function measureElementwiseTable(
 ): Promise<MeasuredElementwise> {
   const workload = await elementwiseWorkload(ctx, kernel, Math.max(...tokens));
   try {
-    const timeUs = tokensBySms(ctx, tokens, sms, progress, (share, t) => timer.perRepUs(workload.on(share.stream, t)));
+    const timeUs = tokensBySms(ctx, tokens, sms, progress, (share, t) => timer.perRepUs(workload.on(share, t)));
     return { bytesPerToken: workload.bytesPerToken, shape: workload.shape, timeUs };
   } finally {
     workload.dispose();
