@@ -34,6 +34,8 @@ export interface PipelineFormulation {
   readonly nanoBatchCount: number;
   readonly sizes: readonly number[];
   readonly layouts: readonly Layout[];
+  /** Only periods below this are sought: an infeasible model proves none is. */
+  readonly cutoffUs: number;
   /** Turns solver column values into a schedule. */
   decode(values: readonly number[]): Schedule;
 }
@@ -129,6 +131,7 @@ export function formulatePipeline(
     nanoBatchCount: K,
     sizes,
     layouts,
+    cutoffUs,
     decode: (values) => decodeSchedule(problem, K, sizes, layouts, lambda, ops, P, values),
   };
 }

@@ -1,17 +1,25 @@
 /**
  * Finds the best steady-state schedule: the sequential one, or a pipelined one from the MILP at
- * each nano-batch count. Counts are tried in order of a cheap lower bound, each MILP is told to
- * beat the best period found so far, and a count whose bound cannot beat it is skipped; so the
- * result is optimal over every count, within the gap asked for.
+ * each nano-batch count. Counts are tried in order of a cheap lower bound (with HiGHS several at
+ * once, one worker thread each), each MILP is told to beat the best period found so far, and a
+ * count whose bound cannot beat it is skipped; so the result is optimal over every count, within
+ * the gap asked for.
  */
 import { InputError, SolverError } from "../errors.js";
-import { createSolver } from "../milp/solve.js";
+import { availableParallelism } from "node:os";
+import { createSolver, type MilpSolver } from "../milp/solve.js";
 import type { SolverBackendName } from "../milp/solution.js";
 import { formulatePipeline } from "./formulation.js";
 import { candidateLayouts, layersTimeUs, nanoBatchSizes, sequentialSchedule, type Schedule, type ScheduleProblem } from "./problem.js";
 
 /** A forced nano-batch count's period is sought below this many sequential periods. */
 const FORCED_CUTOFF_FACTOR = 4;
+/** HiGHS workers at most: the search has at most a handful of counts to solve at once. */
+const MAX_PARALLEL_SOLVES = 4;
+
+function parallelSolves(): number {
+  return Math.max(1, Math.min(MAX_PARALLEL_SOLVES, availableParallelism()));
+}
 
 export interface SearchOptions {
   backend: SolverBackendName;
@@ -72,52 +80,60 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
   }
   candidates.sort((a, b) => a.bound - b.bound);
 
-  const solver = createSolver(options.backend);
+  // HiGHS solves in worker threads, so counts can be solved side by side, one per core: the best
+  // count is often not the first by bound, and its period then cuts the others short.
+  const solvers = Array.from({ length: options.backend === "highs" ? parallelSolves() : 1 }, () => createSolver(options.backend));
   const results = new Map<number, CountResult>();
   let timedOut = false;
+  const tryCount = async (solver: MilpSolver, { count, bound }: { count: number; bound: number }, allowWholeGpu: boolean): Promise<void> => {
+    const t0 = elapsed();
+    const previous = results.get(count);
+    if (bound >= cutoff() * (1 - options.relativeGap)) {
+      results.set(count, { count, status: "no_better", periodUs: previous?.periodUs ?? null, boundUs: bound, seconds: previous?.seconds ?? 0 });
+      return;
+    }
+    const remaining = options.timeLimitSeconds - t0;
+    if (remaining <= 0.05) {
+      timedOut = true;
+      results.set(count, previous ?? { count, status: "time_limit", periodUs: null, boundUs: bound, seconds: 0 });
+      return;
+    }
+    const formulation = formulatePipeline(problem, count, cutoff(), { allowWholeGpu })!;
+    options.onProgress?.(
+      `${count} nano-batches${allowWholeGpu ? ", whole-GPU ops allowed" : ""}: ${formulation.model.variables.length} variables, ${remaining.toFixed(1)} s left`,
+    );
+    const solution = await solver.solve(formulation.model, { timeLimitSeconds: remaining, relativeGap: options.relativeGap });
+    const seconds = (previous?.seconds ?? 0) + elapsed() - t0;
+    const proven = solution.status === "optimal" || solution.status === "infeasible";
+    const schedule = solution.values.length > 0 ? formulation.decode(solution.values) : undefined;
+    // Another count may have found a better period while this one was solved.
+    if (schedule && schedule.periodUs < cutoff()) best = schedule;
+    if (!allowWholeGpu) {
+      // Only a step towards the full MILP: its period stands, its bound does not.
+      results.set(count, { count, status: "time_limit", periodUs: schedule?.periodUs ?? null, boundUs: bound, seconds });
+      return;
+    }
+    timedOut ||= !proven;
+    // An infeasible model proves no period below the cutoff it was given, not the current one.
+    const solverBound = solution.status === "infeasible" ? formulation.cutoffUs : solution.bound * count;
+    const boundUs = Number.isFinite(solverBound) ? Math.max(bound, solverBound) : bound;
+    const periodUs = schedule?.periodUs ?? previous?.periodUs ?? null;
+    const status: CountStatus = !proven ? "time_limit" : schedule ? "optimal" : "no_better";
+    results.set(count, { count, status, periodUs, boundUs, seconds });
+  };
   try {
     // First every op in its partition (small MILPs, quick good periods), then with whole-GPU ops
     // allowed, each MILP told to beat the best period so far.
     for (const allowWholeGpu of [false, true]) {
       // The second pass starts from the counts that did best in the first, so the cutoff is tight early.
       if (allowWholeGpu) candidates.sort((a, b) => (results.get(a.count)?.periodUs ?? Infinity) - (results.get(b.count)?.periodUs ?? Infinity));
-      for (const { count, bound } of candidates) {
-        const t0 = elapsed();
-        const previous = results.get(count);
-        if (bound >= cutoff() * (1 - options.relativeGap)) {
-          results.set(count, { count, status: "no_better", periodUs: previous?.periodUs ?? null, boundUs: bound, seconds: previous?.seconds ?? 0 });
-          continue;
-        }
-        const remaining = options.timeLimitSeconds - t0;
-        if (remaining <= 0.05) {
-          timedOut = true;
-          results.set(count, previous ?? { count, status: "time_limit", periodUs: null, boundUs: bound, seconds: 0 });
-          continue;
-        }
-        const formulation = formulatePipeline(problem, count, cutoff(), { allowWholeGpu })!;
-        options.onProgress?.(
-          `${count} nano-batches${allowWholeGpu ? ", whole-GPU ops allowed" : ""}: ${formulation.model.variables.length} variables, ${remaining.toFixed(1)} s left`,
-        );
-        const solution = await solver.solve(formulation.model, { timeLimitSeconds: remaining, relativeGap: options.relativeGap });
-        const seconds = (previous?.seconds ?? 0) + elapsed() - t0;
-        const proven = solution.status === "optimal" || solution.status === "infeasible";
-        const schedule = solution.values.length > 0 ? formulation.decode(solution.values) : undefined;
-        if (schedule && schedule.periodUs < cutoff()) best = schedule;
-        if (!allowWholeGpu) {
-          // Only a step towards the full MILP: its period stands, its bound does not.
-          results.set(count, { count, status: "time_limit", periodUs: schedule?.periodUs ?? null, boundUs: bound, seconds });
-          continue;
-        }
-        timedOut ||= !proven;
-        const solverBound = solution.status === "infeasible" ? cutoff() : solution.bound * count;
-        const boundUs = Number.isFinite(solverBound) ? Math.max(bound, solverBound) : bound;
-        const periodUs = schedule?.periodUs ?? previous?.periodUs ?? null;
-        const status: CountStatus = !proven ? "time_limit" : schedule ? "optimal" : "no_better";
-        results.set(count, { count, status, periodUs, boundUs, seconds });
-      }
+      const queue = [...candidates];
+      await Promise.all(solvers.map(async (solver) => {
+        for (let next = queue.shift(); next; next = queue.shift()) await tryCount(solver, next, allowWholeGpu);
+      }));
     }
   } finally {
-    await solver.dispose();
+    await Promise.all(solvers.map((solver) => solver.dispose()));
   }
   counts.push(...results.values());
   counts.sort((a, b) => a.count - b.count);
