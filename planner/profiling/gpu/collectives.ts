@@ -9,8 +9,8 @@ import { MAX_NETWORK_SMS } from "../grid.js";
 import type { AttentionPoint, PointProgress } from "../measurer.js";
 import type { AttentionConfig } from "../targets.js";
 import { AttentionOperands } from "./attention-operands.js";
-import { ElementwiseOperands } from "./elementwise-operands.js";
 import type { Communicators } from "./communicators.js";
+import { elementwiseWorkload, RMSNORM_CURVE_ROWS } from "./elementwise-workloads.js";
 import { GemmOperands } from "./gemm-operands.js";
 import type { GpuContext } from "./gpu-context.js";
 import { round } from "./tables.js";
@@ -73,14 +73,14 @@ export async function measureAttentionInterference(ctx: GpuContext, timer: WorkT
   const gemm = new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, INTERFERENCE_TOKENS);
   const bytes = kvBytes(INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT);
   const attention = await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, INTERFERENCE_ATTENTION, bytes, ctx.setupStream);
-  const norm = await ElementwiseOperands.create(ctx);
+  const norm = await elementwiseWorkload(ctx, "rmsnorm", RMSNORM_CURVE_ROWS);
   try {
     return partnerSms.map((sms, i) => {
       const { group: compute, remainder: memory } = ctx.partitions.split(ctx.gpu.info.smCount - sms);
       const attentionWork = attention.workload(memory.stream, sms, INTERFERENCE_ATTENTION_POINT);
       const point = {
         ...factors(timer, sms, gemm.workload(compute.stream, compute.cublas, INTERFERENCE_TOKENS), attentionWork),
-        elementwiseFactor: besideFactor(timer, norm.workload(compute), attentionWork),
+        elementwiseFactor: besideFactor(timer, norm.on(compute, RMSNORM_CURVE_ROWS), attentionWork),
       };
       progress(i + 1, partnerSms.length);
       return point;

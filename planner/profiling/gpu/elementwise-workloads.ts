@@ -1,5 +1,6 @@
 /**
- * Each element-wise kernel as the profile times it: at the shape of one GPU's shard of Llama-2-70B
+ * Each element-wise kernel as the profile times it, for its table (and RMSNorm also for its
+ * bandwidth curve and its co-run beside attention): at the shape of one GPU's shard of Llama-2-70B
  * at tensor parallelism 8, launched through the runtime's ModelKernels, so the profile times the
  * launches a plan runs. The buffers hold at least twice the L2 cache's bytes of rows, and
  * repetitions of a small launch rotate through disjoint rows, so that none finds its data in L2: in
@@ -16,6 +17,8 @@ import { graphWorkload, type Workload } from "./workload.js";
 
 /** Llama-2-70B on one of 8 GPUs: the shard the runtime's one-GPU measurements run. */
 export const ELEMENTWISE_SHAPE = { hiddenSize: 8192, qHeads: 8, kvHeads: 1, headDim: 128, intermediate: 3584, vocab: 4000 } as const;
+/** Rows of one RMSNorm launch for its bandwidth curve and its co-run beside attention. */
+export const RMSNORM_CURVE_ROWS = 8192;
 const ROPE_THETA = 10_000;
 const EPS = 1e-5;
 

@@ -30,7 +30,7 @@ import { explainGpuFailure } from "./failures.js";
 import { GpuContext } from "./gpu-context.js";
 import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, ATTENTION_SOURCES, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
 import { largestPartition } from "./partitions.js";
-import { ELEMENTWISE_HIDDEN, ELEMENTWISE_ROWS } from "./elementwise-operands.js";
+import { ELEMENTWISE_SHAPE, RMSNORM_CURVE_ROWS } from "./elementwise-workloads.js";
 import { measureDecodeAttention, measureElementwise, measureElementwiseTable, measureGemm } from "./tables.js";
 import { WorkTimer } from "./timer.js";
 
@@ -133,8 +133,8 @@ class GpuMeasurer implements Measurer {
           "every request at the grid's context length, a block per SM of the share";
       },
       elementwise: () =>
-        `bandwidthTBs: native/kernels/rmsnorm.cu over ${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN} (x read, out written), each input read from memory; ` +
-        "launchUs is one launch on a single row; tables: each kernel launched as the runtime launches it, at one Llama-2-70B TP8 shard's shape, " +
+        `bandwidthTBs: native/kernels/rmsnorm.cu over ${RMSNORM_CURVE_ROWS} rows of ${ELEMENTWISE_SHAPE.hiddenSize} (x read, out written), each input read from memory; ` +
+        "launchUs is one launch on a single row, each repetition the next; tables: each kernel launched as the runtime launches it, at one Llama-2-70B TP8 shard's shape, " +
         "each input read from memory (repetitions of a small launch take the next rows of buffers twice the L2 size)",
       allreduce: () => {
         const nvls = process.env.NCCL_NVLS_ENABLE === undefined ? "" : ` (NCCL_NVLS_ENABLE=${process.env.NCCL_NVLS_ENABLE})`;
@@ -144,7 +144,7 @@ class GpuMeasurer implements Measurer {
       "attention-interference": () =>
         `${interferenceGemm()} on a split's group, beside decode attention ` +
         `(${INTERFERENCE_ATTENTION_POINT.requests} requests x ${INTERFERENCE_ATTENTION_POINT.context} keys, ${INTERFERENCE_ATTENTION.kvHeads} KV head ` +
-        `x group ${INTERFERENCE_ATTENTION.groupSize}) on the remainder of partnerSms, as plans lay them out, and RMSNorm (${ELEMENTWISE_ROWS} rows of ${ELEMENTWISE_HIDDEN}) ` +
+        `x group ${INTERFERENCE_ATTENTION.groupSize}) on the remainder of partnerSms, as plans lay them out, and RMSNorm (${RMSNORM_CURVE_ROWS} rows of ${ELEMENTWISE_SHAPE.hiddenSize}) ` +
         `on the group beside it (elementwiseFactor); ${FACTOR_NOTE}`,
       "allreduce-interference": () =>
         `${interferenceGemm()} on every GPU on a group of gemmSms (the largest one split grants, ${this.device.partition.max} SMs, less the partner), beside a ` +

@@ -5,8 +5,7 @@ import type { ElementwiseKernel } from "../../model/elementwise-kernels.js";
 import type { AttentionPoint, MeasuredElementwise, PointProgress } from "../measurer.js";
 import type { AttentionConfig } from "../targets.js";
 import { AttentionOperands } from "./attention-operands.js";
-import { ElementwiseOperands } from "./elementwise-operands.js";
-import { elementwiseWorkload } from "./elementwise-workloads.js";
+import { elementwiseWorkload, RMSNORM_CURVE_ROWS } from "./elementwise-workloads.js";
 import { GemmOperands } from "./gemm-operands.js";
 import type { GpuContext } from "./gpu-context.js";
 import type { SmShare } from "./partitions.js";
@@ -46,20 +45,20 @@ export async function measureDecodeAttention(
   }
 }
 
-/** Bandwidth (read plus write) of RMSNorm with residual by SM count, beyond the fixed cost of a one-row launch. */
+/** Bandwidth (read plus write) of RMSNorm by SM count, beyond the fixed cost of a one-row launch. */
 export async function measureElementwise(ctx: GpuContext, timer: WorkTimer, sms: readonly number[], progress: PointProgress): Promise<{ bandwidthTBs: number[]; launchUs: number }> {
-  const operands = await ElementwiseOperands.create(ctx);
+  const norm = await elementwiseWorkload(ctx, "rmsnorm", RMSNORM_CURVE_ROWS);
   try {
-    const norm = (count: number, rows?: number): number => timer.perRepUs(operands.workload(ctx.partitions.share(count), rows));
-    const launchUs = norm(ctx.gpu.info.smCount, 1);
+    const timeUs = (count: number, rows: number): number => timer.perRepUs(norm.on(ctx.partitions.share(count), rows));
+    const launchUs = timeUs(ctx.gpu.info.smCount, 1);
     const bandwidthTBs = sms.map((count, j) => {
-      const us = norm(count);
+      const us = timeUs(count, RMSNORM_CURVE_ROWS);
       progress(j + 1, sms.length);
-      return round(ElementwiseOperands.BYTES / (Math.max(us - launchUs, 1e-3) * 1e6));
+      return round((norm.bytesPerToken * RMSNORM_CURVE_ROWS) / (Math.max(us - launchUs, 1e-3) * 1e6));
     });
     return { bandwidthTBs, launchUs: round(launchUs) };
   } finally {
-    operands.dispose();
+    norm.dispose();
   }
 }
 
