@@ -6,10 +6,14 @@ import { NativeKernels } from "./native-kernels.js";
 import { PartitionCache } from "./partitions.js";
 import { RandomData } from "./random-data.js";
 
-/** About 0.15 ms per GEMM on an H100. */
+/** About 0.8 ms per GEMM on 8 SMs of an H100, at 1024 tokens. */
 const WARM_UP_SHAPE = { n: 4096, k: 4096 };
-const FIRST_WARM_UP_MS = 1000;
-const WARM_UP_MS = 30;
+const WARM_UP_TOKENS = 1024;
+/**
+ * Long enough for a power limiter that the previous measurement tripped to let the clocks go back
+ * up: 100-300 ms on an H100 (bench/results/2026-11-21-session15-warm-up/).
+ */
+const WARM_UP_MS = 300;
 
 export class GpuContext {
   readonly partitions: PartitionCache;
@@ -21,15 +25,19 @@ export class GpuContext {
   private gate: Gate | undefined;
   private warmUpGemm: GemmOperands | undefined;
 
-  constructor(readonly gpu: Gpu, granularity: number) {
-    this.partitions = new PartitionCache(gpu, granularity);
+  /** The smallest partition the driver grants. */
+  private readonly smallestShare: number;
+
+  constructor(readonly gpu: Gpu, partition: { min: number; granularity: number }) {
+    this.partitions = new PartitionCache(gpu, partition.granularity);
+    this.smallestShare = Math.ceil(partition.min / partition.granularity) * partition.granularity;
     this.kernels = new NativeKernels(gpu);
     this.setupStream = gpu.createStream();
     this.random = new RandomData(gpu, this.setupStream);
   }
 
-  static open(ordinal: number, granularity: number): GpuContext {
-    return new GpuContext(Gpu.open(ordinal), granularity);
+  static open(ordinal: number, partition: { min: number; granularity: number }): GpuContext {
+    return new GpuContext(Gpu.open(ordinal), partition);
   }
 
   /** The gate, made (and calibrated) on first use. */
@@ -45,17 +53,20 @@ export class GpuContext {
   }
 
   /**
-   * Keeps the GPU busy with GEMMs for a while before a measurement: an idle GPU runs at a low clock
-   * and takes a moment to rise, which the first points after a pause (set-up between tables) would catch.
+   * Brings the clocks to where a short measurement finds them on a GPU that is not at its power
+   * limit: an idle GPU runs at a low clock and takes a moment to rise, and a GPU just out of heavy work
+   * (the previous table's whole-GPU points) is held down by the power limiter for a while after. So,
+   * before each measurement, GEMMs on the smallest partition, which keep the clocks up and draw far
+   * below the limit. A warm-up on the whole GPU would trip the limiter itself: after 30 ms of it, the
+   * next 100 ms of points on 8 SMs of an H100 ran up to 27% slow.
    */
   warmUp(): void {
-    const ms = this.warmUpGemm ? WARM_UP_MS : FIRST_WARM_UP_MS;
-    const whole = this.partitions.share(this.gpu.info.smCount);
-    this.warmUpGemm ??= new GemmOperands(this.gpu, this.random, WARM_UP_SHAPE, WARM_UP_SHAPE.k);
+    const small = this.partitions.share(this.smallestShare);
+    this.warmUpGemm ??= new GemmOperands(this.gpu, this.random, WARM_UP_SHAPE, WARM_UP_TOKENS);
     const start = performance.now();
-    while (performance.now() - start < ms) {
-      for (let rep = 0; rep < 8; rep++) this.warmUpGemm.queue(whole.stream, whole.cublas, WARM_UP_SHAPE.k, rep);
-      whole.stream.synchronize();
+    while (performance.now() - start < WARM_UP_MS) {
+      for (let rep = 0; rep < 8; rep++) this.warmUpGemm.queue(small.stream, small.cublas, WARM_UP_TOKENS, rep);
+      small.stream.synchronize();
     }
   }
 

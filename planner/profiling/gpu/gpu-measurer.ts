@@ -178,7 +178,7 @@ class GpuMeasurer implements Measurer {
     const ordinal = this.device.ordinals[rank]!;
     let context = this.contexts.get(ordinal);
     if (!context) {
-      context = GpuContext.open(ordinal, this.device.partition.granularity);
+      context = GpuContext.open(ordinal, this.device.partition);
       this.contexts.set(ordinal, context);
     }
     return context;
