@@ -36,7 +36,7 @@ constexpr int kStages = ATTENTION_PAIR_STAGES;
 
 // Shared memory after the stages: each warp's piece of the current pair in its fragment order
 // (bf16, normalised, as stream-K's global pieces), their m and l, and the block's claimed pairs
-// (a ring: a pair is claimed two pairs before the block starts it).
+// (a ring: a pair is claimed a pair before the block starts it).
 struct PairScratch {
   uint2 piece[kWarps][8][32];
   float4 ml[kWarps][4];  // [t]: m0, l0, m1, l1 of heads 2t and 2t + 1
@@ -64,14 +64,12 @@ struct PairWalker : TileStreamer {
   PairInfo cur, next;  // next: the block's pair after cur (claimed before cur started)
   int m;               // this warp's tiles of cur done
   int issued;          // this warp's tiles being copied, counted from the current step's
-  int claim;           // thread 0: the pair claimed for two pairs on
 
   __device__ PairWalker(const Problem& p_, PairScratch& s_, int warp_, unsigned ring_, unsigned barriers_)
       : TileStreamer(p_, ring_, barriers_), scratch(s_), warp(warp_) {
     if (threadIdx.x == 0) {
       scratch.claimed[0] = blockIdx.x;
       scratch.claimed[1] = blockIdx.x + gridDim.x;
-      claim = claim_pair();
     }
     __syncthreads();
     index = 0;
@@ -82,12 +80,14 @@ struct PairWalker : TileStreamer {
     next = pair_info(1, cur.tiles() % kWarps);
   }
 
-  // Thread 0: claims a pair from the counter. A launch makes exactly grid + pairs claims (one a
-  // block, then one a pair ended), so the block that makes the last zeroes the counter for the next
+  // Thread 0: claims a pair from the counter, at a pair's end for the pair after next: no earlier,
+  // since a block committed to pairs further ahead cannot hand them to blocks that run out sooner
+  // (claimed a pair earlier, the launch ran 0.2-0.6% slower: bench/kernels/NOTES.md, v35). A launch
+  // makes exactly one claim a pair, so the block that makes the last zeroes the counter for the next
   // launch; no block waits at its end for the others.
   __device__ int claim_pair() const {
     const int c = atomicAdd(p.counters, 1);
-    if (c == int(gridDim.x) + p.pairs - 1) p.counters[0] = 0;
+    if (c == p.pairs - 1) p.counters[0] = 0;
     return 2 * gridDim.x + c;
   }
 
@@ -178,8 +178,7 @@ struct PairWalker : TileStreamer {
           make_uint2(pack_bf16x2(a.o[i][0] * inv0, a.o[i][1] * inv1), pack_bf16x2(a.o[i][2] * inv0, a.o[i][3] * inv1));
     if (g == 0) scratch.ml[warp][t] = make_float4(a.m0, a.l0, a.m1, a.l1);
     if (threadIdx.x == 0) {
-      scratch.claimed[(index + 2) & 3] = claim;  // its slot's pair is done
-      claim = claim_pair();
+      scratch.claimed[(index + 2) & 3] = claim_pair();  // its slot's pair is done
     }
     __syncthreads();
     for (int i = warp; i < 8; i += kWarps) merge(i);
