@@ -88,11 +88,15 @@ function attentionBesideAllReduce(memoryShares: readonly number[]): number {
   return memoryShares.find((s) => s >= 24) ?? memoryShares.at(-1) ?? 24;
 }
 
+/** The smallest partition a split can carve: the minimum, rounded up to the granularity. */
+export function smallestSplit(partition: { min: number; granularity: number }): number {
+  return Math.ceil(partition.min / partition.granularity) * partition.granularity;
+}
+
 /** Partition sizes one split can carve: multiples of the granularity from the minimum to the largest it grants. */
 export function splitSizes({ sms, partition }: GridDevice): number[] {
   const out: number[] = [];
-  const first = Math.ceil(partition.min / partition.granularity) * partition.granularity;
-  for (let s = first; s <= partition.max && s < sms; s += partition.granularity) out.push(s);
+  for (let s = smallestSplit(partition); s <= partition.max && s < sms; s += partition.granularity) out.push(s);
   return out;
 }
 

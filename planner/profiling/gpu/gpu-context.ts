@@ -1,5 +1,6 @@
 /** What measuring needs of one GPU: its SM shares, random data, our kernels and a gate, each made once. */
 import { Gpu, type Stream } from "../../../runtime/gpu/index.js";
+import { smallestSplit } from "../grid.js";
 import { GemmOperands } from "./gemm-operands.js";
 import { Gate } from "./gate.js";
 import { NativeKernels } from "./native-kernels.js";
@@ -30,7 +31,7 @@ export class GpuContext {
 
   constructor(readonly gpu: Gpu, partition: { min: number; granularity: number }) {
     this.partitions = new PartitionCache(gpu, partition.granularity);
-    this.smallestShare = Math.ceil(partition.min / partition.granularity) * partition.granularity;
+    this.smallestShare = smallestSplit(partition);
     this.kernels = new NativeKernels(gpu);
     this.setupStream = gpu.createStream();
     this.random = new RandomData(gpu, this.setupStream);
