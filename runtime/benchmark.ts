@@ -16,7 +16,7 @@ import type { ExecutionMode } from "./plan/executionModes.js";
 import { measurePowerWindow, whyNoPowerReadings, type PowerWindow } from "./powerWindow.js";
 import type { DecodeRequest } from "./requests.js";
 import type { Runtime } from "./Runtime.js";
-import { seededUniform } from "./weights/seededRandom.js";
+import { seededUniform, shuffledOrder } from "./weights/seededRandom.js";
 
 export interface BenchmarkOptions {
   iterations: number;
@@ -141,11 +141,7 @@ export function randomRequests(runtime: Runtime, seed = Date.now()): DecodeReque
   const pagesEach = Math.floor(position / pageSize) + 1;
   const rows = Math.min(runtime.rows, Math.floor(usablePages / pagesEach));
   const random = seededUniform(`requests:${seed}`, rows + usablePages, 0.5, 0.5);
-  const order = Int32Array.from({ length: usablePages }, (_, i) => i);
-  for (let i = usablePages - 1; i > 0; i--) {
-    const j = Math.floor(random[rows + i]! * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = shuffledOrder(random.subarray(rows));
   return Array.from({ length: rows }, (_, row) => ({
     token: Math.floor(random[row]! * runtime.vocab),
     position,

@@ -14,6 +14,16 @@ export function seededUniform(seed: string, count: number, scale: number, offset
   return values;
 }
 
+/** 0..uniforms.length - 1 in a random order (Fisher-Yates): index i swaps with floor(uniforms[i] * (i + 1)), uniforms in [0, 1). */
+export function shuffledOrder(uniforms: ArrayLike<number>): Int32Array {
+  const order = Int32Array.from({ length: uniforms.length }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(uniforms[i]! * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
 /** FNV-1a, 32 bits. */
 function hashString(text: string): number {
   let hash = 0x811c9dc5;

@@ -10,6 +10,7 @@
 import type { DeviceArray } from "../../../runtime/gpu/index.js";
 import type { Rows } from "../../../runtime/kernels/modelKernels.js";
 import { ATTENTION_PAGE_SIZE } from "../../../runtime/kernels/kernelContracts.js";
+import { shuffledOrder } from "../../../runtime/weights/seededRandom.js";
 import { elementwiseBytesPerToken, type ElementwiseKernel } from "../../model/elementwise-kernels.js";
 import type { GpuContext } from "./gpu-context.js";
 import type { SmShare } from "./partitions.js";
@@ -61,11 +62,7 @@ export async function elementwiseWorkload(ctx: GpuContext, kernel: ElementwiseKe
       }
       case "rope_kv_append": {
         // Each row appends to its own page, in a shuffled order, as requests' pages lie in a real cache.
-        const pages = Int32Array.from({ length: capacity }, (_, i) => i);
-        for (let i = capacity - 1; i > 0; i--) {
-          const j = Math.floor(Math.random() * (i + 1));
-          [pages[i], pages[j]] = [pages[j]!, pages[i]!];
-        }
+        const pages = shuffledOrder(Float64Array.from({ length: capacity }, Math.random));
         const cacheElements = capacity * kvHeads * ATTENTION_PAGE_SIZE * headDim;
         const args = {
           qkv: bf16(capacity * (qHeads + 2 * kvHeads) * headDim),
