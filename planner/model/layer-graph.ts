@@ -35,8 +35,6 @@ export interface KernelOp {
   kind: KernelKind;
   /** Bound by memory bandwidth (element-wise kernels): beside attention it slows as attention's partner does, not as a GEMM. */
   elementwise: boolean;
-  /** A GEMM's shape: beside attention it slows by its own measured factor where the profile has one. */
-  gemmShape?: { n: number; k: number };
   /** Microseconds on these tokens confined to `sms` SMs, alone. */
   timeUs(tokens: TokenCounts, sms: number): number;
 }
@@ -70,7 +68,6 @@ export function buildLayerGraph(shard: Shard, batch: DenseBatch, cost: CostModel
   const gemm = (kind: KernelKind, shape: { n: number; k: number }): KernelOp => ({
     kind,
     elementwise: false,
-    gemmShape: shape,
     timeUs: (t, sms) => cost.gemmUs(shape.n, shape.k, t.total, sms),
   });
   const elementwise = (kind: ElementwiseKernel, tokens: (t: TokenCounts) => TokenCounts = (t) => t): KernelOp => {

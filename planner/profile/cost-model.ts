@@ -23,9 +23,6 @@ export interface PrefillAttentionShape {
   headDim: number;
 }
 
-/** Below this excess the generic curve is too flat to scale a shape's factor by: the shape's own applies as it is. */
-const MIN_EXCESS = 0.01;
-
 /** What a GEMM co-runs with in a plan's split. */
 export type Partner = "attention" | "allReduce";
 
@@ -82,21 +79,13 @@ export class CostModel {
 
   /**
    * Slowdown of a GEMM, and of an element-wise kernel in its place, on `gemmSms` SMs beside attention
-   * or an all-reduce; of the GEMM of `shape` beside attention where the profile measured that shape.
+   * or an all-reduce.
    */
-  besidePartner(partner: Partner, gemmSms: number, shape?: { n: number; k: number }): { gemmFactor: number; elementwiseFactor: number } {
+  besidePartner(partner: Partner, gemmSms: number): { gemmFactor: number; elementwiseFactor: number } {
     const points = this.interferencePoints(partner);
-    const at = (factor: (point: InterferencePoint) => number, sms = gemmSms): number =>
-      interpolateFactor(points, (p) => p.gemmSms ?? this.sms - p.partnerSms, factor, sms);
-    const generic = at((p) => p.gemmFactor);
-    const own = partner === "attention" && shape ? this.profile.interference.gemmShapesWithAttention?.find((f) => f.n === shape.n && f.k === shape.k) : undefined;
-    let gemmFactor = generic;
-    if (own) {
-      // The shape's excess over 1 where it was measured, carried to other SM counts as the generic curve's excess changes.
-      const genericThere = at((p) => p.gemmFactor, this.sms - own.partnerSms);
-      gemmFactor = genericThere - 1 > MIN_EXCESS ? 1 + (own.gemmFactor - 1) * ((generic - 1) / (genericThere - 1)) : own.gemmFactor;
-    }
-    return { gemmFactor, elementwiseFactor: at((p) => p.elementwiseFactor ?? p.gemmFactor) };
+    const at = (factor: (point: InterferencePoint) => number): number =>
+      interpolateFactor(points, (p) => p.gemmSms ?? this.sms - p.partnerSms, factor, gemmSms);
+    return { gemmFactor: at((p) => p.gemmFactor), elementwiseFactor: at((p) => p.elementwiseFactor ?? p.gemmFactor) };
   }
 
   /** Slowdown of attention or an all-reduce on `partnerSms` SMs beside the GEMMs. */

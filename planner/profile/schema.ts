@@ -98,21 +98,6 @@ export const InterferencePointSchema = z.strictObject({
 });
 
 /**
- * One layer GEMM shape's slowdown beside decode attention, measured as the generic point at
- * `partnerSms` is: shapes differ (on an H100 at 20 SMs of attention, 1024 tokens: gate/up 1.25,
- * down 1.45, where the generic 7168x8192 at 2048 tokens gave 1.21). The planner scales the generic
- * curve's excess over 1 by this shape's, so other partner sizes follow the generic curve's shape.
- */
-export const GemmShapeFactorSchema = z.strictObject({
-  n: positiveInt,
-  k: positiveInt,
-  tokens: positiveInt,
-  partnerSms: positiveInt,
-  /** GEMM time beside attention / time alone on the same SMs. */
-  gemmFactor: positive,
-});
-
-/**
  * An all-reduce on a network partition of every GPU beside decode attention on a memory partition of
  * each: how much slower each gets. Plans put both beside the GEMMs; the planner composes this pair
  * with the GEMM pairs above by multiplying factors.
@@ -182,8 +167,6 @@ export const ProfileSchema = z.strictObject({
   allReduce: z.array(AllReduceTableSchema),
   interference: z.strictObject({
     gemmWithAttention: z.array(InterferencePointSchema).min(1),
-    /** Each layer GEMM shape's own factor beside attention; absent in older profiles (every GEMM then takes gemmWithAttention's). */
-    gemmShapesWithAttention: z.array(GemmShapeFactorSchema).optional(),
     gemmWithAllReduce: z.array(InterferencePointSchema).min(1),
     allReduceWithAttention: z.array(AllReduceAttentionPointSchema).min(1),
   }),
@@ -196,7 +179,6 @@ export type ElementwiseTable = z.infer<typeof ElementwiseTableSchema>;
 export type AllReduceTable = z.infer<typeof AllReduceTableSchema>;
 export type InterferencePoint = z.infer<typeof InterferencePointSchema>;
 export type AllReduceAttentionPoint = z.infer<typeof AllReduceAttentionPointSchema>;
-export type GemmShapeFactor = z.infer<typeof GemmShapeFactorSchema>;
 
 /** A nested array must have one entry per point of its axes. */
 function checkGrid(ctx: z.RefinementCtx, values: unknown, shape: readonly number[], path: (string | number)[] = []): void {

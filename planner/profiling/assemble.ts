@@ -8,8 +8,8 @@ import { PROFILE_SCHEMA_ID, ProfileSchema, type DecodeAttentionTable, type Profi
 import type { DeviceFacts } from "./measurer.js";
 import { isMethodNoteOf, type ProfileSection } from "./sections.js";
 import { attentionKey } from "./targets.js";
-import type { AllReduceAttentionPoint, AllReduceTable, ElementwiseTable, GemmShapeFactor, GemmTable, InterferencePoint } from "../profile/schema.js";
-import { SHAPE_FACTORS_TASK, type AttentionResult, type ElementwiseResult, type ProfileTask, type TaskResult } from "./tasks.js";
+import type { AllReduceAttentionPoint, AllReduceTable, ElementwiseTable, GemmTable, InterferencePoint } from "../profile/schema.js";
+import type { AttentionResult, ElementwiseResult, ProfileTask, TaskResult } from "./tasks.js";
 
 export interface RunRecord {
   date: string;
@@ -63,11 +63,7 @@ export function assembleProfile(input: AssembleInput): Profile {
   // The element-wise section measures RMSNorm's bandwidth curve (task "elementwise") and a table per kernel.
   const elementwiseCurve = where<ElementwiseResult>((task) => task.id === "elementwise")[0];
   const elementwiseTables = replaceBy(base.elementwise.tables ?? [], where<ElementwiseTable>((task) => task.id.startsWith("elementwise/")), (t) => t.kernel);
-  const withAttention = where<InterferencePoint[]>((task) => task.id === "attention-interference")[0];
-  // The planner scales shape factors by the generic curve: they belong with the points measured beside them.
-  const gemmShapesWithAttention = withAttention
-    ? where<GemmShapeFactor[]>((task) => task.id === SHAPE_FACTORS_TASK)[0]
-    : base.interference.gemmShapesWithAttention;
+  const withAttention = of<InterferencePoint[]>("attention-interference")[0];
   const withAllReduce = of<InterferencePoint[]>("allreduce-interference")[0];
   const allReduceWithAttention = of<AllReduceAttentionPoint[]>("allreduce-attention-interference")[0];
 
@@ -113,7 +109,6 @@ export function assembleProfile(input: AssembleInput): Profile {
     allReduce,
     interference: {
       gemmWithAttention: withAttention ?? base.interference.gemmWithAttention,
-      ...(gemmShapesWithAttention ? { gemmShapesWithAttention } : {}),
       gemmWithAllReduce: withAllReduce ?? base.interference.gemmWithAllReduce,
       allReduceWithAttention: allReduceWithAttention ?? base.interference.allReduceWithAttention,
     },

@@ -27,14 +27,6 @@ export interface ProfileGrid {
   allReduceCtas: number[];
   /** Attention's SMs beside the GEMM's, one split each: the remainders plans give attention beside a compute group. */
   attentionPartnerSms: number[];
-  /**
-   * Each layer GEMM shape's own factor beside attention is measured at one point: attention on this
-   * remainder (the one shard plans give it), the GEMM at this many tokens (a nano-batch's).
-   */
-  shapeFactorPartnerSms: number;
-  shapeFactorTokens: number;
-  /** How many layer GEMM shapes get their own factor: all of them, or the first few in a quick run. */
-  shapeFactorMaxShapes: number;
   /** The network partition's SMs, each beside the GEMM on the largest group one split grants with it. */
   allReducePartnerSms: number[];
   /** The memory partition beside each all-reduce share: what plans beside a network partition give attention. */
@@ -70,9 +62,6 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
       allReduceBytes: [256 * 2 ** 10, 16 * MIB],
       allReduceCtas: ascending([networkShares[0] ?? MAX_NETWORK_SMS, MAX_NETWORK_SMS]),
       attentionPartnerSms: ascending([memoryRemainders[0] ?? sms - splits.at(-1)!, memoryRemainders.at(-1) ?? sms - splits.at(-1)!]),
-      shapeFactorPartnerSms: shapeFactorPartner(sms, memoryRemainders, sms - splits.at(-1)!),
-      shapeFactorTokens: SHAPE_FACTOR_TOKENS,
-      shapeFactorMaxShapes: 2,
       allReducePartnerSms: ascending([networkShares[0] ?? splits[0]!, networkShares.at(-1) ?? splits[0]!]),
       attentionBesideAllReduceSms: attentionBesideAllReduce(memoryShares),
     };
@@ -89,23 +78,9 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
     allReduceBytes: [16, 18, 20, 22, 24, 26, 28].map((power) => 2 ** power),
     allReduceCtas: networkShares,
     attentionPartnerSms: memoryRemainders,
-    shapeFactorPartnerSms: shapeFactorPartner(sms, memoryRemainders, sms - splits.at(-1)!),
-    shapeFactorTokens: SHAPE_FACTOR_TOKENS,
-    shapeFactorMaxShapes: Infinity,
     allReducePartnerSms: networkShares,
     attentionBesideAllReduceSms: attentionBesideAllReduce(memoryShares),
   };
-}
-
-/** The nano-batch of a 2048-token shard plan in two. */
-const SHAPE_FACTOR_TOKENS = 1024;
-
-/**
- * Shard plans from measured H100 and H200 profiles give attention the 20-SM remainder of a 132-SM
- * GPU: the smallest remainder of at least an eighth of the GPU.
- */
-function shapeFactorPartner(sms: number, memoryRemainders: readonly number[], fallback: number): number {
-  return memoryRemainders.find((s) => s >= sms / 8) ?? memoryRemainders.at(-1) ?? fallback;
 }
 
 /** Plans made from measured H100 and H200 profiles give attention 20 to 24 SMs beside a network partition. */

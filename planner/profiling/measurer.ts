@@ -6,7 +6,7 @@
  */
 import type { ElementwiseKernel } from "../model/elementwise-kernels.js";
 import type { GemmShape } from "../model/shard.js";
-import type { AllReduceAttentionPoint, GemmShapeFactor, InterferencePoint } from "../profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint } from "../profile/schema.js";
 import type { ProfileSection } from "./sections.js";
 import type { AttentionConfig } from "./targets.js";
 
@@ -59,8 +59,6 @@ export interface Measurer {
   allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]>;
   /** A GEMM co-running beside the partner on one split of each partnerSms: time together / time alone. */
   interference(partner: "attention" | "allReduce", partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]>;
-  /** Each GEMM shape at `tokens` on one split's group beside decode attention on its remainder of partnerSms: time together / time alone. */
-  gemmShapesBesideAttention(shapes: readonly GemmShape[], tokens: number, partnerSms: number, progress: PointProgress): Promise<GemmShapeFactor[]>;
   /** An all-reduce across every device on `networkSms` SMs beside decode attention on `memorySms` of each: time together / time alone. */
   allReduceBesideAttention(networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]>;
   /** What a reader of the profile should know about how these sections were measured. */

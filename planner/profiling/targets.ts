@@ -5,7 +5,7 @@
 import { listModels, type GpuSpec, type ResolvedModel } from "../config/index.js";
 import { InputError } from "../errors.js";
 import { profiledGemmShapes } from "../model/layer-graph.js";
-import { layerGemmShapes, shardModel, type GemmShape } from "../model/shard.js";
+import { shardModel, type GemmShape } from "../model/shard.js";
 
 export const TENSOR_PARALLEL_DEGREES = [1, 2, 4, 8] as const;
 
@@ -18,8 +18,6 @@ export interface AttentionConfig {
 
 export interface ProfileTargets {
   gemmShapes: GemmShape[];
-  /** The GEMMs inside a layer (not the LM head): those that co-run beside attention in plans. */
-  layerGemmShapes: GemmShape[];
   attention: AttentionConfig[];
   /** What was left out and why, for the profile's notes. */
   skipped: string[];
@@ -27,7 +25,6 @@ export interface ProfileTargets {
 
 export async function profileTargets(gpu: GpuSpec, models?: readonly ResolvedModel[]): Promise<ProfileTargets> {
   const shapes = new Map<string, GemmShape>();
-  const layerShapes = new Map<string, GemmShape>();
   const attention = new Map<string, AttentionConfig>();
   const skipped: string[] = [];
   const gpuBytes = gpu.memoryGiB * 2 ** 30;
@@ -51,16 +48,13 @@ export async function profileTargets(gpu: GpuSpec, models?: readonly ResolvedMod
         continue;
       }
       for (const shape of profiledGemmShapes(shard)) shapes.set(`${shape.n}x${shape.k}`, shape);
-      for (const shape of Object.values(layerGemmShapes(shard))) layerShapes.set(`${shape.n}x${shape.k}`, shape);
       const config = { headDim: shard.headDim, groupSize: shard.qHeads / shard.kvHeads, kvHeads: shard.kvHeads };
       attention.set(attentionKey(config), config);
     }
     if (tooLarge.length > 0) skipped.push(`${model.name} at TP ${tooLarge.join(", ")}: its weights do not fit one ${gpu.name}`);
   }
-  const byShape = (a: GemmShape, b: GemmShape): number => a.n - b.n || a.k - b.k;
   return {
-    gemmShapes: [...shapes.values()].sort(byShape),
-    layerGemmShapes: [...layerShapes.values()].sort(byShape),
+    gemmShapes: [...shapes.values()].sort((a, b) => a.n - b.n || a.k - b.k),
     attention: [...attention.values()].sort((a, b) => a.headDim - b.headDim || a.groupSize - b.groupSize || a.kvHeads - b.kvHeads),
     skipped,
   };

@@ -5,15 +5,7 @@
  */
 import type { GpuSpec } from "../config/index.js";
 import { ELEMENTWISE_KERNELS } from "../model/elementwise-kernels.js";
-import type {
-  AllReduceAttentionPoint,
-  AllReduceTable,
-  DecodeAttentionTable,
-  ElementwiseTable,
-  GemmShapeFactor,
-  GemmTable,
-  InterferencePoint,
-} from "../profile/schema.js";
+import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, ElementwiseTable, GemmTable, InterferencePoint } from "../profile/schema.js";
 import { fillAttentionGrid, kvBytes, pointsToMeasure } from "./attention-grid.js";
 import type { ProfileGrid } from "./grid.js";
 import type { Measurer, PointProgress } from "./measurer.js";
@@ -33,15 +25,7 @@ export interface ElementwiseResult {
 }
 
 /** What each kind of task stores in the checkpoint. */
-export type TaskResult =
-  | GemmTable
-  | AttentionResult
-  | ElementwiseResult
-  | ElementwiseTable
-  | AllReduceTable
-  | InterferencePoint[]
-  | GemmShapeFactor[]
-  | AllReduceAttentionPoint[];
+export type TaskResult = GemmTable | AttentionResult | ElementwiseResult | ElementwiseTable | AllReduceTable | InterferencePoint[] | AllReduceAttentionPoint[];
 
 export interface ProfileTask {
   /** Stable across runs: the checkpoint's key. */
@@ -53,9 +37,6 @@ export interface ProfileTask {
   weight: number;
   measure(measurer: Measurer, progress: PointProgress): Promise<TaskResult>;
 }
-
-/** The task of each layer GEMM shape's own factor beside attention (the section's other task is keyed by its name). */
-export const SHAPE_FACTORS_TASK = "attention-interference/shapes";
 
 /** Host-side cost of one measured point (graph capture, events, synchronisation), seconds. */
 const POINT_OVERHEAD_S = 4e-4;
@@ -137,17 +118,6 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
   oneTask("attention-interference", "GEMM beside decode attention", grid.attentionPartnerSms.length * 0.3, (measurer, progress) =>
     measurer.interference("attention", grid.attentionPartnerSms, progress),
   );
-  const factorShapes = targets.layerGemmShapes.slice(0, grid.shapeFactorMaxShapes);
-  if (has("attention-interference") && factorShapes.length > 0) {
-    tasks.push({
-      id: SHAPE_FACTORS_TASK,
-      section: "attention-interference",
-      label: "each layer GEMM beside decode attention",
-      // A sustained co-run and a cooled-down window alone per shape.
-      weight: factorShapes.length * 0.9,
-      measure: (measurer, progress) => measurer.gemmShapesBesideAttention(factorShapes, grid.shapeFactorTokens, grid.shapeFactorPartnerSms, progress),
-    });
-  }
   oneTask("allreduce-interference", "GEMM beside all-reduce", grid.allReducePartnerSms.length, (measurer, progress) =>
     measurer.interference("allReduce", grid.allReducePartnerSms, progress),
   );

@@ -6,8 +6,8 @@
  */
 import type { GpuSpec } from "../config/index.js";
 import type { DenseBatch } from "../model/dense-batch.js";
-import { tokenCounts, type KernelOp, type LayerGraph } from "../model/layer-graph.js";
-import type { CostModel, Partner } from "../profile/cost-model.js";
+import { tokenCounts, type LayerGraph } from "../model/layer-graph.js";
+import type { CostModel } from "../profile/cost-model.js";
 import type { ScheduleProblem } from "./problem.js";
 
 /** NCCL's default limit on CTAs, so a network partition larger than this buys nothing. */
@@ -39,16 +39,18 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     const spec = graph.groups[group]!;
     const tokens = tokenCounts(batch, sizeGranules * batch.granule);
     // A kernel confined to a partition shares memory bandwidth and L2 with the other partitions.
-    let computeFactor = (_kernel: KernelOp): number => 1;
+    let computeFactor = { gemm: 1, elementwise: 1 };
     let factor = 1;
     if (groupSms < sms) {
       if (spec.stream === "compute") {
-        const partners: Partner[] = [...(hasMemory ? ["attention" as const] : []), ...(hasNetwork ? ["allReduce" as const] : [])];
-        computeFactor = (kernel) =>
-          partners.reduce((product, partner) => {
-            const beside = cost.besidePartner(partner, groupSms, kernel.gemmShape);
-            return product * (kernel.elementwise ? beside.elementwiseFactor : beside.gemmFactor);
-          }, 1);
+        const beside = [
+          ...(hasMemory ? [cost.besidePartner("attention", groupSms)] : []),
+          ...(hasNetwork ? [cost.besidePartner("allReduce", groupSms)] : []),
+        ];
+        computeFactor = {
+          gemm: beside.reduce((product, f) => product * f.gemmFactor, 1),
+          elementwise: beside.reduce((product, f) => product * f.elementwiseFactor, 1),
+        };
       } else if (spec.stream === "memory") {
         factor = cost.partnerBesideGemm("attention", groupSms);
         if (hasNetwork) factor *= cost.attentionBesideAllReduceFactor();
@@ -58,7 +60,7 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
       }
     }
     const alone = spec.kernels.map((kernel) => kernel.timeUs(tokens, groupSms));
-    const factors = spec.kernels.map((kernel) => computeFactor(kernel) * factor);
+    const factors = spec.kernels.map((kernel) => (kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm) * factor);
     // Kernels that share a factor are summed before it multiplies: (sum alone) x factor, the number
     // the MILP got before element-wise kernels had a factor of their own, so such profiles plan as before.
     let totalUs = 0;

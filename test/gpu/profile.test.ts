@@ -35,10 +35,6 @@ test("profile --quick writes a profile that validates, with times that fall as S
       const onFewest = table.timeUs.map((bySms) => bySms[0]!);
       assert.ok(onFewest.at(-1)! > onFewest[0]!, `${table.kernel}: ${onFewest.join(", ")} us as rows grow`);
     }
-    // The quick run's first layer GEMMs each have a factor of their own beside attention: a GEMM does not speed up beside it.
-    const shapeFactors = profile.interference.gemmShapesWithAttention ?? [];
-    assert.equal(shapeFactors.length, 2);
-    for (const factor of shapeFactors) assert.ok(factor.gemmFactor > 0.95 && factor.gemmFactor < 3, JSON.stringify(factor));
     // On several GPUs, GEMM beside all-reduce is measured as plans lay it out: the GEMM on a split's group, not all the SMs the partner leaves.
     if (Gpu.count() > 1) {
       for (const point of profile.interference.gemmWithAllReduce) {

@@ -74,29 +74,3 @@ test("an element-wise kernel with a table of its own is read from it at the rows
   assert.equal(twice.success, false);
   assert.deepEqual(twice.error?.issues.map((issue) => issue.path.join(".")), ["elementwise.tables.1.kernel"]);
 });
-
-test("a GEMM shape with its own factor beside attention takes it where measured, scaled along the generic curve elsewhere", async () => {
-  const base = analyticProfile(await resolveGpu("h100"), request);
-  const point = (partnerSms: number, gemmFactor: number) => ({ partnerSms, gemmFactor, partnerFactor: 1.2, elementwiseFactor: 1.3 });
-  const profile = ProfileSchema.parse({
-    ...base,
-    interference: {
-      ...base.interference,
-      gemmWithAttention: [point(12, 1.1), point(20, 1.2), point(28, 1.4)],
-      gemmShapesWithAttention: [{ n: 8192, k: 1024, tokens: 1024, partnerSms: 20, gemmFactor: 1.5 }],
-    },
-  });
-  const cost = new CostModel(profile);
-  const own = { n: 8192, k: 1024 };
-  const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} against ${expected}`);
-  // Measured beside 20 SMs of attention, so on the 112 SMs left.
-  close(cost.besidePartner("attention", 112, own).gemmFactor, 1.5);
-  // The generic excess halves beside 12 SMs and doubles beside 28: so does the shape's.
-  close(cost.besidePartner("attention", 120, own).gemmFactor, 1.25);
-  close(cost.besidePartner("attention", 104, own).gemmFactor, 2);
-  // Another shape, no shape, or an all-reduce partner: the generic factor; element-wise kernels keep theirs.
-  close(cost.besidePartner("attention", 112, { n: 1280, k: 8192 }).gemmFactor, 1.2);
-  close(cost.besidePartner("attention", 112).gemmFactor, 1.2);
-  close(cost.besidePartner("attention", 112, own).elementwiseFactor, 1.3);
-  assert.equal(cost.besidePartner("allReduce", 112, own).gemmFactor, new CostModel(base).besidePartner("allReduce", 112).gemmFactor);
-});

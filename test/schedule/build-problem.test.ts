@@ -3,23 +3,17 @@ import assert from "node:assert/strict";
 import { resolveGpu, resolveModel, resolveWorkload } from "../../planner/config/index.js";
 import { sizeDenseBatch } from "../../planner/model/dense-batch.js";
 import { buildLayerGraph, profiledGemmShapes } from "../../planner/model/layer-graph.js";
-import { layerGemmShapes, shardModel } from "../../planner/model/shard.js";
+import { shardModel } from "../../planner/model/shard.js";
 import { analyticProfile } from "../../planner/profile/analytic.js";
 import { CostModel } from "../../planner/profile/cost-model.js";
-import type { GemmShapeFactor, InterferencePoint, Profile } from "../../planner/profile/schema.js";
+import type { InterferencePoint, Profile } from "../../planner/profile/schema.js";
 import { buildScheduleProblem } from "../../planner/schedule/build-problem.js";
 
 /**
  * Llama-2-70B at TP4 on H200s, with the all-reduce-beside-attention factors and the element-wise
  * kernels' factor beside attention given, and optionally the GEMM-beside-all-reduce points.
  */
-async function tp4Problem(
-  allReduceFactor: number,
-  attentionFactor: number,
-  elementwiseFactor = 1.05,
-  gemmWithAllReduce?: InterferencePoint[],
-  gemmShapesWithAttention?: GemmShapeFactor[],
-) {
+async function tp4Problem(allReduceFactor: number, attentionFactor: number, elementwiseFactor = 1.05, gemmWithAllReduce?: InterferencePoint[]) {
   const gpu = await resolveGpu("h200");
   const shard = shardModel(await resolveModel("llama-70b"), 4);
   const batch = sizeDenseBatch(shard, gpu, await resolveWorkload("decode-1024"), { batch: 512, granule: 128 });
@@ -36,13 +30,12 @@ async function tp4Problem(
       gemmWithAttention: base.interference.gemmWithAttention.map((point) => ({ ...point, gemmFactor: 1.05, elementwiseFactor })),
       allReduceWithAttention: [8, 32].map((networkSms) => ({ networkSms, memorySms: 24, allReduceFactor, attentionFactor })),
       gemmWithAllReduce: gemmWithAllReduce ?? base.interference.gemmWithAllReduce,
-      ...(gemmShapesWithAttention ? { gemmShapesWithAttention } : {}),
     },
   };
   const cost = new CostModel(profile);
   const problem = buildScheduleProblem(buildLayerGraph(shard, batch, cost), batch, cost, gpu);
   const group = (id: string): number => problem.groups.findIndex((g) => g.id === id);
-  return { problem, group, shard };
+  return { problem, group };
 }
 
 test("beside attention, a compute group's element-wise kernels take the element-wise factor and its GEMMs the GEMM's", async () => {
@@ -79,15 +72,4 @@ test("beside an all-reduce, a GEMM is slowed by the factor measured on its own g
   const gateUp = (problem: typeof none): number => problem.problem.kernelDurationsUs(problem.group("ffn_in"), 4, 112)[1]!;
   assert.ok(Math.abs(gateUp(onGroups) / gateUp(none) - 1.3) < 1e-9, `measured on a 112-SM group: ${gateUp(onGroups) / gateUp(none)}`);
   assert.ok(Math.abs(gateUp(onRemainders) / gateUp(none) - 1.2) < 1e-9, `between remainders of 124 and 100: ${gateUp(onRemainders) / gateUp(none)}`);
-});
-
-test("beside attention, a GEMM whose shape has its own measured factor takes it, and the other GEMMs the generic one", async () => {
-  const plain = await tp4Problem(1, 1);
-  const down = layerGemmShapes(plain.shard).down;
-  const shaped = await tp4Problem(1, 1, 1.05, undefined, [{ ...down, tokens: 1024, partnerSms: 28, gemmFactor: 1.3 }]);
-  const ratio = (id: string, kernel: number): number =>
-    shaped.problem.kernelDurationsUs(shaped.group(id), 4, 104)[kernel]! / plain.problem.kernelDurationsUs(plain.group(id), 4, 104)[kernel]!;
-  // The generic factor is 1.05 at every partner size: the down GEMM's 1.3 replaces it, the gate/up GEMM keeps it.
-  assert.ok(Math.abs(ratio("down", 0) - 1.3 / 1.05) < 1e-9, `down ${ratio("down", 0)}`);
-  assert.equal(ratio("ffn_in", 1), 1);
 });

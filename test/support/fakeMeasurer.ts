@@ -8,7 +8,7 @@ import type { ElementwiseKernel } from "../../planner/model/elementwise-kernels.
 import type { AttentionPoint, DeviceFacts, MeasuredElementwise, Measurer } from "../../planner/profiling/measurer.js";
 import { methodNote, type ProfileSection } from "../../planner/profiling/sections.js";
 import type { AttentionConfig } from "../../planner/profiling/targets.js";
-import type { AllReduceAttentionPoint, GemmShapeFactor, InterferencePoint } from "../../planner/profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint } from "../../planner/profile/schema.js";
 
 export interface FakeMeasurerOptions {
   gpus?: number;
@@ -76,12 +76,6 @@ export class FakeMeasurer implements Measurer {
   async interference(partner: "attention" | "allReduce", partnerSms: readonly number[]): Promise<InterferencePoint[]> {
     this.count(`interference ${partner}`);
     return partnerSms.map((s) => ({ partnerSms: s, gemmFactor: 1.05, partnerFactor: this.time(1.1), ...(partner === "attention" ? { elementwiseFactor: 1.6 } : {}) }));
-  }
-
-  /** A GEMM slows more the less work it does per weight byte (small k). */
-  async gemmShapesBesideAttention(shapes: readonly GemmShape[], tokens: number, partnerSms: number): Promise<GemmShapeFactor[]> {
-    this.count("gemm shapes beside attention");
-    return shapes.map(({ n, k }) => ({ n, k, tokens, partnerSms, gemmFactor: this.time(1 + 256 / k) }));
   }
 
   async allReduceBesideAttention(networkSms: readonly number[], memorySms: number): Promise<AllReduceAttentionPoint[]> {

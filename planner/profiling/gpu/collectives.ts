@@ -3,8 +3,7 @@
  * GEMM is what plans put beside it: decode attention on a memory partition, or an all-reduce on a
  * network partition of every GPU, each split once with the GEMM on the SMs left.
  */
-import type { GemmShape } from "../../model/shard.js";
-import type { AllReduceAttentionPoint, GemmShapeFactor, InterferencePoint } from "../../profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint } from "../../profile/schema.js";
 import { kvBytes } from "../attention-grid.js";
 import { MAX_NETWORK_SMS } from "../grid.js";
 import type { AttentionPoint, PointProgress } from "../measurer.js";
@@ -90,39 +89,6 @@ export async function measureAttentionInterference(ctx: GpuContext, timer: WorkT
     gemm.dispose();
     attention.dispose();
     norm.dispose();
-  }
-}
-
-/**
- * Each GEMM shape at `tokens` beside the same decode attention, laid out as above with attention on
- * the remainder of `partnerSms`: the GEMM's factor alone, the one the planner applies to that shape.
- */
-export async function measureGemmShapesBesideAttention(
-  ctx: GpuContext,
-  timer: WorkTimer,
-  shapes: readonly GemmShape[],
-  tokens: number,
-  partnerSms: number,
-  progress: PointProgress,
-): Promise<GemmShapeFactor[]> {
-  await ctx.readyGate();
-  const attention = await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, INTERFERENCE_ATTENTION, kvBytes(INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT), ctx.setupStream);
-  try {
-    const { group: compute, remainder: memory } = ctx.partitions.split(ctx.gpu.info.smCount - partnerSms);
-    const attentionWork = attention.workload(memory.stream, partnerSms, INTERFERENCE_ATTENTION_POINT);
-    const attentionAlone = timer.perRepUs(attentionWork);
-    return shapes.map((shape, i) => {
-      const gemm = new GemmOperands(ctx.gpu, ctx.random, shape, tokens);
-      try {
-        const gemmFactor = besideFactor(timer, gemm.workload(compute.stream, compute.cublas, tokens), attentionWork, undefined, attentionAlone);
-        progress(i + 1, shapes.length);
-        return { n: shape.n, k: shape.k, tokens, partnerSms, gemmFactor };
-      } finally {
-        gemm.dispose();
-      }
-    });
-  } finally {
-    attention.dispose();
   }
 }
 

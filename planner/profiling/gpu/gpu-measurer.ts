@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { collectSystemReport, Gpu, type SystemReport } from "../../../runtime/gpu/index.js";
 import type { ElementwiseKernel } from "../../model/elementwise-kernels.js";
 import type { GemmShape } from "../../model/shard.js";
-import type { AllReduceAttentionPoint, GemmShapeFactor, InterferencePoint } from "../../profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint } from "../../profile/schema.js";
 import { chooseDevices } from "../devices.js";
 import type { AttentionPoint, DeviceFacts, MeasuredElementwise, Measurer, PointProgress } from "../measurer.js";
 import { methodNote, type ProfileSection } from "../sections.js";
@@ -24,7 +24,6 @@ import {
   measureAllReduceAttentionInterference,
   measureAllReduceInterference,
   measureAttentionInterference,
-  measureGemmShapesBesideAttention,
 } from "./collectives.js";
 import { Communicators } from "./communicators.js";
 import { explainGpuFailure } from "./failures.js";
@@ -117,10 +116,6 @@ class GpuMeasurer implements Measurer {
     );
   }
 
-  gemmShapesBesideAttention(shapes: readonly GemmShape[], tokens: number, partnerSms: number, progress: PointProgress): Promise<GemmShapeFactor[]> {
-    return this.guard(() => measureGemmShapesBesideAttention(this.context(0), this.timer, shapes, tokens, partnerSms, progress));
-  }
-
   allReduceBesideAttention(networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]> {
     const gpus = this.interferenceRanks();
     return this.guard(() => measureAllReduceAttentionInterference(this.ranks(gpus), this.communicators, this.timer, networkSms, memorySms, progress), gpus);
@@ -150,7 +145,7 @@ class GpuMeasurer implements Measurer {
         `${interferenceGemm()} on a split's group, beside decode attention ` +
         `(${INTERFERENCE_ATTENTION_POINT.requests} requests x ${INTERFERENCE_ATTENTION_POINT.context} keys, ${INTERFERENCE_ATTENTION.kvHeads} KV head ` +
         `x group ${INTERFERENCE_ATTENTION.groupSize}) on the remainder of partnerSms, as plans lay them out, and RMSNorm (${RMSNORM_CURVE_ROWS} rows of ${ELEMENTWISE_SHAPE.hiddenSize}) ` +
-        `on the group beside it (elementwiseFactor); gemmShapesWithAttention: each layer GEMM shape the same way at one point; ${FACTOR_NOTE}`,
+        `on the group beside it (elementwiseFactor); ${FACTOR_NOTE}`,
       "allreduce-interference": () =>
         `${interferenceGemm()} on every GPU on a group of gemmSms (the largest one split grants, ${this.device.partition.max} SMs, less the partner), beside a ` +
         `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on a partner partition of the same split (NCCL CTAs = partner SMs), ` +
