@@ -1,7 +1,7 @@
 // Checks the addon's hand-written declarations (native/src/*_api.h) against the real headers.
 // Compiled, never linked, by test/native/declarations.test.ts:
 //   g++ -std=c++20 -fsyntax-only -I native/src -I <headers> -DCHECK_<LIBRARY> this-file
-// with one of CHECK_CUDA_DRIVER (cuda.h), CHECK_CUBLAS (cublas_v2.h), CHECK_NCCL (nccl.h),
+// with one of CHECK_CUDA_DRIVER (cuda.h), CHECK_CUBLAS (cublas_v2.h), CHECK_CUBLASLT (cublasLt.h), CHECK_NCCL (nccl.h),
 // CHECK_NVRTC (nvrtc.h), CHECK_NVML (nvml.h). Every static_assert names what differs.
 #include <array>
 #include <cstddef>
@@ -129,6 +129,37 @@ CHECK_SAME(kPropertyMajor, MAJOR_VERSION)
 CHECK_SAME(kPropertyMinor, MINOR_VERSION)
 CHECK_SAME(kPropertyPatch, PATCH_LEVEL)
 }  // namespace nanoweave::cublas
+#endif
+
+#if defined(CHECK_CUBLASLT)
+#include <cublas_v2.h>  // cublasLt.h uses cublasStatus_t without including its header
+#include <cublasLt.h>
+
+#include "cublaslt_api.h"
+
+namespace nanoweave::cublaslt {
+NANOWEAVE_CUBLASLT_FUNCTIONS(CHECK_FUNCTION)
+CHECK_SAME(kSuccess, CUBLAS_STATUS_SUCCESS)
+CHECK_SAME(kDescTransA, CUBLASLT_MATMUL_DESC_TRANSA)
+CHECK_SAME(kDescTransB, CUBLASLT_MATMUL_DESC_TRANSB)
+CHECK_SAME(kDescSmCountTarget, CUBLASLT_MATMUL_DESC_SM_COUNT_TARGET)
+CHECK_SAME(kPrefMaxWorkspaceBytes, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES)
+CHECK_SAME(kConfigId, CUBLASLT_ALGO_CONFIG_ID)
+CHECK_SAME(kConfigTileId, CUBLASLT_ALGO_CONFIG_TILE_ID)
+CHECK_SAME(kConfigSplitK, CUBLASLT_ALGO_CONFIG_SPLITK_NUM)
+CHECK_SAME(kConfigCtaSwizzling, CUBLASLT_ALGO_CONFIG_CTA_SWIZZLING)
+CHECK_SAME(kConfigStagesId, CUBLASLT_ALGO_CONFIG_STAGES_ID)
+CHECK_SAME(kConfigClusterShapeId, CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID)
+CHECK_SAME(kCapCtaSwizzlingSupport, CUBLASLT_ALGO_CAP_CTA_SWIZZLING_SUPPORT)
+CHECK_SAME(kCapTileIds, CUBLASLT_ALGO_CAP_TILE_IDS)
+CHECK_SAME(kCapStagesIds, CUBLASLT_ALGO_CAP_STAGES_IDS)
+CHECK_SAME(sizeof(MatmulAlgo), sizeof(cublasLtMatmulAlgo_t))
+CHECK_SAME(sizeof(HeuristicResult), sizeof(cublasLtMatmulHeuristicResult_t))
+CHECK_FIELD(HeuristicResult, algo, cublasLtMatmulHeuristicResult_t)
+CHECK_FIELD(HeuristicResult, workspaceSize, cublasLtMatmulHeuristicResult_t)
+CHECK_FIELD(HeuristicResult, state, cublasLtMatmulHeuristicResult_t)
+CHECK_FIELD(HeuristicResult, wavesCount, cublasLtMatmulHeuristicResult_t)
+}  // namespace nanoweave::cublaslt
 #endif
 
 #if defined(CHECK_NCCL)

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cublas_api.h"
+#include "cublaslt_api.h"
 #include "device_context.h"
 #include "native_object.h"
 
@@ -19,9 +20,14 @@ struct CublasResource {
   CublasResource(const CublasResource&) = delete;
   CublasResource& operator=(const CublasResource&) = delete;
 
+  // cuBLASLt's handle, made on the first use of a chosen algorithm.
+  cublaslt::Handle LtHandle();
+
   std::shared_ptr<DeviceContext> device;
   cublas::Handle handle = nullptr;
+  cublaslt::Handle lt = nullptr;
   cu::DevicePtr workspace = 0;  // set after construction; freed by the destructor
+  std::size_t workspaceBytes = 0;
 };
 
 class CublasHandle : public NativeObject<CublasHandle, CublasResource> {
@@ -38,6 +44,7 @@ class CublasHandle : public NativeObject<CublasHandle, CublasResource> {
   Napi::Value SmCountTarget(const Napi::CallbackInfo& info);
   Napi::Value SetSmCountTarget(const Napi::CallbackInfo& info);
   Napi::Value Gemm(const Napi::CallbackInfo& info);
+  Napi::Value GemmAlgorithms(const Napi::CallbackInfo& info);
 };
 
 }  // namespace nanoweave

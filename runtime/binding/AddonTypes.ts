@@ -147,7 +147,8 @@ export interface NativeCublasHandle extends NativeDisposable {
   setSmCountTarget(smCount: number): void;
   /**
    * Row-major C[m,n] = alpha·A[m,k]·B[n,k]^T + beta·C with bf16 A and B, fp32 accumulation, C bf16
-   * or fp32 (cFloat32). lda/ldb/ldc are row strides in elements.
+   * or fp32 (cFloat32). lda/ldb/ldc are row strides in elements. With an algorithm (one of
+   * gemmAlgorithms' hex strings) cuBLASLt runs that one; without, cuBLAS's heuristic picks.
    */
   gemm(
     stream: NativeStream,
@@ -157,7 +158,26 @@ export interface NativeCublasHandle extends NativeDisposable {
     m: number, n: number, k: number,
     lda: number, ldb: number, ldc: number,
     cFloat32: boolean, alpha: number, beta: number,
+    algorithm?: string,
   ): void;
+  /** The algorithms cuBLASLt can run for this shape at the handle's SM count target within its workspace: up to heuristicCount of its heuristic's picks first. */
+  gemmAlgorithms(m: number, n: number, k: number, lda: number, ldb: number, ldc: number, cFloat32: boolean, heuristicCount: number): NativeGemmAlgorithm[];
+}
+
+/** One cuBLASLt algorithm configuration; -1 where cuBLASLt does not report a field. */
+export interface NativeGemmAlgorithm {
+  /** cublasLtMatmulAlgo_t as 128 hex digits: valid with the cuBLAS version that listed it. */
+  algorithm: string;
+  workspaceBytes: number;
+  /** One of cuBLASLt's heuristic picks (listed first, in its order). */
+  fromHeuristic: boolean;
+  id: number;
+  /** cublasLtMatmulTile_t, cublasLtMatmulStages_t, cublasLtClusterShape_t values. */
+  tile: number;
+  stages: number;
+  splitK: number;
+  swizzle: number;
+  cluster: number;
 }
 
 export interface NativeKernelLibrary extends NativeDisposable {

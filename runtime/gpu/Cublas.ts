@@ -5,7 +5,7 @@
  * Convention (row-major, as PyTorch's Linear): C[m,n] = A[m,k] · B[n,k]^T, so B holds weights as
  * [out_features, in_features]. A row range of A and C (a nano-batch) is given with rowOffset.
  */
-import type { NativeCublasHandle } from "../binding/AddonTypes.js";
+import type { NativeCublasHandle, NativeGemmAlgorithm } from "../binding/AddonTypes.js";
 import { DeviceArray } from "./DeviceArray.js";
 import type { DType } from "./dtype.js";
 import { GpuResource } from "./GpuResource.js";
@@ -30,7 +30,14 @@ export interface GemmArguments {
   /** C = alpha·A·B^T + beta·C (defaults 1 and 0). */
   alpha?: number;
   beta?: number;
+  /** A cuBLASLt algorithm from algorithms() for this shape; default: cuBLAS's heuristic picks. */
+  algorithm?: string | undefined;
 }
+
+export type GemmAlgorithm = NativeGemmAlgorithm;
+
+/** cublasLtMatmulAlgo_t's 64 bytes as hex. */
+const ALGORITHM_PATTERN = /^[0-9a-f]{128}$/;
 
 /** INT32_MAX: cuBLAS's dimensions are int. */
 const MAX_DIMENSION = 2 ** 31 - 1;
@@ -70,13 +77,31 @@ export class Cublas extends GpuResource<NativeCublasHandle> {
     checkHolds(a, (rowOffset + m) * k, `A for rows ${rowOffset}..${rowOffset + m - 1} of ${k} features`);
     checkHolds(b, n * k, `B of [${n}, ${k}]`);
     checkHolds(c, (rowOffset + m) * n, `C for rows ${rowOffset}..${rowOffset + m - 1} of ${n} features`);
+    const algorithm = args.algorithm;
+    if (algorithm !== undefined && (typeof algorithm !== "string" || !ALGORITHM_PATTERN.test(algorithm))) {
+      fail("128 lowercase hex digits (an algorithm from Cublas.algorithms())", "the GEMM algorithm", algorithm);
+    }
     this.nativeFor("gemm()").gemm(
       stream.nativeFor("the GEMM stream"),
       a.nativeFor("A"), rowOffset * k * a.bytesPerElement,
       b.nativeFor("B"), 0,
       c.nativeFor("C"), rowOffset * n * c.bytesPerElement,
       m, n, k, k, k, n, c.dtype === "fp32", alpha, beta,
+      ...(algorithm === undefined ? [] : [algorithm]),
     );
+  }
+
+  /**
+   * The cuBLASLt algorithms gemm() can run for C[m,n] = A[m,k]·B[n,k]^T (packed rows) at this
+   * handle's SM count target within its workspace: up to heuristicCount of cuBLASLt's own picks
+   * first, then every other tile, stage count, swizzle and cluster shape it accepts.
+   */
+  algorithms(shape: { m: number; n: number; k: number; cFloat32?: boolean }, heuristicCount = 8): GemmAlgorithm[] {
+    const m = expectInteger(shape.m, "m (rows)", 1, MAX_DIMENSION);
+    const n = expectInteger(shape.n, "n (output features)", 1, MAX_DIMENSION);
+    const k = expectInteger(shape.k, "k (input features)", 1, MAX_DIMENSION);
+    const count = expectInteger(heuristicCount, "heuristicCount", 0, 64);
+    return this.nativeFor("algorithms()").gemmAlgorithms(m, n, k, k, k, n, shape.cFloat32 === true, count);
   }
 }
 

@@ -69,3 +69,43 @@ test("GEMM accumulates with beta and scales with alpha", { skip: gpuSkip }, () =
   const error = relativeError(c.download(), reference);
   assert.ok(error < 1e-5, `relative error ${error}`);
 });
+
+test("cuBLASLt's heuristic picks compute the same GEMM, rows and beta included; the sweep's wrong ones are reported", { skip: gpuSkip }, (t) => {
+  const gpu = firstGpu();
+  const stream = gpu.createStream();
+  const cublas = gpu.createCublas({ smCountTarget: 64 });
+  // A nano-batch of 64 rows at row 64 of 192, accumulating into C as the O and down GEMMs do.
+  const [m, n, k, rows, rowOffset] = [64, 128, 256, 192, 64];
+  const hostA = roundToBf16(randomFloats(rows * k));
+  const hostB = roundToBf16(randomFloats(n * k));
+  const hostC = randomFloats(rows * n);
+  const a = gpu.upload("bf16", hostA);
+  const b = gpu.upload("bf16", hostB);
+  const c = gpu.allocate("fp32", rows * n);
+  const product = referenceGemm(hostA.subarray(rowOffset * k), hostB, m, n, k);
+  const reference = product.map((value, i) => value + hostC[rowOffset * n + i]!);
+  const algorithms = cublas.algorithms({ m, n, k, cFloat32: true });
+  assert.ok(algorithms.some((algorithm) => algorithm.fromHeuristic), "no heuristic pick listed");
+  assert.equal(new Set(algorithms.map((algorithm) => algorithm.algorithm)).size, algorithms.length, "an algorithm listed twice");
+  // cublasLtMatmulAlgoCheck accepts configurations that then compute wrong results (an H100 with
+  // cuBLAS 13.1: some of the sweep's), so whoever picks from the sweep must check the product.
+  const wrong: string[] = [];
+  for (const { algorithm, fromHeuristic, id, tile, stages, cluster } of algorithms) {
+    c.upload(hostC);
+    cublas.gemm({ stream, a, b, c, m, n, k, rowOffset, beta: 1, algorithm });
+    stream.synchronize();
+    const result = c.download();
+    const error = relativeError(result.subarray(rowOffset * n, (rowOffset + m) * n), reference);
+    const untouched = result.subarray(0, rowOffset * n).every((value, i) => value === hostC[i]);
+    const name = `id ${id} tile ${tile} stages ${stages} cluster ${cluster}`;
+    if (fromHeuristic) {
+      assert.ok(error < 1e-5, `heuristic pick ${name}: relative error ${error}`);
+      assert.ok(untouched, `heuristic pick ${name} wrote rows before the range`);
+    } else if (error >= 1e-5 || !untouched) {
+      wrong.push(`${name}: relative error ${error.toExponential(2)}${untouched ? "" : ", wrote outside its rows"}`);
+    }
+  }
+  t.diagnostic(`${algorithms.length} algorithms, ${wrong.length} of the sweep's wrong${wrong.length ? `: ${wrong.slice(0, 10).join("; ")}` : ""}`);
+  assert.throws(() => cublas.gemm({ stream, a, b, c, m, n, k, algorithm: "not hex" }), /128 lowercase hex digits/);
+  for (const resource of [a, b, c, cublas, stream]) resource.dispose();
+});

@@ -1,5 +1,5 @@
 /**
- * The addon declares the CUDA, cuBLAS, NCCL, NVRTC and NVML entry points it uses by hand. This compiles
+ * The addon declares the CUDA, cuBLAS, cuBLASLt, NCCL, NVRTC and NVML entry points it uses by hand. This compiles
  * native/checks/declarations_match_headers.cc against each library's real header, wherever the
  * header exists, so a wrong symbol, signature, enum value or struct layout fails here.
  */
@@ -23,6 +23,7 @@ const CUDA_ROOTS = [process.env.CUDA_HOME, process.env.CUDA_PATH, "/usr/local/cu
 const LIBRARIES: Library[] = [
   { name: "CUDA driver", header: "cuda.h", define: "CHECK_CUDA_DRIVER", extraRoots: [] },
   { name: "cuBLAS", header: "cublas_v2.h", define: "CHECK_CUBLAS", extraRoots: [] },
+  { name: "cuBLASLt", header: "cublasLt.h", define: "CHECK_CUBLASLT", extraRoots: [] },
   { name: "NVRTC", header: "nvrtc.h", define: "CHECK_NVRTC", extraRoots: [] },
   { name: "NVML", header: "nvml.h", define: "CHECK_NVML", extraRoots: ["/usr"] },
   { name: "NCCL", header: "nccl.h", define: "CHECK_NCCL", extraRoots: [process.env.NCCL_HOME ?? "", "/usr", ...pythonNcclRoots()].filter(Boolean) },

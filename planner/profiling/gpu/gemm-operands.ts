@@ -28,15 +28,15 @@ export class GemmOperands {
     return this.weights.length;
   }
 
-  /** `tokens` rows on `stream` with `cublas` (the handle targeted at the stream's SMs). */
-  workload(stream: Stream, cublas: Cublas, tokens: number): Workload {
-    return graphWorkload([stream], (_, rep) => this.queue(stream, cublas, tokens, rep), this.rotation);
+  /** `tokens` rows on `stream` with `cublas` (the handle targeted at the stream's SMs), with cuBLAS's pick or `algorithm`. */
+  workload(stream: Stream, cublas: Cublas, tokens: number, algorithm?: string): Workload {
+    return graphWorkload([stream], (_, rep) => this.queue(stream, cublas, tokens, rep, algorithm), this.rotation);
   }
 
   /** Queues repetition `rep` (its copy of the weights). */
-  queue(stream: Stream, cublas: Cublas, tokens: number, rep: number): void {
+  queue(stream: Stream, cublas: Cublas, tokens: number, rep: number, algorithm?: string): void {
     const { n, k } = this.shape;
-    cublas.gemm({ stream, a: this.a, b: this.weights[rep % this.rotation]!, c: this.c, m: tokens, n, k });
+    cublas.gemm({ stream, a: this.a, b: this.weights[rep % this.rotation]!, c: this.c, m: tokens, n, k, algorithm });
   }
 
   dispose(): void {
