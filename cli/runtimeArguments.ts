@@ -11,13 +11,15 @@ export interface RuntimeArguments {
   plan: string;
   weights?: string;
   devices?: string;
+  gemmAlgorithms?: string;
 }
 
 export function runtimeArgumentOptions(yargs: Argv): Argv {
   return yargs
     .option("plan", { type: "string", demandOption: true, describe: "Plan file from nanoweave plan (made for this GPU)" })
     .option("weights", { type: "string", describe: "Hugging Face safetensors folder (default: seeded random weights)" })
-    .option("devices", { type: "string", describe: "CUDA ordinals of the plan's GPUs, comma-separated (default: 0 .. N-1 for a plan over N GPUs)" });
+    .option("devices", { type: "string", describe: "CUDA ordinals of the plan's GPUs, comma-separated (default: 0 .. N-1 for a plan over N GPUs)" })
+    .option("gemm-algorithms", { type: "string", describe: "GEMM algorithm table measured on this GPU model and cuBLAS version: its cuBLASLt algorithms replace cuBLAS's picks where it lists the launch" });
 }
 
 /** The Runtime options of the arguments, modes aside. */
@@ -26,6 +28,7 @@ export function runtimeOptionsOf(args: RuntimeArguments): Omit<RuntimeOptions, "
   if (devices?.some((ordinal) => !Number.isInteger(ordinal) || ordinal < 0)) throw new InputError(`--devices must be comma-separated GPU ordinals, got ${args.devices}`, "--devices");
   return {
     ...(devices ? { devices } : {}),
+    ...(args.gemmAlgorithms ? { gemmAlgorithms: args.gemmAlgorithms } : {}),
     plan: args.plan,
     weights: args.weights ? { kind: "safetensors", folder: args.weights } : { kind: "random", seed: 0 },
   };

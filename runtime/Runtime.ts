@@ -15,6 +15,7 @@ import type { ModelState } from "./engine/launchOperation.js";
 import { ModeExecution } from "./engine/modeExecution.js";
 import { RankEngine } from "./engine/RankEngine.js";
 import { combineVocabArgmax, gatherVocabLogits } from "./engine/vocabParallel.js";
+import { gemmMachine, loadGemmAlgorithms } from "./gemmAlgorithmTable.js";
 import { kvCacheLayout } from "./kvCache.js";
 import { modelShapeOf, ranksOf, vocabSplitOf, type ModelShape } from "./model/modelShape.js";
 import { realVocabRows, type VocabSplit } from "./model/vocabSplit.js";
@@ -41,6 +42,11 @@ export interface RuntimeOptions {
   kvPages?: number;
   /** false: issue every launch each step instead of replaying a captured graph (for debugging). */
   useGraph?: boolean;
+  /**
+   * A GEMM algorithm table file (gemmAlgorithmTable.ts): its cuBLASLt algorithms replace cuBLAS's
+   * pick for the launches it lists. Refused where measured on another GPU model or cuBLAS version.
+   */
+  gemmAlgorithms?: string;
 }
 
 export interface StepOptions {
@@ -92,6 +98,7 @@ export class Runtime {
     let source: WeightSource | undefined;
     try {
       for (const gpu of gpus) assertPlanRunnable(plan, planName, gpu.info, shape);
+      const gemmAlgorithms = options.gemmAlgorithms === undefined ? undefined : await loadGemmAlgorithms(options.gemmAlgorithms, gemmMachine(gpus[0]!));
       const vocab = vocabSplitOf(plan, shape);
       source = await openWeights(options.weights ?? { kind: "random", seed: 0 }, plan, planName, shape);
       const maxContext = options.maxContext ?? Math.max(1, Math.ceil(plan.batch.decodeContext));
@@ -110,7 +117,7 @@ export class Runtime {
           group = communicators.get(ctas) ?? own(owned, await createNcclCommunicators(gpus, { maxCTAs: ctas }));
           communicators.set(ctas, group);
         }
-        executions.set(mode, ModeExecution.create(plan, mode, engines, group));
+        executions.set(mode, ModeExecution.create(plan, mode, engines, group, gemmAlgorithms));
       }
       for (const gpu of gpus) gpu.synchronize();
       return new Runtime(gpus, plan, shape, vocab, engines, executions, options.useGraph ?? true, owned);

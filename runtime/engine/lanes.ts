@@ -7,6 +7,7 @@
 import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
 import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, Gpu, SmIsolation, SmPartition, Stream } from "../gpu/index.js";
+import type { GemmAlgorithms, GemmNeighbour } from "../gemmAlgorithmTable.js";
 import { attentionWorkspaceSizes } from "../kernels/kernelContracts.js";
 import type { AttentionWorkspace } from "../kernels/modelKernels.js";
 import type { ModeOperations } from "../plan/executionModes.js";
@@ -21,6 +22,11 @@ export interface Lane {
   attention: AttentionWorkspace | undefined;
   /** green-context: confined to its SMs; none: plain stream. */
   isolation: SmIsolation;
+  /**
+   * The algorithm table's choice for a GEMM of rows x n x k at `sms` on this lane, or undefined for
+   * cuBLAS's pick. Beside attention where the lane is the compute partition of a split that runs it.
+   */
+  gemmAlgorithm(gemm: { n: number; k: number; rows: number; sms: number }): string | undefined;
 }
 
 /** The green-context split of a plan's partitioned layout, made once and shared by the lanes on it. */
@@ -55,7 +61,7 @@ export class PlanPartitions {
 export class LaneSet {
   private constructor(readonly lanes: ReadonlyMap<string, Lane>, private readonly owned: { dispose(): void }[]) {}
 
-  static create(gpu: Gpu, mode: ModeOperations, partitions: PlanPartitions | undefined): LaneSet {
+  static create(gpu: Gpu, mode: ModeOperations, partitions: PlanPartitions | undefined, algorithms?: GemmAlgorithms): LaneSet {
     const owned: { dispose(): void }[] = [];
     const lanes = new Map<string, Lane>();
     try {
@@ -63,7 +69,7 @@ export class LaneSet {
         const name = mode.laneOf(op);
         let lane = lanes.get(name);
         if (!lane) {
-          lane = openLane(gpu, name, op, mode, partitions, owned);
+          lane = openLane(gpu, name, op, mode, partitions, algorithms, owned);
           lanes.set(name, lane);
         }
         if (!lane.cublas.has(op.smTarget)) lane.cublas.set(op.smTarget, own(owned, gpu.createCublas({ smCountTarget: op.smTarget })));
@@ -87,12 +93,29 @@ export class LaneSet {
   }
 }
 
-function openLane(gpu: Gpu, name: string, op: PlanOperation, mode: ModeOperations, partitions: PlanPartitions | undefined, owned: { dispose(): void }[]): Lane {
+function openLane(
+  gpu: Gpu,
+  name: string,
+  op: PlanOperation,
+  mode: ModeOperations,
+  partitions: PlanPartitions | undefined,
+  algorithms: GemmAlgorithms | undefined,
+  owned: { dispose(): void }[],
+): Lane {
   const partition = mode.mode === "planned" && op.layout === partitions?.layout ? partitions.byCategory.get(op.stream) : undefined;
   if (mode.mode === "planned" && op.layout !== WHOLE_LAYOUT && !partition) throw new Error(`lane ${name}: the plan's split has no ${op.stream} partition`);
   // A partition's first stream belongs to the partition (disposed with it); plain streams are ours.
   const stream = partition ? partition.stream : own(owned, gpu.createStream());
-  return { name, stream, cublas: new Map(), attention: undefined, isolation: partition?.isolation ?? "none" };
+  const runsAttention = partitions?.byCategory.has("memory") && mode.operations.some((other) => other.kind === "decode_attention" && other.layout === partitions.layout);
+  const beside: GemmNeighbour = partition && op.stream === "compute" && runsAttention ? "attention" : "none";
+  return {
+    name,
+    stream,
+    cublas: new Map(),
+    attention: undefined,
+    isolation: partition?.isolation ?? "none",
+    gemmAlgorithm: (gemm) => algorithms?.algorithmFor({ ...gemm, beside }),
+  };
 }
 
 /** The largest grid attention gets on a lane: its workspace is sized for it. */

@@ -37,8 +37,10 @@ export function launchOperation(state: ModelState, lane: Lane, op: PlanOperation
   const rows: Rows = { rowBegin: op.rows[0], rowEnd: op.rows[1] };
   const m = rows.rowEnd - rows.rowBegin;
   if (m === 0) return;
-  const gemm = (a: typeof b.normed, weight: typeof w.qkv, c: typeof b.normed, n: number, k: number, beta = 0) =>
-    lane.cublas.get(op.smTarget)!.gemm({ stream, a, b: weight, c, m, n, k, rowOffset: rows.rowBegin, beta });
+  const gemm = (a: typeof b.normed, weight: typeof w.qkv, c: typeof b.normed, n: number, k: number, beta = 0) => {
+    const algorithm = lane.gemmAlgorithm({ n, k, rows: m, sms: op.smTarget });
+    lane.cublas.get(op.smTarget)!.gemm({ stream, a, b: weight, c, m, n, k, rowOffset: rows.rowBegin, beta, algorithm });
+  };
   const intoResidual = state.addsResidual ? 1 : 0;
   const { hiddenSize: h, qHeads, kvHeads, headDim, intermediate } = shape;
   const paging = { qHeads, kvHeads, pageSize: cache.layout.pageSize, maxPages: cache.layout.maxPages };

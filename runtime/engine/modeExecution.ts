@@ -14,6 +14,7 @@ import { median } from "../../planner/median.js";
 import type { LayerTrace, TracedOperation } from "../coRunTrace.js";
 import { allReduceRows } from "./collectives.js";
 import { disposeInReverse, own } from "../owned.js";
+import type { GemmAlgorithms } from "../gemmAlgorithmTable.js";
 import { LaneSet } from "./lanes.js";
 import { launchEpilogue, launchOperation, launchPrologue } from "./launchOperation.js";
 import type { RankEngine } from "./RankEngine.js";
@@ -60,14 +61,20 @@ export class ModeExecution {
     private readonly communicators: NcclCommunicators | undefined,
   ) {}
 
-  static create(plan: Plan, mode: ExecutionMode, engines: readonly RankEngine[], communicators: NcclCommunicators | undefined): ModeExecution {
+  static create(
+    plan: Plan,
+    mode: ExecutionMode,
+    engines: readonly RankEngine[],
+    communicators: NcclCommunicators | undefined,
+    gemmAlgorithms?: GemmAlgorithms,
+  ): ModeExecution {
     const operations = operationsFor(plan, mode);
     const schedule = buildIssueSchedule(operations, engines[0]!.state.shape.layers);
     const owned: { dispose(): void }[] = [];
     try {
       const ranks = engines.map((engine) => ({
         engine,
-        lanes: own(owned, LaneSet.create(engine.gpu, operations, engine.partitions)),
+        lanes: own(owned, LaneSet.create(engine.gpu, operations, engine.partitions, gemmAlgorithms)),
         origin: own(owned, engine.gpu.createStream()),
         originCublas: own(owned, engine.gpu.createCublas()),
         events: Array.from({ length: schedule.events + 1 }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
