@@ -16,19 +16,16 @@ import { AttentionOperands } from "../../dist/planner/profiling/gpu/attention-op
 import { kvBytes } from "../../dist/planner/profiling/attention-grid.js";
 import { readPlanFile } from "../../dist/planner/plan/plan-file.js";
 import { operationsFor } from "../../dist/runtime/plan/executionModes.js";
-import { modelShapeOf, qkvWidth } from "../../dist/runtime/model/modelShape.js";
+import { modelShapeOf } from "../../dist/runtime/model/modelShape.js";
+import { layerGemmShapes } from "../../dist/planner/model/shard.js";
 import { gemmMachine, GEMM_ALGORITHM_TABLE_SCHEMA, GemmAlgorithmTableSchema } from "../../dist/runtime/gemmAlgorithmTable.js";
 
 const [planFile, outFile, topArg] = process.argv.slice(2);
 const TOP = Number(topArg ?? 6);
 const plan = await readPlanFile(planFile);
 const shape = modelShapeOf(plan);
-const dims = {
-  qkv_gemm: { n: qkvWidth(shape), k: shape.hiddenSize },
-  o_gemm: { n: shape.hiddenSize, k: shape.qHeads * shape.headDim },
-  gate_up_gemm: { n: 2 * shape.intermediate, k: shape.hiddenSize },
-  down_gemm: { n: shape.hiddenSize, k: shape.intermediate },
-};
+const layer = layerGemmShapes(shape);
+const dims = { qkv_gemm: layer.qkv, o_gemm: layer.o, gate_up_gemm: layer.gateUp, down_gemm: layer.down };
 const split = plan.layouts.find((l) => l.id !== "whole");
 const memorySms = split?.partitions.find((p) => p.stream === "memory")?.sms;
 const launches = new Map();

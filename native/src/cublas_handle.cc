@@ -60,7 +60,8 @@ namespace {
 
 int IntArgument(const Napi::CallbackInfo& info, std::size_t index) { return info[index].As<Napi::Number>().Int32Value(); }
 
-// The shape arguments shared by gemm and gemmAlgorithms, from `first` on: m, n, k, lda, ldb, ldc, cIsFloat32.
+// The shape arguments shared by gemm and gemmAlgorithms, from `first` on: m, n, k, lda, ldb, ldc, cIsFloat32
+// (smCountTarget is the handle's, read only where cuBLASLt needs it).
 GemmShape ShapeArguments(const Napi::CallbackInfo& info, std::size_t first, int smCountTarget) {
   return {IntArgument(info, first),     IntArgument(info, first + 1), IntArgument(info, first + 2),
           IntArgument(info, first + 3), IntArgument(info, first + 4), IntArgument(info, first + 5),
@@ -91,23 +92,22 @@ Napi::Value CublasHandle::Gemm(const Napi::CallbackInfo& info) {
   const float beta = info[15].As<Napi::Number>().FloatValue();
   CublasResource& r = resource();
   r.device->MakeCurrent();
+  GemmShape shape = ShapeArguments(info, 7, 0);
   if (info.Length() > 16 && info[16].IsString()) {
     cublaslt::MatmulAlgo algo{};
     if (!GemmAlgorithmFromHex(info[16].As<Napi::String>().Utf8Value(), algo)) {
       throw Napi::TypeError::New(info.Env(), "the GEMM algorithm must be 128 lowercase hex digits, as gemmAlgorithms lists it");
     }
-    const GemmShape shape = ShapeArguments(info, 7, SmCountTargetOf(r));
+    shape.smCountTarget = SmCountTargetOf(r);
     RunGemmAlgorithm(r.LtHandle(), shape, algo, a, b, c, alpha, beta, r.workspace, r.workspaceBytes, stream);
     return info.Env().Undefined();
   }
-  const int m = IntArgument(info, 7), n = IntArgument(info, 8), k = IntArgument(info, 9);
-  const int lda = IntArgument(info, 10), ldb = IntArgument(info, 11), ldc = IntArgument(info, 12);
-  const int cType = info[13].As<Napi::Boolean>().Value() ? cublas::kDataTypeFloat32 : cublas::kDataTypeBfloat16;
+  const int cType = shape.cFloat32 ? cublas::kDataTypeFloat32 : cublas::kDataTypeBfloat16;
   CUBLAS_CALL(cublasSetStream, r.handle, stream);
-  CUBLAS_CALL(cublasGemmEx, r.handle, cublas::kOpT, cublas::kOpN, n, m, k, &alpha,
-              reinterpret_cast<const void*>(b), cublas::kDataTypeBfloat16, ldb,
-              reinterpret_cast<const void*>(a), cublas::kDataTypeBfloat16, lda, &beta,
-              reinterpret_cast<void*>(c), cType, ldc, cublas::kComputeFloat32, cublas::kGemmDefault);
+  CUBLAS_CALL(cublasGemmEx, r.handle, cublas::kOpT, cublas::kOpN, shape.n, shape.m, shape.k, &alpha,
+              reinterpret_cast<const void*>(b), cublas::kDataTypeBfloat16, shape.ldb,
+              reinterpret_cast<const void*>(a), cublas::kDataTypeBfloat16, shape.lda, &beta,
+              reinterpret_cast<void*>(c), cType, shape.ldc, cublas::kComputeFloat32, cublas::kGemmDefault);
   return info.Env().Undefined();
 }
 
