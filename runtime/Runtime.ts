@@ -15,7 +15,7 @@ import type { ModelState } from "./engine/launchOperation.js";
 import { ModeExecution } from "./engine/modeExecution.js";
 import { RankEngine } from "./engine/RankEngine.js";
 import { combineVocabArgmax, gatherVocabLogits } from "./engine/vocabParallel.js";
-import { gemmMachine, loadGemmAlgorithms } from "./gemmAlgorithmTable.js";
+import { gemmMachine, loadGemmAlgorithms, type GemmAlgorithms } from "./gemmAlgorithmTable.js";
 import { kvCacheLayout } from "./kvCache.js";
 import { modelShapeOf, ranksOf, vocabSplitOf, type ModelShape } from "./model/modelShape.js";
 import { realVocabRows, type VocabSplit } from "./model/vocabSplit.js";
@@ -78,7 +78,9 @@ export class Runtime {
     /** The vocabulary over the ranks: each holds shape.vocab rows, the last rank's padded. */
     readonly vocabSplit: VocabSplit,
     readonly engines: readonly RankEngine[],
-    private readonly executions: ReadonlyMap<ExecutionMode, ModeExecution>,
+    private readonly executions: Map<ExecutionMode, ModeExecution>,
+    /** Each mode's NCCL communicators (undefined on one GPU), kept to remake its execution. */
+    private readonly communicators: ReadonlyMap<ExecutionMode, NcclCommunicators | undefined>,
     /** Whether iterations run as CUDA graphs (eagerly issued launches otherwise). */
     readonly useGraph: boolean,
     /** What the runtime owns besides the executions, disposed last (the GPUs last of all). */
@@ -109,18 +111,20 @@ export class Runtime {
         engines.push(own(owned, await RankEngine.create(rank, gpu, plan, planName, shape, vocab, weights, layout, modes.includes("planned"))));
       }
       // One set of communicators per NCCL CTA cap the modes need (the planned network partition's SMs, or the whole GPU's).
-      const communicators = new Map<number, NcclCommunicators>();
+      const byCtas = new Map<number, NcclCommunicators>();
+      const communicators = new Map<ExecutionMode, NcclCommunicators | undefined>();
       for (const mode of modes) {
         let group: NcclCommunicators | undefined;
         if (gpus.length > 1) {
           const ctas = collectiveCtas(operationsFor(plan, mode).operations);
-          group = communicators.get(ctas) ?? own(owned, await createNcclCommunicators(gpus, { maxCTAs: ctas }));
-          communicators.set(ctas, group);
+          group = byCtas.get(ctas) ?? own(owned, await createNcclCommunicators(gpus, { maxCTAs: ctas }));
+          byCtas.set(ctas, group);
         }
+        communicators.set(mode, group);
         executions.set(mode, ModeExecution.create(plan, mode, engines, group, gemmAlgorithms));
       }
       for (const gpu of gpus) gpu.synchronize();
-      return new Runtime(gpus, plan, shape, vocab, engines, executions, options.useGraph ?? true, owned);
+      return new Runtime(gpus, plan, shape, vocab, engines, executions, communicators, options.useGraph ?? true, owned);
     } catch (error) {
       for (const execution of executions.values()) execution.dispose();
       disposeInReverse(owned);
@@ -159,6 +163,21 @@ export class Runtime {
     const execution = this.executions.get(mode);
     if (!execution) throw new Error(`mode ${mode} was not prepared: create the runtime with modes: [${[...this.executions.keys(), mode].map((m) => `"${m}"`).join(", ")}]`);
     return execution;
+  }
+
+  /**
+   * Runs every mode's GEMMs with `algorithms` from now on (undefined: cuBLAS's picks): each mode's
+   * streams and handles are made anew and its graph captured again on next use. Weights, KV cache
+   * and buffers stay.
+   */
+  useGemmAlgorithms(algorithms: GemmAlgorithms | undefined): void {
+    this.assertLive("useGemmAlgorithms()");
+    this.synchronize();
+    for (const [mode, execution] of this.executions) {
+      const remade = ModeExecution.create(this.plan, mode, this.engines, this.communicators.get(mode), algorithms);
+      execution.dispose();
+      this.executions.set(mode, remade);
+    }
   }
 
   /** One decode iteration for `requests` (checked before anything is launched) on every rank. */

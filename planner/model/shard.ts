@@ -70,7 +70,7 @@ export function shardModel(model: ResolvedModel, tp: number): Shard {
 }
 
 /** The GEMMs of one layer as (n, k): C[tokens, n] = A[tokens, k] · W[n, k]^T. */
-export function layerGemmShapes(shard: Shard): { qkv: GemmShape; o: GemmShape; gateUp: GemmShape; down: GemmShape } {
+export function layerGemmShapes(shard: Pick<Shard, "hiddenSize" | "qHeads" | "kvHeads" | "headDim" | "intermediate">): { qkv: GemmShape; o: GemmShape; gateUp: GemmShape; down: GemmShape } {
   const h = shard.hiddenSize;
   return {
     qkv: { n: (shard.qHeads + 2 * shard.kvHeads) * shard.headDim, k: h },

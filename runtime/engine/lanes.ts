@@ -7,7 +7,7 @@
 import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
 import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, Gpu, SmIsolation, SmPartition, Stream } from "../gpu/index.js";
-import type { GemmAlgorithms, GemmNeighbour } from "../gemmAlgorithmTable.js";
+import type { GemmAlgorithms } from "../gemmAlgorithmTable.js";
 import { attentionWorkspaceSizes } from "../kernels/kernelContracts.js";
 import type { AttentionWorkspace } from "../kernels/modelKernels.js";
 import type { ModeOperations } from "../plan/executionModes.js";
@@ -106,8 +106,7 @@ function openLane(
   if (mode.mode === "planned" && op.layout !== WHOLE_LAYOUT && !partition) throw new Error(`lane ${name}: the plan's split has no ${op.stream} partition`);
   // A partition's first stream belongs to the partition (disposed with it); plain streams are ours.
   const stream = partition ? partition.stream : own(owned, gpu.createStream());
-  const runsAttention = partitions?.byCategory.has("memory") && mode.operations.some((other) => other.kind === "decode_attention" && other.layout === partitions.layout);
-  const beside: GemmNeighbour = partition && op.stream === "compute" && runsAttention ? "attention" : "none";
+  const beside = mode.gemmNeighbour(op);
   return {
     name,
     stream,

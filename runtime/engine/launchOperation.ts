@@ -8,7 +8,8 @@ import type { PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, Stream } from "../gpu/index.js";
 import type { ModelKernels, Rows } from "../kernels/modelKernels.js";
 import type { PagedKvCache } from "../kvCache.js";
-import { qkvWidth, type ModelShape } from "../model/modelShape.js";
+import { layerGemmShapes, type GemmShape } from "../../planner/model/shard.js";
+import type { ModelShape } from "../model/modelShape.js";
 import type { Activations } from "./activations.js";
 import type { DeviceWeights } from "./deviceWeights.js";
 import type { Lane } from "./lanes.js";
@@ -37,12 +38,13 @@ export function launchOperation(state: ModelState, lane: Lane, op: PlanOperation
   const rows: Rows = { rowBegin: op.rows[0], rowEnd: op.rows[1] };
   const m = rows.rowEnd - rows.rowBegin;
   if (m === 0) return;
-  const gemm = (a: typeof b.normed, weight: typeof w.qkv, c: typeof b.normed, n: number, k: number, beta = 0) => {
+  const gemms = layerGemmShapes(shape);
+  const gemm = (a: typeof b.normed, weight: typeof w.qkv, c: typeof b.normed, { n, k }: GemmShape, beta = 0) => {
     const algorithm = lane.gemmAlgorithm({ n, k, rows: m, sms: op.smTarget });
     lane.cublas.get(op.smTarget)!.gemm({ stream, a, b: weight, c, m, n, k, rowOffset: rows.rowBegin, beta, algorithm });
   };
   const intoResidual = state.addsResidual ? 1 : 0;
-  const { hiddenSize: h, qHeads, kvHeads, headDim, intermediate } = shape;
+  const { hiddenSize: h, qHeads, kvHeads, intermediate } = shape;
   const paging = { qHeads, kvHeads, pageSize: cache.layout.pageSize, maxPages: cache.layout.maxPages };
   switch (op.kind) {
     case "rmsnorm": {
@@ -51,19 +53,19 @@ export function launchOperation(state: ModelState, lane: Lane, op: PlanOperation
       return kernels.rmsnorm(stream, rows, op.sms, b.residual, weight, b.normed, h, shape.rmsNormEps);
     }
     case "qkv_gemm":
-      return gemm(b.normed, w.qkv, b.qkv, qkvWidth(shape), h);
+      return gemm(b.normed, w.qkv, b.qkv, gemms.qkv);
     case "rope_kv_append":
       return kernels.ropeKvAppend(stream, rows, { qkv: b.qkv, q: b.q, kCache: cache.k[layer]!, vCache: cache.v[layer]!, positions: b.positions, pageTable: b.pageTable, ropeTheta: shape.ropeTheta, ...paging });
     case "decode_attention":
       return kernels.decodeAttention(stream, rows, op.sms, lane.attention!, { q: b.q, kCache: cache.k[layer]!, vCache: cache.v[layer]!, pageTable: b.pageTable, contextLens: b.contextLens, out: b.attention, ...paging });
     case "o_gemm":
-      return gemm(b.attention, w.o, b.residual, h, qHeads * headDim, intoResidual);
+      return gemm(b.attention, w.o, b.residual, gemms.o, intoResidual);
     case "gate_up_gemm":
-      return gemm(b.normed, w.gateUp, b.gateUp, 2 * intermediate, h);
+      return gemm(b.normed, w.gateUp, b.gateUp, gemms.gateUp);
     case "silu_mul":
       return kernels.siluAndMul(stream, rows, b.gateUp, b.mlp, intermediate);
     case "down_gemm":
-      return gemm(b.mlp, w.down, b.residual, h, intermediate, intoResidual);
+      return gemm(b.mlp, w.down, b.residual, gemms.down, intoResidual);
     default:
       throw new Error(`operation ${op.id}: kind ${op.kind} has no kernel in the runtime`);
   }

@@ -1,6 +1,6 @@
 /** The GPU layer: typed, argument-checked access to the native addon. */
 export { bf16BitsToFloat32, float32ToBf16Bits, roundToBf16 } from "./bf16.js";
-export { Cublas, type GemmArguments } from "./Cublas.js";
+export { Cublas, type GemmAlgorithm, type GemmArguments } from "./Cublas.js";
 export { CudaGraph } from "./CudaGraph.js";
 export { DeviceArray, type DevicePointer, type HostArray, type HostSource } from "./DeviceArray.js";
 export { bytesPerElement, DTYPES, type DType } from "./dtype.js";

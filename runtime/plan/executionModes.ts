@@ -7,6 +7,7 @@
  */
 import { WHOLE_LAYOUT } from "../../planner/plan/schema.js";
 import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
+import type { GemmNeighbour } from "../gemmAlgorithmTable.js";
 
 export const EXECUTION_MODES = ["planned", "sequential", "streams"] as const;
 export type ExecutionMode = (typeof EXECUTION_MODES)[number];
@@ -20,21 +21,36 @@ export interface ModeOperations {
   exclusive(op: PlanOperation): boolean;
   /** Layer l starts l periods after layer 0: sets the steady-state issue order across layers. */
   periodUs: number;
+  /**
+   * What runs beside a GEMM op while it runs: attention where the op is on the compute partition of
+   * a split that runs attention on its memory partition. GEMM algorithms are chosen (and measured)
+   * for that.
+   */
+  gemmNeighbour(op: PlanOperation): GemmNeighbour;
 }
 
 export function operationsFor(plan: Plan, mode: ExecutionMode): ModeOperations {
   const isWhole = (op: PlanOperation) => op.layout === WHOLE_LAYOUT;
+  const alone = (): GemmNeighbour => "none";
   switch (mode) {
     case "planned":
-      return { mode, operations: plan.operations, laneOf: (op) => `${op.layout}/${op.stream}`, exclusive: isWhole, periodUs: plan.periodUs };
+      return { mode, operations: plan.operations, laneOf: (op) => `${op.layout}/${op.stream}`, exclusive: isWhole, periodUs: plan.periodUs, gemmNeighbour: (op) => plannedGemmNeighbour(plan, op) };
     case "streams":
-      return { mode, operations: plan.operations, laneOf: (op) => op.stream, exclusive: isWhole, periodUs: plan.periodUs };
+      // No partitions: attention runs on the same SMs, not beside.
+      return { mode, operations: plan.operations, laneOf: (op) => op.stream, exclusive: isWhole, periodUs: plan.periodUs, gemmNeighbour: alone };
     case "sequential": {
       const operations = sequentialOperations(plan);
       // One layer after the other: the period is the chain's own length.
-      return { mode, operations, laneOf: () => "sequential", exclusive: () => false, periodUs: operations.at(-1)!.endUs };
+      return { mode, operations, laneOf: () => "sequential", exclusive: () => false, periodUs: operations.at(-1)!.endUs, gemmNeighbour: alone };
     }
   }
+}
+
+function plannedGemmNeighbour(plan: Plan, op: PlanOperation): GemmNeighbour {
+  if (op.layout === WHOLE_LAYOUT || op.stream !== "compute") return "none";
+  const hasMemory = plan.layouts.find((layout) => layout.id === op.layout)?.partitions.some((partition) => partition.stream === "memory");
+  const runsAttention = plan.operations.some((other) => other.kind === "decode_attention" && other.layout === op.layout);
+  return hasMemory && runsAttention ? "attention" : "none";
 }
 
 /**
