@@ -5,6 +5,7 @@ import { planCommand } from "./plan.js";
 import { profileCommand } from "./profile.js";
 import { runCommand } from "./run.js";
 import { soakCommand } from "./soak.js";
+import { tuneCommand } from "./tune.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -13,4 +14,5 @@ export const commands: CommandModule<any, any>[] = [
   profileCommand,
   runCommand,
   soakCommand,
+  tuneCommand,
 ];
