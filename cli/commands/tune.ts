@@ -12,10 +12,9 @@ import { GpuContext } from "../../planner/profiling/gpu/gpu-context.js";
 import { gpuDifferences, PlanMismatchError } from "../../runtime/plan/planCompatibility.js";
 import { planGemmLaunches } from "../../runtime/tuning/gemmLaunches.js";
 import { describeAlgorithm, describeLaunch, gemmAlgorithmTable, tuneGemmAlgorithms, type LaunchTuning } from "../../runtime/tuning/tuneGemmAlgorithms.js";
-import { selectInSitu, type InSituChoice } from "../../runtime/tuning/inSituSelection.js";
+import { inSituModes, selectInSitu, type InSituChoice } from "../../runtime/tuning/inSituSelection.js";
 import { gemmKey, gemmMachine } from "../../runtime/gemmAlgorithmTable.js";
 import { ranksOf } from "../../runtime/model/modelShape.js";
-import type { ExecutionMode } from "../../runtime/plan/executionModes.js";
 import { Runtime } from "../../runtime/Runtime.js";
 import { formatColumns } from "../../planner/report/text-table.js";
 import { checkPositiveInteger } from "../argumentChecks.js";
@@ -71,7 +70,7 @@ export const tuneCommand: CommandModule<object, TuneArguments> = {
     }
     let inSitu: Map<string, InSituChoice> | undefined;
     if (args.inSitu && tunings.some((tuning) => tuning.chosen)) {
-      const modes = [...new Set(tunings.flatMap((tuning) => (tuning.chosen ? [tuning.launch.modes.includes("planned") ? "planned" : "sequential"] : [])))] as ExecutionMode[];
+      const modes = inSituModes(tunings);
       log(`choosing in the plan's own iterations (${modes.join(" and ")} mode, random weights)...`);
       const runtime = await Runtime.create({ plan: args.plan, modes, ...(ranksOf(plan) === 1 ? { devices: [args.device] } : {}) });
       try {

@@ -40,6 +40,7 @@ export function selectInSitu(runtime: Runtime, tunings: LaunchTuning[], settings
   fillCacheWithRandomValues(runtime);
   const [start, end] = [runtime.gpu.createEvent(), runtime.gpu.createEvent()];
   const choices = new Map<string, InSituChoice>();
+  // A table only for lookups, which read its entries alone.
   const machine = { gpu: "in situ", cublas: "in situ" };
   try {
     for (const tuning of tunings) {
@@ -74,9 +75,18 @@ export function selectInSitu(runtime: Runtime, tunings: LaunchTuning[], settings
   return choices;
 }
 
-/** The mode in which the runtime launches this GEMM: the planned mode unless only sequential does. */
+/** The modes a runtime needs for selectInSitu: those that launch the GEMMs with window winners. */
+export function inSituModes(tunings: readonly LaunchTuning[]): ExecutionMode[] {
+  return [...new Set(tunings.filter((tuning) => tuning.chosen).map(launchMode))];
+}
+
+/** The mode whose iterations time this GEMM: the planned mode unless only sequential launches it. */
+function launchMode(tuning: LaunchTuning): ExecutionMode {
+  return tuning.launch.modes.includes("planned") ? "planned" : "sequential";
+}
+
 function modeOf(runtime: Runtime, tuning: LaunchTuning): ExecutionMode {
-  const mode = tuning.launch.modes.includes("planned") ? "planned" : "sequential";
+  const mode = launchMode(tuning);
   if (!runtime.modes.includes(mode)) throw new Error(`${describeLaunch(tuning.launch)} runs in ${mode} mode, which the runtime was not made with`);
   return mode;
 }

@@ -8,7 +8,8 @@
  * few whose product matches cuBLAS's pick (cublasLtMatmulAlgoCheck passes a few that compute wrong
  * results) are timed with cuBLAS's pick the way the profiler times, on the plan's own partitions:
  * alone, or in sustained co-run windows beside the plan's attention on its memory partition. The
- * best is kept where it beats cuBLAS's pick.
+ * fastest is chosen where it beats cuBLAS's pick; inSituSelection.ts then chooses among the window
+ * winners by the plan's own iteration time.
  */
 import type { Plan } from "../../planner/plan/schema.js";
 import type { GpuContext } from "../../planner/profiling/gpu/gpu-context.js";
