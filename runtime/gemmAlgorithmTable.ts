@@ -63,12 +63,12 @@ export function gemmKey(key: GemmLaunchKey): string {
   return `${key.n}x${key.k}:${key.rows}@${key.sms}/${key.beside}`;
 }
 
-/** The algorithms of a table, looked up by launch. */
+/** The algorithms of a table's entries, looked up by launch. */
 export class GemmAlgorithms {
   private readonly byKey: ReadonlyMap<string, string>;
 
-  constructor(readonly table: GemmAlgorithmTable) {
-    this.byKey = new Map(table.entries.map((entry) => [gemmKey(entry), entry.algorithm]));
+  constructor(entries: readonly GemmAlgorithmEntry[]) {
+    this.byKey = new Map(entries.map((entry) => [gemmKey(entry), entry.algorithm]));
   }
 
   /** The chosen algorithm for this launch, or undefined for cuBLAS's own pick. */
@@ -95,5 +95,5 @@ export async function loadGemmAlgorithms(file: string, machine: { gpu: string; c
   if (differences.length > 0) {
     throw new InputError(`${file} does not fit this machine (re-measure it here):\n  ${differences.join("\n  ")}`, "--gemm-algorithms");
   }
-  return new GemmAlgorithms(table);
+  return new GemmAlgorithms(table.entries);
 }

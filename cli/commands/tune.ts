@@ -17,7 +17,7 @@ import { gemmKey, gemmMachine } from "../../runtime/gemmAlgorithmTable.js";
 import { ranksOf } from "../../runtime/model/modelShape.js";
 import { Runtime } from "../../runtime/Runtime.js";
 import { formatColumns } from "../../planner/report/text-table.js";
-import { checkPositiveInteger } from "../argumentChecks.js";
+import { checkGpuOrdinal, checkPositiveInteger } from "../argumentChecks.js";
 
 interface TuneArguments {
   plan: string;
@@ -47,7 +47,7 @@ export const tuneCommand: CommandModule<object, TuneArguments> = {
       .example("$0 tune --plan llama-70b-tp8-h100.plan.json", "writes llama-70b-tp8-h100.gemm-algorithms.json, for run --gemm-algorithms") as unknown as Argv<TuneArguments>,
   handler: async (args: ArgumentsCamelCase<TuneArguments>) => {
     checkPositiveInteger(args.finalists, "--finalists");
-    if (!Number.isInteger(args.device) || args.device < 0) throw new InputError(`--device must be a GPU ordinal (0, 1, ...), got ${args.device}`, "--device");
+    checkGpuOrdinal(args.device, "--device");
     const plan = await readPlanFile(args.plan);
     const launches = planGemmLaunches(plan);
     if (launches.length === 0) throw new InputError(`${args.plan} launches no layer GEMMs: there is nothing to tune`, "--plan");

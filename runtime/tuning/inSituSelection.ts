@@ -11,7 +11,7 @@ import { fillCacheWithRandomValues, randomRequests, timeOnce } from "../benchmar
 import { GemmAlgorithms, gemmKey } from "../gemmAlgorithmTable.js";
 import type { ExecutionMode } from "../plan/executionModes.js";
 import type { Runtime } from "../Runtime.js";
-import { describeLaunch, gemmAlgorithmTable, type LaunchTuning, type TimedAlgorithm } from "./tuneGemmAlgorithms.js";
+import { chosenEntries, describeLaunch, type LaunchTuning, type TimedAlgorithm } from "./tuneGemmAlgorithms.js";
 
 export interface InSituOptions {
   /** Window winners tried per launch, besides cuBLAS's pick. */
@@ -40,8 +40,6 @@ export function selectInSitu(runtime: Runtime, tunings: LaunchTuning[], settings
   fillCacheWithRandomValues(runtime);
   const [start, end] = [runtime.gpu.createEvent(), runtime.gpu.createEvent()];
   const choices = new Map<string, InSituChoice>();
-  // A table only for lookups, which read its entries alone.
-  const machine = { gpu: "in situ", cublas: "in situ" };
   try {
     for (const tuning of tunings) {
       const options: (TimedAlgorithm | undefined)[] = [undefined, ...tuning.finalists.filter((f) => f.us < tuning.defaultUs).slice(0, settings.options)];
@@ -51,7 +49,7 @@ export function selectInSitu(runtime: Runtime, tunings: LaunchTuning[], settings
       for (let round = 0; round < settings.rounds; round++) {
         options.forEach((option, index) => {
           tuning.chosen = option;
-          runtime.useGemmAlgorithms(new GemmAlgorithms(gemmAlgorithmTable(tunings, machine, "")));
+          runtime.useGemmAlgorithms(new GemmAlgorithms(chosenEntries(tunings)));
           runtime.step(requests, { mode }); // captures the graph
           const execution = runtime.execution(mode);
           for (let i = 0; i < 2; i++) execution.launch(true);

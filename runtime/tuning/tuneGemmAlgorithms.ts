@@ -87,8 +87,12 @@ export async function tuneGemmAlgorithms(ctx: GpuContext, plan: Plan, planName: 
 
 /** The table of the chosen algorithms, for the GPU model and cuBLAS version of `machine`. */
 export function gemmAlgorithmTable(tunings: readonly LaunchTuning[], machine: { gpu: string; cublas: string }, command: string): GemmAlgorithmTable {
-  const entries = tunings.flatMap((tuning) => (tuning.chosen ? [entryOf(tuning, tuning.chosen)] : []));
-  return GemmAlgorithmTableSchema.parse({ schema: GEMM_ALGORITHM_TABLE_SCHEMA, ...machine, createdAt: new Date().toISOString(), command, entries });
+  return GemmAlgorithmTableSchema.parse({ schema: GEMM_ALGORITHM_TABLE_SCHEMA, ...machine, createdAt: new Date().toISOString(), command, entries: chosenEntries(tunings) });
+}
+
+/** An entry for each launch with a chosen algorithm. */
+export function chosenEntries(tunings: readonly LaunchTuning[]): GemmAlgorithmEntry[] {
+  return tunings.flatMap((tuning) => (tuning.chosen ? [entryOf(tuning, tuning.chosen)] : []));
 }
 
 export function describeLaunch(launch: GemmLaunch): string {
@@ -166,7 +170,7 @@ function tuneLaunch(
     const candidates = share.cublas.algorithms({ m: launch.rows, n: launch.n, k: launch.k }, HEURISTIC_PICKS);
     ctx.warmUp();
     const screened = candidates
-      .map((candidate) => ({ candidate, us: screenUs(ctx, gemm.workload(share.stream, share.cublas, launch.rows, candidate.algorithm)) }))
+      .map((candidate) => ({ candidate, us: timer.screenUs(gemm.workload(share.stream, share.cublas, launch.rows, candidate.algorithm)) }))
       .sort((a, b) => a.us - b.us);
     const checker = new ProductCheck(ctx, share, launch);
     let wrongProducts = 0;
@@ -214,27 +218,6 @@ function tuneLaunch(
 function entryOf({ launch, defaultUs }: LaunchTuning, chosen: TimedAlgorithm): GemmAlgorithmEntry {
   const { n, k, rows, sms, beside } = launch;
   return { n, k, rows, sms, beside, algorithm: chosen.algorithm, config: chosen.config, timeUs: chosen.us, defaultUs };
-}
-
-/** One graph of a few repetitions, run once to warm and once timed: a quick ranking, not a measurement. */
-function screenUs(ctx: GpuContext, work: Workload): number {
-  const reps = Math.max(work.rotation, 4);
-  const prepared = work.prepare(reps);
-  const start = ctx.gpu.createEvent();
-  const end = ctx.gpu.createEvent();
-  try {
-    const stream = work.streams[0]!;
-    prepared.queue();
-    start.record(stream);
-    prepared.queue();
-    end.record(stream);
-    end.synchronize();
-    return (end.elapsedMsSince(start) * 1000) / reps;
-  } finally {
-    prepared.dispose();
-    start.dispose();
-    end.dispose();
-  }
 }
 
 /**

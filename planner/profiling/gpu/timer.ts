@@ -14,6 +14,8 @@ const RUN_US = 200;
 /** Beyond this a single repetition is its own run: launch gaps are lost in it. */
 const LONG_US = 10_000;
 const MAX_REPS = 256;
+/** Repetitions of a screening run at least. */
+const SCREEN_REPS = 4;
 /** Co-running windows: the measured side's length, and how much longer its partner runs. */
 const CO_RUN_US = 5000;
 /** Co-runs vary more than runs alone (clocks under a full GPU's power draw): the median of this many. */
@@ -53,6 +55,26 @@ export class WorkTimer {
       const runs = probe * reps >= 1000 ? 3 : 5;
       const gateUs = prepared.hostPaced ? this.gateUsFor([{ work, prepared }]) : 0;
       return median(this.runs([{ work, prepared }], runs, gateUs).map(([us]) => us! / reps));
+    } finally {
+      prepared.dispose();
+    }
+  }
+
+  /**
+   * Microseconds per repetition of one run of a few repetitions, after one untimed: a quick ranking
+   * of many candidates (nanoweave tune screens about 1400 a GEMM), not a measurement.
+   */
+  screenUs(work: Workload): number {
+    this.cursors.clear();
+    const reps = Math.max(work.rotation, SCREEN_REPS);
+    const prepared = work.prepare(reps);
+    try {
+      const [start, end] = [this.eventsFor(work.streams), this.eventsFor(work.streams)];
+      prepared.queue();
+      work.streams.forEach((stream, i) => start[i]!.record(stream));
+      prepared.queue();
+      work.streams.forEach((stream, i) => end[i]!.record(stream));
+      return elapsedUs(start, end) / reps;
     } finally {
       prepared.dispose();
     }
