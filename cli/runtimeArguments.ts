@@ -4,6 +4,7 @@
  */
 import type { Argv } from "yargs";
 import { InputError } from "../planner/errors.js";
+import { ALL_REDUCE_METHODS, type AllReduceMethod } from "../runtime/engine/collectives.js";
 import { EXECUTION_MODES, type ExecutionMode } from "../runtime/plan/executionModes.js";
 import type { RuntimeOptions } from "../runtime/Runtime.js";
 
@@ -12,6 +13,7 @@ export interface RuntimeArguments {
   weights?: string;
   devices?: string;
   gemmAlgorithms?: string;
+  allReduce?: string;
 }
 
 export function runtimeArgumentOptions(yargs: Argv): Argv {
@@ -19,7 +21,8 @@ export function runtimeArgumentOptions(yargs: Argv): Argv {
     .option("plan", { type: "string", demandOption: true, describe: "Plan file from nanoweave plan (made for this GPU)" })
     .option("weights", { type: "string", describe: "Hugging Face safetensors folder (default: seeded random weights)" })
     .option("devices", { type: "string", describe: "CUDA ordinals of the plan's GPUs, comma-separated (default: 0 .. N-1 for a plan over N GPUs)" })
-    .option("gemm-algorithms", { type: "string", describe: "GEMM algorithm table measured on this GPU model and cuBLAS version: its cuBLASLt algorithms replace cuBLAS's picks where it lists the launch" });
+    .option("gemm-algorithms", { type: "string", describe: "GEMM algorithm table measured on this GPU model and cuBLAS version: its cuBLASLt algorithms replace cuBLAS's picks where it lists the launch" })
+    .option("all-reduce", { type: "string", choices: ALL_REDUCE_METHODS, default: "nccl", describe: "How a tensor-parallel plan's GPUs sum their partial results: NCCL's kernels, or the copy engines (no SMs taken; needs NVLink or PCIe peer access)" });
 }
 
 /** The Runtime options of the arguments, modes aside. */
@@ -29,6 +32,7 @@ export function runtimeOptionsOf(args: RuntimeArguments): Omit<RuntimeOptions, "
   return {
     ...(devices ? { devices } : {}),
     ...(args.gemmAlgorithms ? { gemmAlgorithms: args.gemmAlgorithms } : {}),
+    ...(args.allReduce ? { allReduce: args.allReduce as AllReduceMethod } : {}),
     plan: args.plan,
     weights: args.weights ? { kind: "safetensors", folder: args.weights } : { kind: "random", seed: 0 },
   };

@@ -1,7 +1,7 @@
 /**
  * The runtime: a plan executed on the GPUs it was made for, in one process. A tensor-parallel plan
  * with all-reduces runs on plan.tensorParallel GPUs, one engine per GPU holding that rank's shard of
- * the weights, with NCCL between them; any other plan runs on one GPU. It loads the plan (refused
+ * the weights, summing across them with NCCL or the copy engines; any other plan runs on one GPU. It loads the plan (refused
  * when made for another GPU or model), the weights (seeded random or a Hugging Face safetensors
  * folder, sliced per rank), a paged KV cache and the kernels, prepares each asked-for execution mode
  * (captured as CUDA graphs on first step), and runs decode iterations: step() takes the batch's
@@ -10,7 +10,8 @@
 import { readPlanFile } from "../planner/plan/plan-file.js";
 import type { Plan } from "../planner/plan/schema.js";
 import { createNcclCommunicators, Gpu, type NcclCommunicators } from "./gpu/index.js";
-import { collectiveCtas } from "./engine/collectives.js";
+import { ALL_REDUCE_METHODS, collectiveCtas, NcclAllReduce, type AllReduceMethod, type ResidualAllReduce } from "./engine/collectives.js";
+import { CopyEngineAllReduce } from "./engine/copyEngineAllReduce.js";
 import type { ModelState } from "./engine/launchOperation.js";
 import { ModeExecution } from "./engine/modeExecution.js";
 import { RankEngine } from "./engine/RankEngine.js";
@@ -47,6 +48,12 @@ export interface RuntimeOptions {
    * pick for the launches it lists. Refused where measured on another GPU model or cuBLAS version.
    */
   gemmAlgorithms?: string;
+  /**
+   * How ranks sum the residual (default nccl): NCCL's kernels on the plan's network partition, or
+   * copy-engine: the GPUs' copy engines pull the peers' partial sums, and one small kernel adds
+   * them, so the all-reduce takes no SM from the work beside it (needs peer access, e.g. NVLink).
+   */
+  allReduce?: AllReduceMethod;
 }
 
 export interface StepOptions {
@@ -79,8 +86,8 @@ export class Runtime {
     readonly vocabSplit: VocabSplit,
     readonly engines: readonly RankEngine[],
     private readonly executions: Map<ExecutionMode, ModeExecution>,
-    /** Each mode's NCCL communicators (undefined on one GPU), kept to remake its execution. */
-    private readonly communicators: ReadonlyMap<ExecutionMode, NcclCommunicators | undefined>,
+    /** Each mode's all-reduce (undefined on one GPU), kept to remake its execution. */
+    private readonly allReduces: ReadonlyMap<ExecutionMode, ResidualAllReduce | undefined>,
     /** Whether iterations run as CUDA graphs (eagerly issued launches otherwise). */
     readonly useGraph: boolean,
     /** What the runtime owns besides the executions, disposed last (the GPUs last of all). */
@@ -91,6 +98,8 @@ export class Runtime {
     const modes = options.modes ?? ["planned"];
     for (const mode of modes) if (!EXECUTION_MODES.includes(mode)) throw new TypeError(`Expected modes among ${EXECUTION_MODES.join(", ")} but received ${String(mode)}`);
     if (modes.length === 0) throw new TypeError("Expected at least one execution mode");
+    const allReduce = options.allReduce ?? "nccl";
+    if (!ALL_REDUCE_METHODS.includes(allReduce)) throw new TypeError(`Expected allReduce among ${ALL_REDUCE_METHODS.join(", ")} but received ${String(allReduce)}`);
     const planName = typeof options.plan === "string" ? options.plan : "given";
     const plan = typeof options.plan === "string" ? await readPlanFile(options.plan) : options.plan;
     const shape = modelShapeOf(plan);
@@ -110,21 +119,10 @@ export class Runtime {
         const weights = rankWeights(options.weights, source, plan, shape, vocab, rank);
         engines.push(own(owned, await RankEngine.create(rank, gpu, plan, planName, shape, vocab, weights, layout, modes.includes("planned"))));
       }
-      // One set of communicators per NCCL CTA cap the modes need (the planned network partition's SMs, or the whole GPU's).
-      const byCtas = new Map<number, NcclCommunicators>();
-      const communicators = new Map<ExecutionMode, NcclCommunicators | undefined>();
-      for (const mode of modes) {
-        let group: NcclCommunicators | undefined;
-        if (gpus.length > 1) {
-          const ctas = collectiveCtas(operationsFor(plan, mode).operations);
-          group = byCtas.get(ctas) ?? own(owned, await createNcclCommunicators(gpus, { maxCTAs: ctas }));
-          byCtas.set(ctas, group);
-        }
-        communicators.set(mode, group);
-        executions.set(mode, ModeExecution.create(plan, mode, engines, group, gemmAlgorithms));
-      }
+      const allReduces = await modeAllReduces(modes, plan, engines, allReduce, owned);
+      for (const mode of modes) executions.set(mode, ModeExecution.create(plan, mode, engines, allReduces.get(mode), gemmAlgorithms));
       for (const gpu of gpus) gpu.synchronize();
-      return new Runtime(gpus, plan, shape, vocab, engines, executions, communicators, options.useGraph ?? true, owned);
+      return new Runtime(gpus, plan, shape, vocab, engines, executions, allReduces, options.useGraph ?? true, owned);
     } catch (error) {
       for (const execution of executions.values()) execution.dispose();
       disposeInReverse(owned);
@@ -174,7 +172,7 @@ export class Runtime {
     this.assertLive("useGemmAlgorithms()");
     this.synchronize();
     for (const [mode, execution] of this.executions) {
-      const remade = ModeExecution.create(this.plan, mode, this.engines, this.communicators.get(mode), algorithms);
+      const remade = ModeExecution.create(this.plan, mode, this.engines, this.allReduces.get(mode), algorithms);
       execution.dispose();
       this.executions.set(mode, remade);
     }
@@ -259,3 +257,28 @@ function rankWeights(option: WeightsOption | undefined, source: WeightSource, pl
   return tensorParallelShard(source, rank, vocab.ranks, { kvRows, vocab: vocab.vocab });
 }
 
+/**
+ * Each mode's all-reduce across the engines (none on one GPU). NCCL: one set of communicators per
+ * CTA cap the modes need (the planned network partition's SMs, or the whole GPU's). Copy engines:
+ * one for every mode, as the modes share the residual it sums.
+ */
+async function modeAllReduces(modes: readonly ExecutionMode[], plan: Plan, engines: readonly RankEngine[], method: AllReduceMethod, owned: { dispose(): void }[]): Promise<Map<ExecutionMode, ResidualAllReduce | undefined>> {
+  const byMode = new Map<ExecutionMode, ResidualAllReduce | undefined>();
+  if (engines.length === 1) {
+    for (const mode of modes) byMode.set(mode, undefined);
+    return byMode;
+  }
+  if (method === "copy-engine") {
+    const copyEngines = own(owned, CopyEngineAllReduce.create(engines));
+    for (const mode of modes) byMode.set(mode, copyEngines);
+    return byMode;
+  }
+  const byCtas = new Map<number, NcclCommunicators>();
+  for (const mode of modes) {
+    const ctas = collectiveCtas(operationsFor(plan, mode).operations);
+    const group = byCtas.get(ctas) ?? own(owned, await createNcclCommunicators(engines.map((engine) => engine.gpu), { maxCTAs: ctas }));
+    byCtas.set(ctas, group);
+    byMode.set(mode, new NcclAllReduce(group, engines));
+  }
+  return byMode;
+}

@@ -25,6 +25,7 @@ using DevResourceDesc = struct CUdevResourceDesc_st*;
 constexpr Result kSuccess = 0;            // CUDA_SUCCESS
 constexpr Result kErrorNotReady = 600;    // CUDA_ERROR_NOT_READY
 constexpr Result kErrorNotSupported = 801;  // CUDA_ERROR_NOT_SUPPORTED
+constexpr Result kErrorPeerAccessAlreadyEnabled = 704;  // CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED
 
 // CUdevice_attribute values read by the addon.
 enum class DeviceAttribute : int {
@@ -91,6 +92,8 @@ struct DevResource {
   X(cuCtxGetCurrent, "cuCtxGetCurrent", Result, (Context*))                                       \
   X(cuCtxSetCurrent, "cuCtxSetCurrent", Result, (Context))                                        \
   X(cuCtxSynchronize, "cuCtxSynchronize", Result, ())                                             \
+  X(cuDeviceCanAccessPeer, "cuDeviceCanAccessPeer", Result, (int*, Device, Device))               \
+  X(cuCtxEnablePeerAccess, "cuCtxEnablePeerAccess", Result, (Context, unsigned int))              \
   X(cuMemGetInfo, "cuMemGetInfo_v2", Result, (std::size_t*, std::size_t*))                        \
   X(cuMemAlloc, "cuMemAlloc_v2", Result, (DevicePtr*, std::size_t))                               \
   X(cuMemFree, "cuMemFree_v2", Result, (DevicePtr))                                               \

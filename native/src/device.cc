@@ -20,7 +20,8 @@ void Device::Init(Napi::Env env, Napi::Object exports) {
           Guarded<&Device::CreateGreenPartitions>("createGreenPartitions"),
           Guarded<&Device::CreateCublas>("createCublas"),
           Guarded<&Device::LoadKernelLibrary>("loadKernelLibrary"),
-          Guarded<&Device::MemoryInfo>("memoryInfo"), Guarded<&Device::Synchronize>("synchronize")});
+          Guarded<&Device::MemoryInfo>("memoryInfo"), Guarded<&Device::Synchronize>("synchronize"),
+          Guarded<&Device::EnablePeerAccess>("enablePeerAccess")});
 }
 
 Napi::Value Device::Open(const Napi::CallbackInfo& info) {
@@ -82,6 +83,12 @@ Napi::Value Device::MemoryInfo(const Napi::CallbackInfo& info) {
 Napi::Value Device::Synchronize(const Napi::CallbackInfo& info) {
   resource().MakeCurrent();
   CU_CALL(cuCtxSynchronize);
+  return info.Env().Undefined();
+}
+
+// enablePeerAccess(peer: Device): this GPU's copies and kernels may then address peer's memory.
+Napi::Value Device::EnablePeerAccess(const Napi::CallbackInfo& info) {
+  resource().EnablePeerAccess(*From(info[0], "the peer GPU"));
   return info.Env().Undefined();
 }
 

@@ -30,6 +30,7 @@ class Device : public NativeObject<Device, DeviceContext> {
   Napi::Value LoadKernelLibrary(const Napi::CallbackInfo& info);
   Napi::Value MemoryInfo(const Napi::CallbackInfo& info);
   Napi::Value Synchronize(const Napi::CallbackInfo& info);
+  Napi::Value EnablePeerAccess(const Napi::CallbackInfo& info);
 };
 
 }  // namespace nanoweave

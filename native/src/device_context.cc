@@ -1,5 +1,9 @@
 #include "device_context.h"
 
+#include <string>
+
+#include "native_error.h"
+
 namespace nanoweave {
 
 std::shared_ptr<DeviceContext> DeviceContext::Open(int ordinal) {
@@ -8,6 +12,18 @@ std::shared_ptr<DeviceContext> DeviceContext::Open(int ordinal) {
   cu::Context context = nullptr;
   CU_CALL(cuDevicePrimaryCtxRetain, &context, device);
   return std::shared_ptr<DeviceContext>(new DeviceContext(ordinal, device, context));
+}
+
+void DeviceContext::EnablePeerAccess(const DeviceContext& peer) const {
+  int possible = 0;
+  CU_CALL(cuDeviceCanAccessPeer, &possible, device_, peer.device_);
+  if (possible == 0) {
+    throw NativeError::Misuse("GPU " + std::to_string(ordinal_) + " cannot access GPU " + std::to_string(peer.ordinal_) +
+                              "'s memory directly (no NVLink or PCIe peer-to-peer between them)");
+  }
+  MakeCurrent();
+  const cu::Result result = cu::Driver().cuCtxEnablePeerAccess(peer.context_, 0);
+  if (result != cu::kErrorPeerAccessAlreadyEnabled) cu::Check(result, "cuCtxEnablePeerAccess");
 }
 
 DeviceContext::~DeviceContext() {

@@ -21,6 +21,9 @@ class DeviceContext {
   void MakeCurrentQuietly() const noexcept;
   int ordinal() const { return ordinal_; }
   cu::Device device() const { return device_; }
+  // Lets this context's copies and kernels read and write `peer`'s memory directly (NVLink or
+  // PCIe peer-to-peer); throws naming both GPUs where the hardware cannot. Enabling twice is fine.
+  void EnablePeerAccess(const DeviceContext& peer) const;
 
  private:
   DeviceContext(int ordinal, cu::Device device, cu::Context context)

@@ -100,6 +100,8 @@ export interface NativeDevice extends NativeDisposable {
   memoryInfo(): { freeBytes: number; totalBytes: number };
   /** Waits for all work on the device, its partitions included. */
   synchronize(): void;
+  /** Lets this device's copies and kernels address peer's memory; throws where the hardware cannot. */
+  enablePeerAccess(peer: NativeDevice): void;
 }
 
 export interface NativeDeviceBuffer extends NativeDisposable {

@@ -2,11 +2,27 @@
  * The all-reduces of a tensor-parallel iteration: after the O and down projections each rank holds
  * a partial sum of the layer's output rows in its residual stream (rank 0 with the residual added),
  * and after the vocabulary-parallel embedding each rank holds its vocabulary's rows only; summing the
- * residual over the ranks, in place, completes both.
+ * residual over the ranks, in place, completes both. Two ways to sum: NCCL's kernels, or the copy
+ * engines (copyEngineAllReduce.ts), which leave the SMs to the work beside.
  */
 import type { PlanOperation } from "../../planner/plan/schema.js";
 import type { NcclCommunicators, Stream } from "../gpu/index.js";
 import type { RankEngine } from "./RankEngine.js";
+
+/** How the runtime sums the residual across its GPUs. */
+export const ALL_REDUCE_METHODS = ["nccl", "copy-engine"] as const;
+export type AllReduceMethod = (typeof ALL_REDUCE_METHODS)[number];
+
+/** Sums rows of every rank's residual across the ranks, in place. */
+export interface ResidualAllReduce {
+  /**
+   * Whether a rank's streams wait on events of other ranks' streams: then the ranks' iterations
+   * must be captured as one graph, since a graph cannot wait on another graph's work.
+   */
+  readonly waitsAcrossRanks: boolean;
+  /** Sums rows [begin, end) of the residual, rank r's part queued on streams[r]. */
+  sumRows(streams: readonly Stream[], rows: readonly [number, number]): void;
+}
 
 /** NCCL's ceiling for maxCTAs. */
 const NCCL_MAX_CTAS = 64;
@@ -17,9 +33,18 @@ export function collectiveCtas(operations: readonly PlanOperation[]): number {
   return Math.min(NCCL_MAX_CTAS, targets.length > 0 ? Math.max(...targets) : NCCL_MAX_CTAS);
 }
 
-/** Sums rows [begin, end) of the residual across the ranks, rank r's part queued on streams[r]. */
-export function allReduceRows(communicators: NcclCommunicators, engines: readonly RankEngine[], streams: readonly Stream[], rows: readonly [number, number]): void {
-  const hidden = engines[0]!.state.shape.hiddenSize;
-  const parts = engines.map((engine, rank) => ({ send: engine.state.buffers.residual, receive: engine.state.buffers.residual, stream: streams[rank]!, elementOffset: rows[0] * hidden }));
-  communicators.allReduce(parts, (rows[1] - rows[0]) * hidden);
+/** The sum as one NCCL group call for all ranks, each part on that rank's stream. */
+export class NcclAllReduce implements ResidualAllReduce {
+  readonly waitsAcrossRanks = false;
+
+  constructor(
+    private readonly communicators: NcclCommunicators,
+    private readonly engines: readonly RankEngine[],
+  ) {}
+
+  sumRows(streams: readonly Stream[], rows: readonly [number, number]): void {
+    const hidden = this.engines[0]!.state.shape.hiddenSize;
+    const parts = this.engines.map((engine, rank) => ({ send: engine.state.buffers.residual, receive: engine.state.buffers.residual, stream: streams[rank]!, elementOffset: rows[0] * hidden }));
+    this.communicators.allReduce(parts, (rows[1] - rows[0]) * hidden);
+  }
 }

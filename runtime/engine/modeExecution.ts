@@ -3,16 +3,17 @@
  * (the same on every rank, so the ranks' collectives line up), each rank's events, and the whole
  * iteration (prologue, every layer, epilogue) captured once per rank as a CUDA graph from a plain
  * origin stream that forks to every lane and joins them at the end. One thread issues every rank in
- * lockstep: a step runs on all ranks before the next, and an all-reduce is one NCCL group call for
- * all ranks, each part on that rank's network lane.
+ * lockstep: a step runs on all ranks before the next, and an all-reduce is one call for all ranks,
+ * each part on that rank's network lane. Where the all-reduce makes ranks wait on each other's
+ * events (the copy engines'), the ranks' iterations are captured together as one graph.
  */
 import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
-import type { Cublas, CudaGraph, GpuEvent, NcclCommunicators, Stream } from "../gpu/index.js";
+import type { Cublas, CudaGraph, GpuEvent, Stream } from "../gpu/index.js";
 import { operationsFor, type ExecutionMode, type ModeOperations } from "../plan/executionModes.js";
 import { buildIssueSchedule, type IssueSchedule, type IssueStep, type OpInstance } from "../plan/issueSchedule.js";
 import { median } from "../../planner/median.js";
 import type { LayerTrace, TracedOperation } from "../coRunTrace.js";
-import { allReduceRows } from "./collectives.js";
+import type { ResidualAllReduce } from "./collectives.js";
 import { disposeInReverse, own } from "../owned.js";
 import type { GemmAlgorithms } from "../gemmAlgorithmTable.js";
 import { LaneSet } from "./lanes.js";
@@ -57,15 +58,15 @@ export class ModeExecution {
     readonly operations: ModeOperations,
     readonly schedule: IssueSchedule,
     private readonly ranks: readonly RankIssue[],
-    /** The ranks' NCCL communicators; undefined on one GPU. */
-    private readonly communicators: NcclCommunicators | undefined,
+    /** How the ranks sum the residual; undefined on one GPU. */
+    private readonly allReduce: ResidualAllReduce | undefined,
   ) {}
 
   static create(
     plan: Plan,
     mode: ExecutionMode,
     engines: readonly RankEngine[],
-    communicators: NcclCommunicators | undefined,
+    allReduce: ResidualAllReduce | undefined,
     gemmAlgorithms?: GemmAlgorithms,
   ): ModeExecution {
     const operations = operationsFor(plan, mode);
@@ -77,9 +78,10 @@ export class ModeExecution {
         lanes: own(owned, LaneSet.create(engine.gpu, operations, engine.partitions, gemmAlgorithms)),
         origin: own(owned, engine.gpu.createStream()),
         originCublas: own(owned, engine.gpu.createCublas()),
-        events: Array.from({ length: schedule.events + 1 }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
+        // The schedule's events, then the fork (issue()) and the join of ranks captured together (capture()).
+        events: Array.from({ length: schedule.events + 2 }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
       }));
-      return new ModeExecution(mode, operations, schedule, ranks, communicators);
+      return new ModeExecution(mode, operations, schedule, ranks, allReduce);
     } catch (error) {
       disposeInReverse(owned);
       throw error;
@@ -101,13 +103,18 @@ export class ModeExecution {
     if (!useGraph || this.graphFallback !== undefined) return this.issue();
     this.graphs ??= this.capture();
     if (!this.graphs) return this.issue();
-    this.ranks.forEach((rank, index) => this.graphs![index]!.launch(rank.origin));
+    this.launchGraphs(this.graphs);
+  }
+
+  /** One graph per rank on its origin, or the one graph of every rank on rank 0's. */
+  private launchGraphs(graphs: readonly CudaGraph[]): void {
+    graphs.forEach((graph, index) => graph.launch(this.ranks[index]!.origin));
   }
 
   /** One op of layer 0 on its lane of every rank (an all-reduce across them); rank 0's lane stream. */
   launchAlone(op: PlanOperation): Stream {
     const lane = this.operations.laneOf(op);
-    if (op.kind === "all_reduce") allReduceRows(this.communicators!, this.engines, this.ranks.map((rank) => rank.lanes.lane(lane).stream), op.rows);
+    if (op.kind === "all_reduce") this.allReduce!.sumRows(this.ranks.map((rank) => rank.lanes.lane(lane).stream), op.rows);
     else for (const rank of this.ranks) launchOperation(rank.engine.state, rank.lanes.lane(lane), op, 0);
     return this.ranks[0]!.lanes.lane(lane).stream;
   }
@@ -167,7 +174,7 @@ export class ModeExecution {
       };
       if (graphs) {
         try {
-          const launch = () => this.ranks.forEach((rank, index) => graphs[index]!.launch(rank.origin));
+          const launch = () => this.launchGraphs(graphs);
           launch();
           synchronize();
           for (let sample = 0; sample < samples; sample++) {
@@ -198,25 +205,29 @@ export class ModeExecution {
   }
 
   /**
-   * Every rank's iteration as a graph (with the tracer's events as its nodes), or undefined (with
-   * graphFallback set) where capture fails across GPUs with NCCL: iterations are then issued eagerly.
+   * Every rank's iteration as a graph (with the tracer's events as its nodes), or all ranks' as one
+   * graph where the all-reduce waits across ranks; undefined (with graphFallback set) where capture
+   * fails across GPUs: iterations are then issued eagerly.
    */
   private capture(tracer?: OpTracer): CudaGraph[] | undefined {
-    if (this.communicators) {
+    if (this.allReduce) {
       // NCCL connects its ranks on their first collective, which a capture cannot record.
       this.issue();
       for (const rank of this.ranks) rank.engine.gpu.synchronize();
     }
+    const together = this.allReduce?.waitsAcrossRanks ?? false;
     const capturing: Stream[] = [];
     try {
       // Thread-local capture forbids instantiating rank 0's graph while rank 1's capture is open
       // (CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED on 2 H200s); relaxed allows it.
       const mode = this.ranks.length > 1 ? "relaxed" : "thread-local";
-      for (const rank of this.ranks) {
+      for (const rank of together ? this.ranks.slice(0, 1) : this.ranks) {
         rank.origin.beginCapture(mode);
         capturing.push(rank.origin);
       }
+      if (together) this.joinRanks("fork");
       this.issue(tracer);
+      if (together) this.joinRanks("join");
       const graphs: CudaGraph[] = [];
       while (capturing.length > 0) graphs.push(capturing.shift()!.endCapture());
       return graphs;
@@ -229,9 +240,23 @@ export class ModeExecution {
           // A failed launch may already have invalidated the capture.
         }
       }
-      if (!this.communicators) throw error;
-      this.graphFallback = `CUDA graph capture across ${this.ranks.length} GPUs with NCCL failed (${(error as Error).message}); issuing every launch each iteration instead`;
+      if (!this.allReduce) throw error;
+      this.graphFallback = `CUDA graph capture across ${this.ranks.length} GPUs failed (${(error as Error).message}); issuing every launch each iteration instead`;
       return undefined;
+    }
+  }
+
+  /**
+   * Brings the other ranks' origins into rank 0's capture (fork: they wait for rank 0's origin) or
+   * back out of it (join: rank 0's origin waits for theirs), so one graph holds every rank.
+   */
+  private joinRanks(direction: "fork" | "join"): void {
+    const [first, ...others] = this.ranks;
+    const joinEvent = (rank: RankIssue) => rank.events[this.schedule.events + 1]!;
+    for (const rank of others) {
+      const [from, to] = direction === "fork" ? [first!, rank] : [rank, first!];
+      joinEvent(from).record(from.origin);
+      to.origin.waitFor(joinEvent(from));
     }
   }
 
@@ -267,7 +292,7 @@ export class ModeExecution {
     const lanes = this.ranks.map((rank) => rank.lanes.lane(step.lane));
     const marks = tracer?.marks(step.instance);
     marks?.begin.forEach((event, rank) => record(tracer!, event, lanes[rank]!.stream));
-    if (op.kind === "all_reduce") allReduceRows(this.communicators!, this.engines, lanes.map((lane) => lane.stream), op.rows);
+    if (op.kind === "all_reduce") this.allReduce!.sumRows(lanes.map((lane) => lane.stream), op.rows);
     else this.ranks.forEach((rank, index) => launchOperation(rank.engine.state, lanes[index]!, op, layer));
     marks?.end.forEach((event, rank) => record(tracer!, event, lanes[rank]!.stream));
   }
@@ -275,11 +300,7 @@ export class ModeExecution {
   /** Each rank embeds its vocabulary's tokens; across ranks, the sum is every token's embedding. */
   private issuePrologue(): void {
     for (const rank of this.ranks) launchPrologue(rank.engine.state, rank.origin);
-    if (this.communicators) allReduceRows(this.communicators, this.engines, this.ranks.map((rank) => rank.origin), [0, this.ranks[0]!.engine.state.buffers.rows]);
-  }
-
-  private get engines(): RankEngine[] {
-    return this.ranks.map((rank) => rank.engine);
+    this.allReduce?.sumRows(this.ranks.map((rank) => rank.origin), [0, this.ranks[0]!.engine.state.buffers.rows]);
   }
 
   dispose(): void {

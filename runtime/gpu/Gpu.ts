@@ -21,6 +21,8 @@ const DEFAULT_CUBLAS_WORKSPACE_BYTES = 32 * 1024 * 1024;
 
 export class Gpu extends GpuResource<NativeDevice> {
   readonly kind = "Gpu";
+  /** GPUs whose memory this one's copies may address (enablePeerAccess). */
+  private readonly peers = new Set<Gpu>();
 
   private constructor(native: NativeDevice, readonly info: NativeDeviceInfo) {
     super(native);
@@ -112,6 +114,21 @@ export class Gpu extends GpuResource<NativeDevice> {
 
   memoryInfo(): { freeBytes: number; totalBytes: number } {
     return this.nativeFor("memoryInfo()").memoryInfo();
+  }
+
+  /**
+   * Lets copies queued on this GPU read and write `peer`'s memory directly (NVLink or PCIe
+   * peer-to-peer, by the copy engines). Throws, naming both GPUs, where the hardware cannot.
+   */
+  enablePeerAccess(peer: Gpu): void {
+    if (!(peer instanceof Gpu) || peer === this) fail("another Gpu", "the peer GPU", peer);
+    this.nativeFor("enablePeerAccess()").enablePeerAccess(peer.nativeFor("the peer GPU"));
+    this.peers.add(peer);
+  }
+
+  /** Whether enablePeerAccess(peer) was called (and so copies may address peer's memory). */
+  canAddress(peer: Gpu): boolean {
+    return peer === this || this.peers.has(peer);
   }
 
   /** Waits for all work queued on this GPU, its partitions included. */

@@ -68,6 +68,11 @@ export class ModelKernels {
     this.kernels.rope_kv_append.launch(stream, { grid: Math.ceil(((r.rowEnd - r.rowBegin) * warpsARow) / 8), block: 256 }, a.qkv, a.q, a.kCache, a.vCache, a.positions, a.pageTable, r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, a.ropeTheta);
   }
 
+  /** out[begin + i] += partials[k * stride + i] for k < parts, i < count (the copy-engine all-reduce's sum). */
+  addPartials(stream: Stream, out: Bf16, partials: Bf16, a: { begin: number; count: number; stride: number; parts: number }): void {
+    this.kernels.add_partials.launch(stream, { grid: Math.ceil(a.count / 8 / 256), block: 256 }, out, partials, BigInt(a.begin), BigInt(a.count), BigInt(a.stride), a.parts);
+  }
+
   /** On the `sms` SMs it may use (kernelContracts.attentionLaunch). */
   decodeAttention(stream: Stream, r: Rows, sms: number, w: AttentionWorkspace, a: { q: Bf16; kCache: Bf16; vCache: Bf16; pageTable: Int32; contextLens: Int32; out: Bf16; qHeads: number; kvHeads: number; maxPages: number }): void {
     if (sms > w.sms) throw new RangeError(`Expected at most ${w.sms} SMs for attention with this workspace but received ${sms}`);

@@ -4,13 +4,15 @@
  * single-GPU runtime on the same weights, and logits within bf16 tolerance, over many steps. The
  * ranks round their partial sums to bf16 before the all-reduce, so a token may differ only where
  * one GPU's logits had a near tie (seen: 3 of 200 in one step on 2 H200s). The same again with a
- * vocabulary of 1001, which splits into shards of 501 rows, the second rank's last row padding.
+ * vocabulary of 1001, which splits into shards of 501 rows, the second rank's last row padding; and
+ * again with the copy engines summing across the GPUs in place of NCCL, captured as one graph.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { Gpu } from "../../runtime/gpu/Gpu.js";
 import type { DecodeRequest } from "../../runtime/requests.js";
+import type { AllReduceMethod } from "../../runtime/engine/collectives.js";
 import { Runtime, type StepResult } from "../../runtime/Runtime.js";
 import { gpuSkip, relativeError } from "../support/gpuTesting.js";
 import { TINY_LLAMA, TINY_ODD_VOCAB, tinyPlanPath, tinyTp2PlanPath, writeTinyLlama, type TinyModel } from "../support/tinyLlama.js";
@@ -30,7 +32,7 @@ function gpuKind(): "h100" | "h200" {
 }
 
 /** The model over 2 GPUs against one GPU, on the same safetensors weights, STEPS steps of REQUESTS requests. */
-async function compareTp2WithOneGpu(model: TinyModel, seed: number): Promise<void> {
+async function compareTp2WithOneGpu(model: TinyModel, seed: number, allReduce: AllReduceMethod = "nccl"): Promise<void> {
   const vocab = model.shape.vocab;
   const folder = await writeTinyLlama(seed, model);
   const weights = { kind: "safetensors", folder } as const;
@@ -38,7 +40,7 @@ async function compareTp2WithOneGpu(model: TinyModel, seed: number): Promise<voi
   let tp: Runtime | undefined;
   try {
     single = await Runtime.create({ plan: tinyPlanPath(gpuKind(), model), weights, modes: ["sequential"], maxContext: 64 });
-    tp = await Runtime.create({ plan: tinyTp2PlanPath(gpuKind(), model), weights, modes: MODES, maxContext: 64 });
+    tp = await Runtime.create({ plan: tinyTp2PlanPath(gpuKind(), model), weights, modes: MODES, maxContext: 64, allReduce });
     assert.deepEqual(tp.gpus.map((gpu) => gpu.ordinal), [0, 1]);
     assert.equal(tp.vocab, vocab);
     const pagesEach = 64 / 16;
@@ -70,8 +72,10 @@ async function compareTp2WithOneGpu(model: TinyModel, seed: number): Promise<voi
       requests = requests.map((request, r) => ({ ...request, token: expected.nextTokens[r]!, position: request.position + 1 }));
     }
     const notes = MODES.map((mode) => `${mode}: ${tp!.execution(mode).graphFallback ?? "CUDA graphs"}`);
-    console.log(`# ${model.shape.name}, TP2 vs one GPU, ${STEPS} steps of ${REQUESTS} requests: logits worst relative error ${worst.toExponential(2)}, at most ${differing} next tokens differ a step; ${notes.join("; ")}`);
+    console.log(`# ${model.shape.name}, TP2 (${allReduce}) vs one GPU, ${STEPS} steps of ${REQUESTS} requests: logits worst relative error ${worst.toExponential(2)}, at most ${differing} next tokens differ a step; ${notes.join("; ")}`);
     assert.ok(worst < 2e-2, `logits differ by ${worst}`);
+    // The copy engines' waits across GPUs need every rank in one graph: that capture must work.
+    if (allReduce === "copy-engine") for (const mode of MODES) assert.equal(tp.execution(mode).graphFallback, undefined, `${mode}: ${tp.execution(mode).graphFallback}`);
   } finally {
     tp?.dispose();
     single?.dispose();
@@ -83,6 +87,9 @@ test("planned, sequential and streams over 2 GPUs match the single-GPU runtime o
 
 test("a vocabulary that does not divide by 2 GPUs (1001: shards of 501, the last padded) matches the single-GPU runtime", { skip, timeout: 600_000 }, () =>
   compareTp2WithOneGpu(TINY_ODD_VOCAB, 17));
+
+test("the copy engines' all-reduce over 2 GPUs matches the single-GPU runtime, every rank in one CUDA graph", { skip, timeout: 600_000 }, () =>
+  compareTp2WithOneGpu(TINY_LLAMA, 19, "copy-engine"));
 
 test("a plan over 2 GPUs refuses a device list of another length or GPUs that are not there", { skip }, async () => {
   const plan = tinyTp2PlanPath(gpuKind());

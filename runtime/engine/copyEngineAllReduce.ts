@@ -1,0 +1,120 @@
+/**
+ * The residual's all-reduce done by the GPUs' copy engines, so it takes no SM from the work beside
+ * it: each rank owns one of N equal pieces of the rows being summed. The copy engines pull every
+ * other rank's partial sum of a rank's own piece into a staging buffer (one stream per peer, so the
+ * pulls run at once), one small kernel adds them to the rank's own partial sum, then each rank pulls
+ * the other ranks' finished pieces into place. Ranks order their work through events on each
+ * other's streams; a last exchange of events keeps a rank from overwriting a piece a peer may still
+ * be reading. Needs peer access between every pair of GPUs (NVLink here).
+ */
+import type { DeviceArray, GpuEvent, Stream } from "../gpu/index.js";
+import { disposeInReverse, own } from "../owned.js";
+import type { ResidualAllReduce } from "./collectives.js";
+import type { RankEngine } from "./RankEngine.js";
+
+/** 16-byte words: the sum kernel's unit (8 bf16). */
+const ELEMENTS_PER_WORD = 8;
+
+interface RankCopies {
+  engine: RankEngine;
+  /** Row j: the partial sums pulled from peer j (peers in rank order, this rank skipped). */
+  staging: DeviceArray<"bf16">;
+  /** One plain stream per peer: the copy engines run their pulls side by side. */
+  copyStreams: Stream[];
+  /** Per peer: its pull has landed. */
+  copied: GpuEvent[];
+  /** This rank's partial sums are final / its piece is summed / it has every piece. */
+  ready: GpuEvent;
+  summed: GpuEvent;
+  done: GpuEvent;
+}
+
+export class CopyEngineAllReduce implements ResidualAllReduce {
+  readonly waitsAcrossRanks = true;
+
+  private constructor(
+    private readonly ranks: readonly RankCopies[],
+    /** Elements of one staging row: the largest piece a sum of every row can give a rank. */
+    private readonly pieceCapacity: number,
+    private readonly owned: { dispose(): void }[],
+  ) {}
+
+  /** Enables peer access between every pair of the engines' GPUs and allocates each rank's staging. */
+  static create(engines: readonly RankEngine[]): CopyEngineAllReduce {
+    const owned: { dispose(): void }[] = [];
+    try {
+      for (const engine of engines) for (const peer of engines) if (peer !== engine && !engine.gpu.canAddress(peer.gpu)) engine.gpu.enablePeerAccess(peer.gpu);
+      const { buffers, shape } = engines[0]!.state;
+      const pieceCapacity = pieceLength(buffers.rows * shape.hiddenSize, engines.length);
+      const peers = engines.length - 1;
+      const ranks = engines.map((engine) => ({
+        engine,
+        staging: own(owned, engine.gpu.allocate("bf16", peers * pieceCapacity)),
+        copyStreams: Array.from({ length: peers }, () => own(owned, engine.gpu.createStream())),
+        copied: Array.from({ length: peers }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
+        ready: own(owned, engine.gpu.createEvent({ timing: false })),
+        summed: own(owned, engine.gpu.createEvent({ timing: false })),
+        done: own(owned, engine.gpu.createEvent({ timing: false })),
+      }));
+      return new CopyEngineAllReduce(ranks, pieceCapacity, owned);
+    } catch (error) {
+      disposeInReverse(owned);
+      throw error;
+    }
+  }
+
+  sumRows(streams: readonly Stream[], rows: readonly [number, number]): void {
+    const hidden = this.ranks[0]!.engine.state.shape.hiddenSize;
+    const begin = rows[0] * hidden;
+    const count = (rows[1] - rows[0]) * hidden;
+    const length = pieceLength(count, this.ranks.length);
+    const piece = (rank: number) => {
+      const start = Math.min(count, rank * length);
+      return { begin: begin + start, count: Math.min(count, start + length) - start };
+    };
+    const residual = (rank: number) => this.ranks[rank]!.engine.state.buffers.residual;
+    this.ranks.forEach((rank, r) => rank.ready.record(streams[r]!));
+    // Reduce-scatter: rank r pulls every peer's partial sums of piece r, then adds them to its own.
+    this.ranks.forEach((rank, r) => {
+      const mine = piece(r);
+      this.eachPeer(r, (p, j) => {
+        const copies = rank.copyStreams[j]!;
+        copies.waitFor(rank.ready);
+        copies.waitFor(this.ranks[p]!.ready);
+        if (mine.count > 0) rank.staging.copyFrom(residual(p), copies, mine.begin, j * this.pieceCapacity, mine.count);
+        rank.copied[j]!.record(copies);
+        streams[r]!.waitFor(rank.copied[j]!);
+      });
+      if (mine.count > 0) rank.engine.state.kernels.addPartials(streams[r]!, residual(r), rank.staging, { begin: mine.begin, count: mine.count, stride: this.pieceCapacity, parts: this.ranks.length - 1 });
+      rank.summed.record(streams[r]!);
+    });
+    // All-gather: rank r pulls each peer's summed piece into place.
+    this.ranks.forEach((rank, r) => {
+      this.eachPeer(r, (p, j) => {
+        const copies = rank.copyStreams[j]!;
+        const theirs = piece(p);
+        copies.waitFor(this.ranks[p]!.summed);
+        if (theirs.count > 0) residual(r).copyFrom(residual(p), copies, theirs.begin, theirs.begin, theirs.count);
+        rank.copied[j]!.record(copies);
+        streams[r]!.waitFor(rank.copied[j]!);
+      });
+      rank.done.record(streams[r]!);
+    });
+    // A rank's next writes may touch its own piece, which its peers pull above: wait for them.
+    this.ranks.forEach((_, r) => this.eachPeer(r, (p) => streams[r]!.waitFor(this.ranks[p]!.done)));
+  }
+
+  /** Calls visit(peer rank, peer's index among rank's peers) for every other rank. */
+  private eachPeer(rank: number, visit: (peer: number, index: number) => void): void {
+    for (let p = 0, j = 0; p < this.ranks.length; p++) if (p !== rank) visit(p, j++);
+  }
+
+  dispose(): void {
+    disposeInReverse(this.owned);
+  }
+}
+
+/** Elements of each rank's piece of `count`: an equal share, rounded up to whole 16-byte words. */
+function pieceLength(count: number, ranks: number): number {
+  return Math.ceil(count / ranks / ELEMENTS_PER_WORD) * ELEMENTS_PER_WORD;
+}
