@@ -15,11 +15,6 @@ export type AllReduceMethod = (typeof ALL_REDUCE_METHODS)[number];
 
 /** Sums rows of every rank's residual across the ranks, in place. */
 export interface ResidualAllReduce {
-  /**
-   * Whether a rank's streams wait on events of other ranks' streams: then the ranks' iterations
-   * must be captured as one graph, since a graph cannot wait on another graph's work.
-   */
-  readonly waitsAcrossRanks: boolean;
   /** Sums rows [begin, end) of the residual, rank r's part queued on streams[r]. */
   sumRows(streams: readonly Stream[], rows: readonly [number, number]): void;
 }
@@ -35,8 +30,6 @@ export function collectiveCtas(operations: readonly PlanOperation[]): number {
 
 /** The sum as one NCCL group call for all ranks, each part on that rank's stream. */
 export class NcclAllReduce implements ResidualAllReduce {
-  readonly waitsAcrossRanks = false;
-
   constructor(
     private readonly communicators: NcclCommunicators,
     private readonly engines: readonly RankEngine[],

@@ -3,9 +3,15 @@
  * it: each rank owns one of N equal pieces of the rows being summed. The copy engines pull every
  * other rank's partial sum of a rank's own piece into a staging buffer (one stream per peer, so the
  * pulls run at once), one small kernel adds them to the rank's own partial sum, then each rank pulls
- * the other ranks' finished pieces into place. Ranks order their work through events on each
- * other's streams; a last exchange of events keeps a rank from overwriting a piece a peer may still
- * be reading. Needs peer access between every pair of GPUs (NVLink here).
+ * the other ranks' finished pieces into place. Ranks signal each other through flags in device
+ * memory, set by one GPU's stream and awaited by another's front end (stream memory operations), so
+ * each rank's iteration stays a graph of its own: a graph spanning the GPUs, ordered by events,
+ * measured 1.6x slower a layer on 4 H200s. A last exchange of flags keeps a rank from overwriting a
+ * piece a peer may still be reading. Needs peer access between every pair of GPUs (NVLink here).
+ *
+ * A flag goes 0 -> 1 (set by the peer) -> 0 (reset by its waiter), once per all-reduce. A peer
+ * cannot set it again before the reset: its next all-reduce waits for this rank's last flag of
+ * this one, which this rank sets after every reset.
  */
 import type { DeviceArray, GpuEvent, Stream } from "../gpu/index.js";
 import { disposeInReverse, own } from "../owned.js";
@@ -14,6 +20,11 @@ import type { RankEngine } from "./RankEngine.js";
 
 /** 16-byte words: the sum kernel's unit (8 bf16). */
 const ELEMENTS_PER_WORD = 8;
+/** What a rank tells its peers, one flag each per peer: its partial sums are final / its piece is summed / it has every piece. */
+const READY = 0;
+const SUMMED = 1;
+const DONE = 2;
+const SIGNALS = 3;
 
 interface RankCopies {
   engine: RankEngine;
@@ -23,15 +34,13 @@ interface RankCopies {
   copyStreams: Stream[];
   /** Per peer: its pull has landed. */
   copied: GpuEvent[];
-  /** This rank's partial sums are final / its piece is summed / it has every piece. */
+  /** This rank's own work before the all-reduce is done (for its copy streams). */
   ready: GpuEvent;
-  summed: GpuEvent;
-  done: GpuEvent;
+  /** Signals from the peers: flags[signal * ranks + peer rank], set to 1 by the peer. */
+  flags: DeviceArray<"int32">;
 }
 
 export class CopyEngineAllReduce implements ResidualAllReduce {
-  readonly waitsAcrossRanks = true;
-
   private constructor(
     private readonly ranks: readonly RankCopies[],
     /** Elements of one staging row: the largest piece a sum of every row can give a rank. */
@@ -53,8 +62,7 @@ export class CopyEngineAllReduce implements ResidualAllReduce {
         copyStreams: Array.from({ length: peers }, () => own(owned, engine.gpu.createStream())),
         copied: Array.from({ length: peers }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
         ready: own(owned, engine.gpu.createEvent({ timing: false })),
-        summed: own(owned, engine.gpu.createEvent({ timing: false })),
-        done: own(owned, engine.gpu.createEvent({ timing: false })),
+        flags: own(owned, engine.gpu.upload("int32", new Int32Array(SIGNALS * engines.length))),
       }));
       return new CopyEngineAllReduce(ranks, pieceCapacity, owned);
     } catch (error) {
@@ -73,35 +81,50 @@ export class CopyEngineAllReduce implements ResidualAllReduce {
       return { begin: begin + start, count: Math.min(count, start + length) - start };
     };
     const residual = (rank: number) => this.ranks[rank]!.engine.state.buffers.residual;
-    this.ranks.forEach((rank, r) => rank.ready.record(streams[r]!));
+    this.ranks.forEach((rank, r) => {
+      rank.ready.record(streams[r]!);
+      this.signal(streams[r]!, r, READY);
+    });
     // Reduce-scatter: rank r pulls every peer's partial sums of piece r, then adds them to its own.
     this.ranks.forEach((rank, r) => {
       const mine = piece(r);
       this.eachPeer(r, (p, j) => {
         const copies = rank.copyStreams[j]!;
         copies.waitFor(rank.ready);
-        copies.waitFor(this.ranks[p]!.ready);
+        this.awaitSignal(copies, r, p, READY);
         if (mine.count > 0) rank.staging.copyFrom(residual(p), copies, mine.begin, j * this.pieceCapacity, mine.count);
         rank.copied[j]!.record(copies);
         streams[r]!.waitFor(rank.copied[j]!);
       });
       if (mine.count > 0) rank.engine.state.kernels.addPartials(streams[r]!, residual(r), rank.staging, { begin: mine.begin, count: mine.count, stride: this.pieceCapacity, parts: this.ranks.length - 1 });
-      rank.summed.record(streams[r]!);
+      this.signal(streams[r]!, r, SUMMED);
     });
     // All-gather: rank r pulls each peer's summed piece into place.
     this.ranks.forEach((rank, r) => {
       this.eachPeer(r, (p, j) => {
         const copies = rank.copyStreams[j]!;
         const theirs = piece(p);
-        copies.waitFor(this.ranks[p]!.summed);
+        this.awaitSignal(copies, r, p, SUMMED);
         if (theirs.count > 0) residual(r).copyFrom(residual(p), copies, theirs.begin, theirs.begin, theirs.count);
         rank.copied[j]!.record(copies);
         streams[r]!.waitFor(rank.copied[j]!);
       });
-      rank.done.record(streams[r]!);
+      this.signal(streams[r]!, r, DONE);
     });
     // A rank's next writes may touch its own piece, which its peers pull above: wait for them.
-    this.ranks.forEach((_, r) => this.eachPeer(r, (p) => streams[r]!.waitFor(this.ranks[p]!.done)));
+    this.ranks.forEach((_, r) => this.eachPeer(r, (p) => this.awaitSignal(streams[r]!, r, p, DONE)));
+  }
+
+  /** Sets rank's `signal` flag at every peer once stream's earlier work is done. */
+  private signal(stream: Stream, rank: number, signal: number): void {
+    this.eachPeer(rank, (p) => stream.writeFlag(this.ranks[p]!.flags, signal * this.ranks.length + rank, 1));
+  }
+
+  /** Later work on stream (rank's) waits for peer's `signal`, then clears it for the next all-reduce. */
+  private awaitSignal(stream: Stream, rank: number, peer: number, signal: number): void {
+    const flags = this.ranks[rank]!.flags;
+    stream.waitUntilEquals(flags, signal * this.ranks.length + peer, 1);
+    stream.writeFlag(flags, signal * this.ranks.length + peer, 0);
   }
 
   /** Calls visit(peer rank, peer's index among rank's peers) for every other rank. */

@@ -4,8 +4,7 @@
  * iteration (prologue, every layer, epilogue) captured once per rank as a CUDA graph from a plain
  * origin stream that forks to every lane and joins them at the end. One thread issues every rank in
  * lockstep: a step runs on all ranks before the next, and an all-reduce is one call for all ranks,
- * each part on that rank's network lane. Where the all-reduce makes ranks wait on each other's
- * events (the copy engines'), the ranks' iterations are captured together as one graph.
+ * each part on that rank's network lane.
  */
 import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, CudaGraph, GpuEvent, Stream } from "../gpu/index.js";
@@ -78,8 +77,7 @@ export class ModeExecution {
         lanes: own(owned, LaneSet.create(engine.gpu, operations, engine.partitions, gemmAlgorithms)),
         origin: own(owned, engine.gpu.createStream()),
         originCublas: own(owned, engine.gpu.createCublas()),
-        // The schedule's events, then the fork (issue()) and the join of ranks captured together (capture()).
-        events: Array.from({ length: schedule.events + 2 }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
+        events: Array.from({ length: schedule.events + 1 }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
       }));
       return new ModeExecution(mode, operations, schedule, ranks, allReduce);
     } catch (error) {
@@ -106,7 +104,7 @@ export class ModeExecution {
     this.launchGraphs(this.graphs);
   }
 
-  /** One graph per rank on its origin, or the one graph of every rank on rank 0's. */
+  /** Each rank's graph on its origin. */
   private launchGraphs(graphs: readonly CudaGraph[]): void {
     graphs.forEach((graph, index) => graph.launch(this.ranks[index]!.origin));
   }
@@ -205,9 +203,8 @@ export class ModeExecution {
   }
 
   /**
-   * Every rank's iteration as a graph (with the tracer's events as its nodes), or all ranks' as one
-   * graph where the all-reduce waits across ranks; undefined (with graphFallback set) where capture
-   * fails across GPUs: iterations are then issued eagerly.
+   * Every rank's iteration as a graph (with the tracer's events as its nodes), or undefined (with
+   * graphFallback set) where capture fails across GPUs: iterations are then issued eagerly.
    */
   private capture(tracer?: OpTracer): CudaGraph[] | undefined {
     if (this.allReduce) {
@@ -215,19 +212,16 @@ export class ModeExecution {
       this.issue();
       for (const rank of this.ranks) rank.engine.gpu.synchronize();
     }
-    const together = this.allReduce?.waitsAcrossRanks ?? false;
     const capturing: Stream[] = [];
     try {
       // Thread-local capture forbids instantiating rank 0's graph while rank 1's capture is open
       // (CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED on 2 H200s); relaxed allows it.
       const mode = this.ranks.length > 1 ? "relaxed" : "thread-local";
-      for (const rank of together ? this.ranks.slice(0, 1) : this.ranks) {
+      for (const rank of this.ranks) {
         rank.origin.beginCapture(mode);
         capturing.push(rank.origin);
       }
-      if (together) this.joinRanks("fork");
       this.issue(tracer);
-      if (together) this.joinRanks("join");
       const graphs: CudaGraph[] = [];
       while (capturing.length > 0) graphs.push(capturing.shift()!.endCapture());
       return graphs;
@@ -243,20 +237,6 @@ export class ModeExecution {
       if (!this.allReduce) throw error;
       this.graphFallback = `CUDA graph capture across ${this.ranks.length} GPUs failed (${(error as Error).message}); issuing every launch each iteration instead`;
       return undefined;
-    }
-  }
-
-  /**
-   * Brings the other ranks' origins into rank 0's capture (fork: they wait for rank 0's origin) or
-   * back out of it (join: rank 0's origin waits for theirs), so one graph holds every rank.
-   */
-  private joinRanks(direction: "fork" | "join"): void {
-    const [first, ...others] = this.ranks;
-    const joinEvent = (rank: RankIssue) => rank.events[this.schedule.events + 1]!;
-    for (const rank of others) {
-      const [from, to] = direction === "fork" ? [first!, rank] : [rank, first!];
-      joinEvent(from).record(from.origin);
-      to.origin.waitFor(joinEvent(from));
     }
   }
 
