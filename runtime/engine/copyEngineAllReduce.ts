@@ -34,8 +34,12 @@ interface RankCopies {
   copyStreams: Stream[];
   /** Per peer: its pull has landed. */
   copied: GpuEvent[];
-  /** This rank's own work before the all-reduce is done (for its copy streams). */
-  ready: GpuEvent;
+  /**
+   * Recorded on the rank's stream after each signal it sends; its copy streams wait for it before
+   * they wait for a peer's. Without it, a copy stream's wait in a graph may run ahead of the rank's
+   * own signal on one of the GPU's hardware queues and block it: each GPU then waits on the other.
+   */
+  signalled: GpuEvent;
   /** Signals from the peers: flags[signal * ranks + peer rank], set to 1 by the peer. */
   flags: DeviceArray<"int32">;
 }
@@ -61,7 +65,7 @@ export class CopyEngineAllReduce implements ResidualAllReduce {
         staging: own(owned, engine.gpu.allocate("bf16", peers * pieceCapacity)),
         copyStreams: Array.from({ length: peers }, () => own(owned, engine.gpu.createStream())),
         copied: Array.from({ length: peers }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
-        ready: own(owned, engine.gpu.createEvent({ timing: false })),
+        signalled: own(owned, engine.gpu.createEvent({ timing: false })),
         flags: own(owned, engine.gpu.upload("int32", new Int32Array(SIGNALS * engines.length))),
       }));
       return new CopyEngineAllReduce(ranks, pieceCapacity, owned);
@@ -81,43 +85,42 @@ export class CopyEngineAllReduce implements ResidualAllReduce {
       return { begin: begin + start, count: Math.min(count, start + length) - start };
     };
     const residual = (rank: number) => this.ranks[rank]!.engine.state.buffers.residual;
-    this.ranks.forEach((rank, r) => {
-      rank.ready.record(streams[r]!);
-      this.signal(streams[r]!, r, READY);
-    });
+    this.ranks.forEach((rank, r) => this.signal(streams[r]!, rank, r, READY));
     // Reduce-scatter: rank r pulls every peer's partial sums of piece r, then adds them to its own.
     this.ranks.forEach((rank, r) => {
       const mine = piece(r);
       this.eachPeer(r, (p, j) => {
         const copies = rank.copyStreams[j]!;
-        copies.waitFor(rank.ready);
+        copies.waitFor(rank.signalled);
         this.awaitSignal(copies, r, p, READY);
         if (mine.count > 0) rank.staging.copyFrom(residual(p), copies, mine.begin, j * this.pieceCapacity, mine.count);
         rank.copied[j]!.record(copies);
         streams[r]!.waitFor(rank.copied[j]!);
       });
       if (mine.count > 0) rank.engine.state.kernels.addPartials(streams[r]!, residual(r), rank.staging, { begin: mine.begin, count: mine.count, stride: this.pieceCapacity, parts: this.ranks.length - 1 });
-      this.signal(streams[r]!, r, SUMMED);
+      this.signal(streams[r]!, rank, r, SUMMED);
     });
     // All-gather: rank r pulls each peer's summed piece into place.
     this.ranks.forEach((rank, r) => {
       this.eachPeer(r, (p, j) => {
         const copies = rank.copyStreams[j]!;
         const theirs = piece(p);
+        copies.waitFor(rank.signalled);
         this.awaitSignal(copies, r, p, SUMMED);
         if (theirs.count > 0) residual(r).copyFrom(residual(p), copies, theirs.begin, theirs.begin, theirs.count);
         rank.copied[j]!.record(copies);
         streams[r]!.waitFor(rank.copied[j]!);
       });
-      this.signal(streams[r]!, r, DONE);
+      this.signal(streams[r]!, rank, r, DONE);
     });
     // A rank's next writes may touch its own piece, which its peers pull above: wait for them.
     this.ranks.forEach((_, r) => this.eachPeer(r, (p) => this.awaitSignal(streams[r]!, r, p, DONE)));
   }
 
-  /** Sets rank's `signal` flag at every peer once stream's earlier work is done. */
-  private signal(stream: Stream, rank: number, signal: number): void {
+  /** Sets rank's `signal` flag at every peer once stream's earlier work is done; then marks it sent. */
+  private signal(stream: Stream, copies: RankCopies, rank: number, signal: number): void {
     this.eachPeer(rank, (p) => stream.writeFlag(this.ranks[p]!.flags, signal * this.ranks.length + rank, 1));
+    copies.signalled.record(stream);
   }
 
   /** Later work on stream (rank's) waits for peer's `signal`, then clears it for the next all-reduce. */
