@@ -9,6 +9,10 @@
  * measured 1.6x slower a layer on 4 H200s. A last exchange of flags keeps a rank from overwriting a
  * piece a peer may still be reading. Needs peer access between every pair of GPUs (NVLink here).
  *
+ * Every flag is written and awaited from plain streams of the primary context: peer access is
+ * enabled there, not in the green contexts of a plan's partitions, whose streams only meet these
+ * through events on their own GPU.
+ *
  * A flag goes 0 -> 1 (set by the peer) -> 0 (reset by its waiter), once per all-reduce. A peer
  * cannot set it again before the reset: its next all-reduce waits for this rank's last flag of
  * this one, which this rank sets after every reset.
@@ -34,12 +38,18 @@ interface RankCopies {
   copyStreams: Stream[];
   /** Per peer: its pull has landed. */
   copied: GpuEvent[];
+  /** A plain stream that sends this rank's signals and awaits the peers' last one. */
+  signals: Stream;
+  /** The caller's stream reached a signal (for `signals`). */
+  reached: GpuEvent;
   /**
-   * Recorded on the rank's stream after each signal it sends; its copy streams wait for it before
-   * they wait for a peer's. Without it, a copy stream's wait in a graph may run ahead of the rank's
-   * own signal on one of the GPU's hardware queues and block it: each GPU then waits on the other.
+   * Recorded on `signals` after each signal sent; the copy streams wait for it before they wait for
+   * a peer's. Without it, a copy stream's wait in a graph may run ahead of the rank's own signal on
+   * one of the GPU's hardware queues and block it: each GPU then waits on the other.
    */
   signalled: GpuEvent;
+  /** Every peer has every piece (for the caller's stream). */
+  finished: GpuEvent;
   /** Signals from the peers: flags[signal * ranks + peer rank], set to 1 by the peer. */
   flags: DeviceArray<"int32">;
 }
@@ -65,7 +75,10 @@ export class CopyEngineAllReduce implements ResidualAllReduce {
         staging: own(owned, engine.gpu.allocate("bf16", peers * pieceCapacity)),
         copyStreams: Array.from({ length: peers }, () => own(owned, engine.gpu.createStream())),
         copied: Array.from({ length: peers }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
+        signals: own(owned, engine.gpu.createStream()),
+        reached: own(owned, engine.gpu.createEvent({ timing: false })),
         signalled: own(owned, engine.gpu.createEvent({ timing: false })),
+        finished: own(owned, engine.gpu.createEvent({ timing: false })),
         flags: own(owned, engine.gpu.upload("int32", new Int32Array(SIGNALS * engines.length))),
       }));
       return new CopyEngineAllReduce(ranks, pieceCapacity, owned);
@@ -114,16 +127,22 @@ export class CopyEngineAllReduce implements ResidualAllReduce {
       this.signal(streams[r]!, rank, r, DONE);
     });
     // A rank's next writes may touch its own piece, which its peers pull above: wait for them.
-    this.ranks.forEach((_, r) => this.eachPeer(r, (p) => this.awaitSignal(streams[r]!, r, p, DONE)));
+    this.ranks.forEach((rank, r) => {
+      this.eachPeer(r, (p) => this.awaitSignal(rank.signals, r, p, DONE));
+      rank.finished.record(rank.signals);
+      streams[r]!.waitFor(rank.finished);
+    });
   }
 
   /** Sets rank's `signal` flag at every peer once stream's earlier work is done; then marks it sent. */
   private signal(stream: Stream, copies: RankCopies, rank: number, signal: number): void {
-    this.eachPeer(rank, (p) => stream.writeFlag(this.ranks[p]!.flags, signal * this.ranks.length + rank, 1));
-    copies.signalled.record(stream);
+    copies.reached.record(stream);
+    copies.signals.waitFor(copies.reached);
+    this.eachPeer(rank, (p) => copies.signals.writeFlag(this.ranks[p]!.flags, signal * this.ranks.length + rank, 1));
+    copies.signalled.record(copies.signals);
   }
 
-  /** Later work on stream (rank's) waits for peer's `signal`, then clears it for the next all-reduce. */
+  /** Later work on stream (a plain one of rank's) waits for peer's `signal`, then clears it for the next all-reduce. */
   private awaitSignal(stream: Stream, rank: number, peer: number, signal: number): void {
     const flags = this.ranks[rank]!.flags;
     stream.waitUntilEquals(flags, signal * this.ranks.length + peer, 1);
