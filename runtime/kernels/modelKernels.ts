@@ -73,6 +73,11 @@ export class ModelKernels {
     this.kernels.add_partials.launch(stream, { grid: Math.ceil(a.count / 8 / 256), block: 256 }, out, partials, BigInt(a.begin), BigInt(a.count), BigInt(a.stride), a.parts);
   }
 
+  /** flags[index] = value, after a system-wide fence; flags may be a peer GPU's (write_flag.cu). */
+  writeFlag(stream: Stream, flags: Int32, index: number, value: number): void {
+    this.kernels.write_flag.launch(stream, { grid: 1, block: 1 }, { array: flags, elementOffset: index }, value);
+  }
+
   /** On the `sms` SMs it may use (kernelContracts.attentionLaunch). */
   decodeAttention(stream: Stream, r: Rows, sms: number, w: AttentionWorkspace, a: { q: Bf16; kCache: Bf16; vCache: Bf16; pageTable: Int32; contextLens: Int32; out: Bf16; qHeads: number; kvHeads: number; maxPages: number }): void {
     if (sms > w.sms) throw new RangeError(`Expected at most ${w.sms} SMs for attention with this workspace but received ${sms}`);
