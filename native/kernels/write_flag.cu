@@ -1,8 +1,8 @@
 // Sets one 32-bit flag, which may be in another GPU's memory (peer access), after a system-wide
 // fence, so a GPU that sees the flag also sees every write this stream's earlier work made: the
-// copy-engine all-reduce's signal from one rank to another. A stream memory write
-// (cuStreamWriteValue32) does the same eagerly, but inside a CUDA graph its write to a peer's
-// memory never arrived (4 x H200, driver 580): a kernel's store does.
+// copy-engine all-reduce's signal from one rank to another. Tried because the per-rank graphs with
+// stream memory writes (cuStreamWriteValue32) hang on replay; such a write to a peer's memory did
+// arrive from a graph in isolation (session 19, call 11), so the cause may lie elsewhere. Untested.
 //
 // Launch: grid 1, block 1.
 extern "C" __global__ void write_flag(int* flag, int value) {

@@ -96,7 +96,7 @@ export class Kernel<S extends readonly KernelParamType[]> extends GpuResource<Na
       case "ptr": {
         const pointer = value instanceof DeviceArray ? { array: value, elementOffset: 0 } : (value as DevicePointer | undefined);
         if (!(pointer?.array instanceof DeviceArray)) fail("a DeviceArray or array.at(offset)", role, value);
-        expectSameGpu(pointer.array, this.gpu, role);
+        if (!this.gpu.canAddress(pointer.array.gpu)) throw new TypeError(`Expected a DeviceArray of GPU ${this.gpu.ordinal}, or of a GPU it may address (Gpu.enablePeerAccess), for ${role} but received one of GPU ${pointer.array.gpu.ordinal}`);
         return [KernelArgKind.Pointer, pointer.array.nativeFor(role), pointer.elementOffset * pointer.array.bytesPerElement];
       }
       case "i32":
