@@ -22,7 +22,7 @@ export function runtimeArgumentOptions(yargs: Argv): Argv {
     .option("weights", { type: "string", describe: "Hugging Face safetensors folder (default: seeded random weights)" })
     .option("devices", { type: "string", describe: "CUDA ordinals of the plan's GPUs, comma-separated (default: 0 .. N-1 for a plan over N GPUs)" })
     .option("gemm-algorithms", { type: "string", describe: "GEMM algorithm table measured on this GPU model and cuBLAS version: its cuBLASLt algorithms replace cuBLAS's picks where it lists the launch" })
-    .option("all-reduce", { type: "string", choices: ALL_REDUCE_METHODS, default: "nccl", describe: "How a tensor-parallel plan's GPUs sum their partial results: NCCL's kernels, or the copy engines (no SMs taken; needs NVLink or PCIe peer access)" });
+    .option("all-reduce", { type: "string", choices: ALL_REDUCE_METHODS, default: "nccl", describe: "How a tensor-parallel plan's GPUs sum their partial results: NCCL's kernels, or peer: nanoweave's kernel reading and writing the other GPUs' memory directly, on the same SMs (needs NVLink or PCIe peer access)" });
 }
 
 /** The Runtime options of the arguments, modes aside. */

@@ -1,7 +1,7 @@
 /**
  * The runtime: a plan executed on the GPUs it was made for, in one process. A tensor-parallel plan
  * with all-reduces runs on plan.tensorParallel GPUs, one engine per GPU holding that rank's shard of
- * the weights, summing across them with NCCL or the copy engines; any other plan runs on one GPU. It loads the plan (refused
+ * the weights, summing across them with NCCL or our peer kernel; any other plan runs on one GPU. It loads the plan (refused
  * when made for another GPU or model), the weights (seeded random or a Hugging Face safetensors
  * folder, sliced per rank), a paged KV cache and the kernels, prepares each asked-for execution mode
  * (captured as CUDA graphs on first step), and runs decode iterations: step() takes the batch's
@@ -11,7 +11,7 @@ import { readPlanFile } from "../planner/plan/plan-file.js";
 import type { Plan } from "../planner/plan/schema.js";
 import { createNcclCommunicators, Gpu, type NcclCommunicators } from "./gpu/index.js";
 import { ALL_REDUCE_METHODS, collectiveCtas, NcclAllReduce, type AllReduceMethod, type ResidualAllReduce } from "./engine/collectives.js";
-import { CopyEngineAllReduce } from "./engine/copyEngineAllReduce.js";
+import { PeerAllReduce } from "./engine/peerAllReduce.js";
 import type { ModelState } from "./engine/launchOperation.js";
 import { ModeExecution } from "./engine/modeExecution.js";
 import { RankEngine } from "./engine/RankEngine.js";
@@ -50,8 +50,8 @@ export interface RuntimeOptions {
   gemmAlgorithms?: string;
   /**
    * How ranks sum the residual (default nccl): NCCL's kernels on the plan's network partition, or
-   * copy-engine: the GPUs' copy engines pull the peers' partial sums, and one small kernel adds
-   * them, so the all-reduce takes no SM from the work beside it (needs peer access, e.g. NVLink).
+   * peer: one kernel of ours on the same SMs that reads the peers' partial sums and writes the sums
+   * back directly (needs peer access between every pair of GPUs, e.g. NVLink).
    */
   allReduce?: AllReduceMethod;
 }
@@ -259,8 +259,8 @@ function rankWeights(option: WeightsOption | undefined, source: WeightSource, pl
 
 /**
  * Each mode's all-reduce across the engines (none on one GPU). NCCL: one set of communicators per
- * CTA cap the modes need (the planned network partition's SMs, or the whole GPU's). Copy engines:
- * one for every mode, as the modes share the residual it sums.
+ * CTA cap the modes need (the planned network partition's SMs, or the whole GPU's). Peer: one for
+ * every mode, as the modes share the residual it sums (each launch takes its op's SMs).
  */
 async function modeAllReduces(modes: readonly ExecutionMode[], plan: Plan, engines: readonly RankEngine[], method: AllReduceMethod, owned: { dispose(): void }[]): Promise<Map<ExecutionMode, ResidualAllReduce | undefined>> {
   const byMode = new Map<ExecutionMode, ResidualAllReduce | undefined>();
@@ -268,9 +268,9 @@ async function modeAllReduces(modes: readonly ExecutionMode[], plan: Plan, engin
     for (const mode of modes) byMode.set(mode, undefined);
     return byMode;
   }
-  if (method === "copy-engine") {
-    const copyEngines = own(owned, CopyEngineAllReduce.create(engines));
-    for (const mode of modes) byMode.set(mode, copyEngines);
+  if (method === "peer") {
+    const peer = own(owned, PeerAllReduce.create(engines));
+    for (const mode of modes) byMode.set(mode, peer);
     return byMode;
   }
   const byCtas = new Map<number, NcclCommunicators>();

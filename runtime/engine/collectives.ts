@@ -2,21 +2,21 @@
  * The all-reduces of a tensor-parallel iteration: after the O and down projections each rank holds
  * a partial sum of the layer's output rows in its residual stream (rank 0 with the residual added),
  * and after the vocabulary-parallel embedding each rank holds its vocabulary's rows only; summing the
- * residual over the ranks, in place, completes both. Two ways to sum: NCCL's kernels, or the copy
- * engines (copyEngineAllReduce.ts), which leave the SMs to the work beside.
+ * residual over the ranks, in place, completes both. Two ways to sum: NCCL's kernels, or one
+ * kernel of ours that reads and writes the peers' memory directly (peerAllReduce.ts).
  */
 import type { PlanOperation } from "../../planner/plan/schema.js";
 import type { NcclCommunicators, Stream } from "../gpu/index.js";
 import type { RankEngine } from "./RankEngine.js";
 
 /** How the runtime sums the residual across its GPUs. */
-export const ALL_REDUCE_METHODS = ["nccl", "copy-engine"] as const;
+export const ALL_REDUCE_METHODS = ["nccl", "peer"] as const;
 export type AllReduceMethod = (typeof ALL_REDUCE_METHODS)[number];
 
 /** Sums rows of every rank's residual across the ranks, in place. */
 export interface ResidualAllReduce {
-  /** Sums rows [begin, end) of the residual, rank r's part queued on streams[r]. */
-  sumRows(streams: readonly Stream[], rows: readonly [number, number]): void;
+  /** Sums rows [begin, end) of the residual, rank r's part queued on streams[r], each on `sms` SMs. */
+  sumRows(streams: readonly Stream[], rows: readonly [number, number], sms: number): void;
 }
 
 /** NCCL's ceiling for maxCTAs. */
@@ -28,7 +28,7 @@ export function collectiveCtas(operations: readonly PlanOperation[]): number {
   return Math.min(NCCL_MAX_CTAS, targets.length > 0 ? Math.max(...targets) : NCCL_MAX_CTAS);
 }
 
-/** The sum as one NCCL group call for all ranks, each part on that rank's stream. */
+/** The sum as one NCCL group call for all ranks, each part on that rank's stream (its CTAs capped when the communicators were made). */
 export class NcclAllReduce implements ResidualAllReduce {
   constructor(
     private readonly communicators: NcclCommunicators,

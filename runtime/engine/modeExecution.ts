@@ -112,7 +112,7 @@ export class ModeExecution {
   /** One op of layer 0 on its lane of every rank (an all-reduce across them); rank 0's lane stream. */
   launchAlone(op: PlanOperation): Stream {
     const lane = this.operations.laneOf(op);
-    if (op.kind === "all_reduce") this.allReduce!.sumRows(this.ranks.map((rank) => rank.lanes.lane(lane).stream), op.rows);
+    if (op.kind === "all_reduce") this.allReduce!.sumRows(this.ranks.map((rank) => rank.lanes.lane(lane).stream), op.rows, op.sms);
     else for (const rank of this.ranks) launchOperation(rank.engine.state, rank.lanes.lane(lane), op, 0);
     return this.ranks[0]!.lanes.lane(lane).stream;
   }
@@ -272,7 +272,7 @@ export class ModeExecution {
     const lanes = this.ranks.map((rank) => rank.lanes.lane(step.lane));
     const marks = tracer?.marks(step.instance);
     marks?.begin.forEach((event, rank) => record(tracer!, event, lanes[rank]!.stream));
-    if (op.kind === "all_reduce") this.allReduce!.sumRows(lanes.map((lane) => lane.stream), op.rows);
+    if (op.kind === "all_reduce") this.allReduce!.sumRows(lanes.map((lane) => lane.stream), op.rows, op.sms);
     else this.ranks.forEach((rank, index) => launchOperation(rank.engine.state, lanes[index]!, op, layer));
     marks?.end.forEach((event, rank) => record(tracer!, event, lanes[rank]!.stream));
   }
@@ -280,7 +280,8 @@ export class ModeExecution {
   /** Each rank embeds its vocabulary's tokens; across ranks, the sum is every token's embedding. */
   private issuePrologue(): void {
     for (const rank of this.ranks) launchPrologue(rank.engine.state, rank.origin);
-    this.allReduce?.sumRows(this.ranks.map((rank) => rank.origin), [0, this.ranks[0]!.engine.state.buffers.rows]);
+    const { buffers, kernels } = this.ranks[0]!.engine.state;
+    this.allReduce?.sumRows(this.ranks.map((rank) => rank.origin), [0, buffers.rows], kernels.deviceSms);
   }
 
   dispose(): void {

@@ -83,16 +83,11 @@ export class DeviceArray<D extends DType> extends GpuResource<NativeDeviceBuffer
     this.nativeFor("poison()").fill(0, this.length, this.bytesPerElement, pattern, stream.nativeFor("the poison stream"));
   }
 
-  /**
-   * Copies `count` elements from source (same dtype; this GPU's, or a peer's this GPU may address:
-   * Gpu.enablePeerAccess), in order on stream (this GPU's).
-   */
+  /** Copies `count` elements from source (same dtype and GPU), in order on stream. */
   copyFrom(source: DeviceArray<D>, stream: Stream, sourceOffset = 0, elementOffset = 0, count = source.length - sourceOffset): void {
     expectInstance(source, DeviceArray, "the copy source");
     if (source.dtype !== this.dtype) fail(`a ${this.dtype} DeviceArray`, "the copy source", source);
-    if (!this.gpu.canAddress(source.gpu)) {
-      throw new TypeError(`Expected a copy source on GPU ${this.gpu.ordinal}, or on a GPU it may address (Gpu.enablePeerAccess), but received one on GPU ${source.gpu.ordinal}`);
-    }
+    expectSameGpu(source, this.gpu, "the copy source");
     this.checkStream(stream, "the copy stream");
     source.checkRange(sourceOffset, count, "the copy source range");
     this.checkRange(elementOffset, count, "the copy target range");

@@ -21,7 +21,7 @@ const DEFAULT_CUBLAS_WORKSPACE_BYTES = 32 * 1024 * 1024;
 
 export class Gpu extends GpuResource<NativeDevice> {
   readonly kind = "Gpu";
-  /** GPUs whose memory this one's copies may address (enablePeerAccess). */
+  /** GPUs whose memory this one's kernels may address (enablePeerAccess). */
   private readonly peers = new Set<Gpu>();
 
   private constructor(native: NativeDevice, readonly info: NativeDeviceInfo) {
@@ -117,8 +117,8 @@ export class Gpu extends GpuResource<NativeDevice> {
   }
 
   /**
-   * Lets copies queued on this GPU read and write `peer`'s memory directly (NVLink or PCIe
-   * peer-to-peer, by the copy engines). Throws, naming both GPUs, where the hardware cannot.
+   * Lets kernels on this GPU (its partitions' included) read and write `peer`'s memory directly
+   * (NVLink or PCIe peer-to-peer). Throws, naming both GPUs, where the hardware cannot.
    */
   enablePeerAccess(peer: Gpu): void {
     if (!(peer instanceof Gpu) || peer === this) fail("another Gpu", "the peer GPU", peer);
@@ -126,7 +126,7 @@ export class Gpu extends GpuResource<NativeDevice> {
     this.peers.add(peer);
   }
 
-  /** Whether enablePeerAccess(peer) was called (and so copies may address peer's memory). */
+  /** Whether enablePeerAccess(peer) was called (and so kernels may address peer's memory). */
   canAddress(peer: Gpu): boolean {
     return peer === this || this.peers.has(peer);
   }

@@ -40,7 +40,7 @@ export const KERNEL_SIGNATURES = {
   decode_attention_pairs: ATTENTION_SIGNATURE,
   silu_and_mul: ["ptr", "ptr", "i32", "i32", "i32"],
   argmax: ["ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"],
-  add_partials: ["ptr", "ptr", "i64", "i64", "i64", "i32"],
+  peer_sum: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i64", "i64"],
   write_flag: ["ptr", "i32"],
   stream_read: ["ptr", "i64", "ptr"],
 } as const satisfies Record<string, readonly KernelParamType[]>;

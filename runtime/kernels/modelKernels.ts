@@ -8,6 +8,12 @@ import { allowAttentionSharedMemory, compileKernelModule, KERNEL_SIGNATURES, lau
 type Bf16 = DeviceArray<"bf16">;
 type Int32 = DeviceArray<"int32">;
 type Fp32 = DeviceArray<"fp32">;
+type PeerSumSlots = [Bf16, Bf16, Bf16, Bf16, Bf16, Bf16, Bf16, Bf16];
+
+/** peer_sum.cu: residual slots, threads a block, and blocks an SM (its 62 registers a thread allow 2). */
+export const PEER_SUM_MAX_RANKS = 8;
+const PEER_SUM_BLOCK = 512;
+const PEER_SUM_BLOCKS_PER_SM = 2;
 export interface Rows {
   rowBegin: number;
   rowEnd: number;
@@ -68,9 +74,15 @@ export class ModelKernels {
     this.kernels.rope_kv_append.launch(stream, { grid: Math.ceil(((r.rowEnd - r.rowBegin) * warpsARow) / 8), block: 256 }, a.qkv, a.q, a.kCache, a.vCache, a.positions, a.pageTable, r.rowBegin, r.rowEnd, a.qHeads, a.kvHeads, a.pageSize, a.maxPages, a.ropeTheta);
   }
 
-  /** out[begin + i] += partials[k * stride + i] for k < parts, i < count (the copy-engine all-reduce's sum). */
-  addPartials(stream: Stream, out: Bf16, partials: Bf16, a: { begin: number; count: number; stride: number; parts: number }): void {
-    this.kernels.add_partials.launch(stream, { grid: Math.ceil(a.count / 8 / 256), block: 256 }, out, partials, BigInt(a.begin), BigInt(a.count), BigInt(a.stride), a.parts);
+  /**
+   * Sums elements [begin, begin + count) over every rank's residual (this GPU's and its peers', in
+   * rank order) and writes the sum into each of them, on the `sms` SMs it may use (peer_sum.cu).
+   */
+  peerSum(stream: Stream, sms: number, residuals: readonly Bf16[], piece: { begin: number; count: number }): void {
+    if (residuals.length < 2 || residuals.length > PEER_SUM_MAX_RANKS) throw new RangeError(`Expected 2 to ${PEER_SUM_MAX_RANKS} ranks' residuals for peer_sum but received ${residuals.length}`);
+    const slots = Array.from({ length: PEER_SUM_MAX_RANKS }, (_, k) => residuals[k] ?? residuals[0]!) as PeerSumSlots;
+    const grid = Math.min(Math.ceil(piece.count / 8 / PEER_SUM_BLOCK), PEER_SUM_BLOCKS_PER_SM * sms);
+    this.kernels.peer_sum.launch(stream, { grid, block: PEER_SUM_BLOCK }, ...slots, residuals.length, BigInt(piece.begin), BigInt(piece.count));
   }
 
   /** flags[index] = value, after a system-wide fence; flags may be a peer GPU's (write_flag.cu). */

@@ -5,7 +5,7 @@
  * ranks round their partial sums to bf16 before the all-reduce, so a token may differ only where
  * one GPU's logits had a near tie (seen: 3 of 200 in one step on 2 H200s). The same again with a
  * vocabulary of 1001, which splits into shards of 501 rows, the second rank's last row padding; and
- * again with the copy engines summing across the GPUs in place of NCCL, each rank still one graph.
+ * again with nanoweave's peer kernel summing across the GPUs in place of NCCL, each rank still one graph.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -74,8 +74,8 @@ async function compareTp2WithOneGpu(model: TinyModel, seed: number, allReduce: A
     const notes = MODES.map((mode) => `${mode}: ${tp!.execution(mode).graphFallback ?? "CUDA graphs"}`);
     console.log(`# ${model.shape.name}, TP2 (${allReduce}) vs one GPU, ${STEPS} steps of ${REQUESTS} requests: logits worst relative error ${worst.toExponential(2)}, at most ${differing} next tokens differ a step; ${notes.join("; ")}`);
     assert.ok(worst < 2e-2, `logits differ by ${worst}`);
-    // The copy engines order the ranks by flags, not events across GPUs, so every rank keeps its graph.
-    if (allReduce === "copy-engine") for (const mode of MODES) assert.equal(tp.execution(mode).graphFallback, undefined, `${mode}: ${tp.execution(mode).graphFallback}`);
+    // The peer all-reduce orders the ranks by flags, not events across GPUs, so every rank keeps its graph.
+    if (allReduce === "peer") for (const mode of MODES) assert.equal(tp.execution(mode).graphFallback, undefined, `${mode}: ${tp.execution(mode).graphFallback}`);
   } finally {
     tp?.dispose();
     single?.dispose();
@@ -88,8 +88,8 @@ test("planned, sequential and streams over 2 GPUs match the single-GPU runtime o
 test("a vocabulary that does not divide by 2 GPUs (1001: shards of 501, the last padded) matches the single-GPU runtime", { skip, timeout: 600_000 }, () =>
   compareTp2WithOneGpu(TINY_ODD_VOCAB, 17));
 
-test("the copy engines' all-reduce over 2 GPUs matches the single-GPU runtime, each rank captured as a CUDA graph", { skip, timeout: 600_000 }, () =>
-  compareTp2WithOneGpu(TINY_LLAMA, 19, "copy-engine"));
+test("the peer all-reduce over 2 GPUs matches the single-GPU runtime, each rank captured as a CUDA graph", { skip, timeout: 600_000 }, () =>
+  compareTp2WithOneGpu(TINY_LLAMA, 19, "peer"));
 
 test("a plan over 2 GPUs refuses a device list of another length or GPUs that are not there", { skip }, async () => {
   const plan = tinyTp2PlanPath(gpuKind());

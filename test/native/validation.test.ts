@@ -94,6 +94,7 @@ test("kernel launches check the signature, the argument types and the launch sha
   assert.throws(() => kernel.launch(stream, { grid: 4, block: [64, 32, 1] }, x, 0, 0, 0, 0n), { message: "Expected at most 1024 threads per block for a launch of k but received 64 x 32 x 1 = 2048" });
   assert.throws(() => kernel.launch(stream, { grid: 0, block: 1 }, x, 0, 0, 0, 0n), { message: "Expected an integer from 1 to 2147483647 for the grid of a launch of k[0] but received 0" });
   assert.throws(() => kernel.launch(stream, { ...config, sharedBytes: 300_000 }, x, 0, 0, 0, 0n), RangeError);
+  assert.throws(() => kernel.launch(stream, config, array("fp32", 16, [], otherGpu), 0, 0, 0, 0n), { message: "Expected a DeviceArray of GPU 0, or of a GPU it may address (Gpu.enablePeerAccess), for argument 0 (ptr) of a launch of k but received one of GPU 1" });
   assert.throws(() => x.at(17), RangeError);
   kernel.launch(stream, config, x.at(3), -5, 7, 0.5, -(2n ** 63n));
   assert.deepEqual(calls, ["launch"]);

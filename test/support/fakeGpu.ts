@@ -45,6 +45,10 @@ export function fakeGpu(ordinal = 0, greenContexts = true): Gpu {
     kind: "Gpu",
     calls,
     synchronize: () => void calls.push("synchronize"),
+    // No peer access: only its own arrays.
+    canAddress(peer: Gpu) {
+      return peer === this;
+    },
     greenContextSupport: () => (greenContexts ? { supported: true, smCount: 132, minPartitionSms: 8, alignment: 8 } : { supported: false, reason: "fake" }),
     nativeFor: () => fakeNative(calls),
   } as unknown as Gpu;
