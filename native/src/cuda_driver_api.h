@@ -50,8 +50,6 @@ constexpr unsigned int kStreamNonBlocking = 0x1;     // CU_STREAM_NON_BLOCKING
 constexpr unsigned int kEventDefault = 0x0;          // CU_EVENT_DEFAULT
 constexpr unsigned int kEventDisableTiming = 0x2;    // CU_EVENT_DISABLE_TIMING
 constexpr unsigned int kEventRecordExternal = 0x1;   // CU_EVENT_RECORD_EXTERNAL
-constexpr unsigned int kStreamWaitValueEq = 0x1;      // CU_STREAM_WAIT_VALUE_EQ
-constexpr unsigned int kStreamWriteValueDefault = 0x0;  // CU_STREAM_WRITE_VALUE_DEFAULT (a memory fence first)
 constexpr int kStreamCaptureModeGlobal = 0;          // CU_STREAM_CAPTURE_MODE_GLOBAL
 constexpr int kStreamCaptureModeThreadLocal = 1;     // CU_STREAM_CAPTURE_MODE_THREAD_LOCAL
 constexpr int kStreamCaptureModeRelaxed = 2;         // CU_STREAM_CAPTURE_MODE_RELAXED
@@ -110,8 +108,6 @@ struct DevResource {
   X(cuStreamSynchronize, "cuStreamSynchronize", Result, (Stream))                                 \
   X(cuStreamQuery, "cuStreamQuery", Result, (Stream))                                             \
   X(cuStreamWaitEvent, "cuStreamWaitEvent", Result, (Stream, Event, unsigned int))                \
-  X(cuStreamWaitValue32, "cuStreamWaitValue32_v2", Result, (Stream, DevicePtr, unsigned int, unsigned int)) \
-  X(cuStreamWriteValue32, "cuStreamWriteValue32_v2", Result, (Stream, DevicePtr, unsigned int, unsigned int)) \
   X(cuEventCreate, "cuEventCreate", Result, (Event*, unsigned int))                               \
   X(cuEventDestroy, "cuEventDestroy_v2", Result, (Event))                                         \
   X(cuEventRecord, "cuEventRecord", Result, (Event, Stream))                                      \

@@ -1,7 +1,6 @@
 #include "stream.h"
 
 #include "cuda_graph.h"
-#include "device_buffer.h"
 #include "event.h"
 
 namespace nanoweave {
@@ -13,8 +12,7 @@ StreamResource::~StreamResource() { cu::Driver().cuStreamDestroy(stream); }
 void Stream::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {Guarded<&Stream::Synchronize>("synchronize"), Guarded<&Stream::IsIdle>("isIdle"),
-          Guarded<&Stream::WaitEvent>("waitEvent"), Guarded<&Stream::WaitValue>("waitValue"),
-          Guarded<&Stream::WriteValue>("writeValue"), Guarded<&Stream::BeginCapture>("beginCapture"),
+          Guarded<&Stream::WaitEvent>("waitEvent"), Guarded<&Stream::BeginCapture>("beginCapture"),
           Guarded<&Stream::EndCapture>("endCapture"),
           GuardedGetter<&Stream::IsInPartition>("inGreenPartition")});
 }
@@ -43,24 +41,6 @@ Napi::Value Stream::IsIdle(const Napi::CallbackInfo& info) {
 // waitEvent(event): later work on this stream waits for the event's recorded work.
 Napi::Value Stream::WaitEvent(const Napi::CallbackInfo& info) {
   CU_CALL(cuStreamWaitEvent, resource().stream, Event::HandleOf(info[0], "the event to wait for"), 0);
-  return info.Env().Undefined();
-}
-
-// waitValue(buffer, byteOffset, value): later work on this stream waits until the 32-bit word at
-// buffer + byteOffset equals value (the GPU's front end polls it; no SM is used).
-Napi::Value Stream::WaitValue(const Napi::CallbackInfo& info) {
-  resource().device->MakeCurrent();
-  CU_CALL(cuStreamWaitValue32, resource().stream, DeviceBuffer::AddressOf(info[0], info[1], "the word to wait on"),
-          info[2].As<Napi::Number>().Uint32Value(), cu::kStreamWaitValueEq);
-  return info.Env().Undefined();
-}
-
-// writeValue(buffer, byteOffset, value): once earlier work on this stream is done and its writes
-// are visible (a memory fence), writes value to the 32-bit word at buffer + byteOffset.
-Napi::Value Stream::WriteValue(const Napi::CallbackInfo& info) {
-  resource().device->MakeCurrent();
-  CU_CALL(cuStreamWriteValue32, resource().stream, DeviceBuffer::AddressOf(info[0], info[1], "the word to write"),
-          info[2].As<Napi::Number>().Uint32Value(), cu::kStreamWriteValueDefault);
   return info.Env().Undefined();
 }
 

@@ -39,8 +39,6 @@ class Stream : public NativeObject<Stream, StreamResource> {
   Napi::Value Synchronize(const Napi::CallbackInfo& info);
   Napi::Value IsIdle(const Napi::CallbackInfo& info);
   Napi::Value WaitEvent(const Napi::CallbackInfo& info);
-  Napi::Value WaitValue(const Napi::CallbackInfo& info);
-  Napi::Value WriteValue(const Napi::CallbackInfo& info);
   Napi::Value BeginCapture(const Napi::CallbackInfo& info);
   Napi::Value EndCapture(const Napi::CallbackInfo& info);
   Napi::Value IsInPartition(const Napi::CallbackInfo& info);

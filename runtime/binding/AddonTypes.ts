@@ -123,10 +123,6 @@ export interface NativeStream extends NativeDisposable {
   /** True when all work queued so far has finished. */
   isIdle(): boolean;
   waitEvent(event: NativeEvent): void;
-  /** Later work waits until the 32-bit word at buffer + byteOffset equals value (polled by the GPU's front end). */
-  waitValue(buffer: NativeDeviceBuffer, byteOffset: number, value: number): void;
-  /** After earlier work and a memory fence, writes value to the 32-bit word at buffer + byteOffset. */
-  writeValue(buffer: NativeDeviceBuffer, byteOffset: number, value: number): void;
   /** mode: 0 global, 1 thread-local, 2 relaxed (cudaStreamCaptureMode). */
   beginCapture(mode: 0 | 1 | 2): void;
   endCapture(): NativeCudaGraph;

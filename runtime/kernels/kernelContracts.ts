@@ -40,8 +40,8 @@ export const KERNEL_SIGNATURES = {
   decode_attention_pairs: ATTENTION_SIGNATURE,
   silu_and_mul: ["ptr", "ptr", "i32", "i32", "i32"],
   argmax: ["ptr", "ptr", "ptr", "i32", "i32", "i32", "i32"],
-  peer_sum: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i64", "i64"],
-  write_flag: ["ptr", "i32"],
+  // Eight residuals, eight flag arrays, ranks, rank, begin, count.
+  peer_sum: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i64", "i64"],
   stream_read: ["ptr", "i64", "ptr"],
 } as const satisfies Record<string, readonly KernelParamType[]>;
 export type KernelName = keyof typeof KERNEL_SIGNATURES;

@@ -8,10 +8,11 @@ import { allowAttentionSharedMemory, compileKernelModule, KERNEL_SIGNATURES, lau
 type Bf16 = DeviceArray<"bf16">;
 type Int32 = DeviceArray<"int32">;
 type Fp32 = DeviceArray<"fp32">;
-type PeerSumSlots = [Bf16, Bf16, Bf16, Bf16, Bf16, Bf16, Bf16, Bf16];
+type PeerSumSlots<T> = [T, T, T, T, T, T, T, T];
 
-/** peer_sum.cu: residual slots, threads a block, and blocks an SM (its 62 registers a thread allow 2). */
+/** peer_sum.cu: rank slots, flag words a rank, threads a block, and blocks an SM (its 60 registers a thread allow 2). */
 export const PEER_SUM_MAX_RANKS = 8;
+export const PEER_SUM_FLAG_WORDS = 18;
 const PEER_SUM_BLOCK = 512;
 const PEER_SUM_BLOCKS_PER_SM = 2;
 export interface Rows {
@@ -75,19 +76,17 @@ export class ModelKernels {
   }
 
   /**
-   * Sums elements [begin, begin + count) over every rank's residual (this GPU's and its peers', in
-   * rank order) and writes the sum into each of them, on the `sms` SMs it may use (peer_sum.cu).
+   * Rank `rank`'s part of the peer all-reduce (peer_sum.cu): meets the other ranks, sums elements
+   * [begin, begin + count) over every rank's residual and writes the sum into each of them, meets
+   * them again; on the `sms` SMs it may use. residuals[k] and flags[k] are rank k's.
    */
-  peerSum(stream: Stream, sms: number, residuals: readonly Bf16[], piece: { begin: number; count: number }): void {
-    if (residuals.length < 2 || residuals.length > PEER_SUM_MAX_RANKS) throw new RangeError(`Expected 2 to ${PEER_SUM_MAX_RANKS} ranks' residuals for peer_sum but received ${residuals.length}`);
-    const slots = Array.from({ length: PEER_SUM_MAX_RANKS }, (_, k) => residuals[k] ?? residuals[0]!) as PeerSumSlots;
-    const grid = Math.min(Math.ceil(piece.count / 8 / PEER_SUM_BLOCK), PEER_SUM_BLOCKS_PER_SM * sms);
-    this.kernels.peer_sum.launch(stream, { grid, block: PEER_SUM_BLOCK }, ...slots, residuals.length, BigInt(piece.begin), BigInt(piece.count));
-  }
-
-  /** flags[index] = value, after a system-wide fence; flags may be a peer GPU's (write_flag.cu). */
-  writeFlag(stream: Stream, flags: Int32, index: number, value: number): void {
-    this.kernels.write_flag.launch(stream, { grid: 1, block: 1 }, { array: flags, elementOffset: index }, value);
+  peerSum(stream: Stream, sms: number, a: { residuals: readonly Bf16[]; flags: readonly Int32[]; rank: number; begin: number; count: number }): void {
+    const ranks = a.residuals.length;
+    if (ranks < 2 || ranks > PEER_SUM_MAX_RANKS || a.flags.length !== ranks) throw new RangeError(`Expected 2 to ${PEER_SUM_MAX_RANKS} ranks' residuals and as many flags for peer_sum but received ${ranks} and ${a.flags.length}`);
+    for (const flags of a.flags) if (flags.length < PEER_SUM_FLAG_WORDS) throw new RangeError(`Expected ${PEER_SUM_FLAG_WORDS} flag words a rank for peer_sum but received ${flags.length}`);
+    const slot = <T>(arrays: readonly T[]) => Array.from({ length: PEER_SUM_MAX_RANKS }, (_, k) => arrays[k] ?? arrays[0]!);
+    const grid = Math.max(1, Math.min(Math.ceil(a.count / 8 / PEER_SUM_BLOCK), PEER_SUM_BLOCKS_PER_SM * sms));
+    this.kernels.peer_sum.launch(stream, { grid, block: PEER_SUM_BLOCK }, ...(slot(a.residuals) as PeerSumSlots<Bf16>), ...(slot(a.flags) as PeerSumSlots<Int32>), ranks, a.rank, BigInt(a.begin), BigInt(a.count));
   }
 
   /** On the `sms` SMs it may use (kernelContracts.attentionLaunch). */
