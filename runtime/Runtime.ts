@@ -88,6 +88,8 @@ export class Runtime {
     private readonly executions: Map<ExecutionMode, ModeExecution>,
     /** Each mode's all-reduce (undefined on one GPU), kept to remake its execution. */
     private readonly allReduces: ReadonlyMap<ExecutionMode, ResidualAllReduce | undefined>,
+    /** How the ranks sum the residual; undefined on one GPU. */
+    readonly allReduce: AllReduceMethod | undefined,
     /** Whether iterations run as CUDA graphs (eagerly issued launches otherwise). */
     readonly useGraph: boolean,
     /** What the runtime owns besides the executions, disposed last (the GPUs last of all). */
@@ -122,7 +124,7 @@ export class Runtime {
       const allReduces = await modeAllReduces(modes, plan, engines, allReduce, owned);
       for (const mode of modes) executions.set(mode, ModeExecution.create(plan, mode, engines, allReduces.get(mode), gemmAlgorithms));
       for (const gpu of gpus) gpu.synchronize();
-      return new Runtime(gpus, plan, shape, vocab, engines, executions, allReduces, options.useGraph ?? true, owned);
+      return new Runtime(gpus, plan, shape, vocab, engines, executions, allReduces, gpus.length > 1 ? allReduce : undefined, options.useGraph ?? true, owned);
     } catch (error) {
       for (const execution of executions.values()) execution.dispose();
       disposeInReverse(owned);

@@ -10,6 +10,7 @@
  * for the other ranks.
  */
 import { compareTrace, type CoRunTrace } from "./coRunTrace.js";
+import type { AllReduceMethod } from "./engine/collectives.js";
 import type { GpuEvent, Stream } from "./gpu/index.js";
 import type { ModeExecution } from "./engine/modeExecution.js";
 import type { ExecutionMode } from "./plan/executionModes.js";
@@ -59,6 +60,8 @@ export interface BenchmarkReport {
   gpu: string;
   /** GPUs the iteration spans (tensor parallel). */
   gpus: number;
+  /** How those GPUs sum the residual; undefined on one GPU. */
+  allReduce: AllReduceMethod | undefined;
   plan: { model: string; tokens: number; layers: number; nanoBatches: number; predictedLayerUs: number; predictedIterationUs: number; predictedSequentialLayerUs: number; predictedTokensPerSecondPerGpu: number };
   edgesUs: number;
   modes: ModeTiming[];
@@ -112,6 +115,7 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
     return {
       gpu: runtime.gpu.info.name,
       gpus: runtime.gpus.length,
+      allReduce: runtime.allReduce,
       plan: {
         model: plan.model.name,
         tokens: plan.batch.tokens,

@@ -10,7 +10,7 @@ export function formatBenchmark(report: BenchmarkReport): string {
   const p = report.plan;
   const us = (value: number) => `${value.toFixed(1)} us`;
   const lines = [
-    `${p.model}, ${p.tokens} decode tokens, ${p.layers} layers, ${p.nanoBatches} nano-batches, on ${report.gpus > 1 ? `${report.gpus} x ${report.gpu} (tensor parallel, NCCL)` : report.gpu}`,
+    `${p.model}, ${p.tokens} decode tokens, ${p.layers} layers, ${p.nanoBatches} nano-batches, on ${report.gpus > 1 ? `${report.gpus} x ${report.gpu} (tensor parallel, all-reduce: ${report.allReduce})` : report.gpu}`,
     `prologue + epilogue: ${us(report.edgesUs)}`,
     "",
     "mode        layer        iteration (p10-p90)                 tokens/s/GPU",

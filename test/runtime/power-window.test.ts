@@ -54,6 +54,7 @@ function report(modes: Partial<ModeTiming>[], powerUnavailable?: string): Benchm
   return {
     gpu: "NVIDIA H100 80GB HBM3",
     gpus: 1,
+    allReduce: undefined,
     plan: { model: "Llama-2-70B", tokens: 2048, layers: 16, nanoBatches: 2, predictedLayerUs: 845, predictedIterationUs: 14148, predictedSequentialLayerUs: 1012, predictedTokensPerSecondPerGpu: 18094 },
     edgesUs: 326,
     modes: modes.map((m) => ({
@@ -86,4 +87,10 @@ test("without NVML the run report says why it has no power figures", () => {
   const text = formatBenchmark(report([{ mode: "planned" }], "NVML not found"));
   assert.match(text, /^power: not measured \(NVML not found\)$/m);
   assert.doesNotMatch(text, /tokens\/J/);
+});
+
+test("a tensor-parallel run report names how its GPUs summed (NCCL or the peer kernel)", () => {
+  const tp = { ...report([{ mode: "planned" }]), gpu: "NVIDIA H200", gpus: 4, allReduce: "peer" as const };
+  assert.match(formatBenchmark(tp), /on 4 x NVIDIA H200 \(tensor parallel, all-reduce: peer\)$/m);
+  assert.doesNotMatch(formatBenchmark(report([{ mode: "planned" }])), /tensor parallel/);
 });
