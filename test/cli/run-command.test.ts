@@ -4,15 +4,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { Runtime } from "../../runtime/Runtime.js";
-import { CLI_ENTRY } from "../support/repository.js";
+import { nanoweave } from "../support/cli.js";
 import { tinyTp2PlanPath } from "../support/tinyLlama.js";
-
-function nanoweave(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI_ENTRY, ...args], { encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 test("run's help names the all-reduce choices", () => {
   const help = nanoweave("run", "--help");

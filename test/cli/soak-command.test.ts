@@ -1,17 +1,8 @@
 /** `nanoweave soak`: listed in --help, and bad flags refused before any GPU is touched, naming the flag, with exit code 2. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { REPOSITORY_ROOT } from "../support/repository.js";
+import { nanoweave } from "../support/cli.js";
 import { tinyPlanPath } from "../support/tinyLlama.js";
-
-const cli = path.join(REPOSITORY_ROOT, "dist/cli/main.js");
-
-function nanoweave(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 test("soak is a command, and its help names every option", () => {
   assert.match(nanoweave("--help").stdout, /nanoweave soak\s+Endurance check/);

@@ -5,19 +5,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defaultTablePath } from "../../cli/commands/tune.js";
 import { whyNoGpu } from "../support/driverPresence.js";
-import { CLI_ENTRY } from "../support/repository.js";
+import { nanoweave } from "../support/cli.js";
 import { tinyPlanPath } from "../support/tinyLlama.js";
-
-function nanoweave(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI_ENTRY, ...args], { encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 test("tune is a command, and its help names every option", () => {
   assert.match(nanoweave("--help").stdout, /nanoweave tune\s+Measure the fastest cuBLASLt algorithm/);
