@@ -4,7 +4,7 @@
  */
 import type { Argv } from "yargs";
 import { InputError } from "../planner/errors.js";
-import { ALL_REDUCE_METHODS, type AllReduceMethod } from "../runtime/engine/collectives.js";
+import { ALL_REDUCE_METHODS, type AllReduceMethod } from "../planner/model/all-reduce-method.js";
 import { EXECUTION_MODES, type ExecutionMode } from "../runtime/plan/executionModes.js";
 import type { RuntimeOptions } from "../runtime/Runtime.js";
 
@@ -22,7 +22,13 @@ export function runtimeArgumentOptions(yargs: Argv): Argv {
     .option("weights", { type: "string", describe: "Hugging Face safetensors folder (default: seeded random weights)" })
     .option("devices", { type: "string", describe: "CUDA ordinals of the plan's GPUs, comma-separated (default: 0 .. N-1 for a plan over N GPUs)" })
     .option("gemm-algorithms", { type: "string", describe: "GEMM algorithm table measured on this GPU model and cuBLAS version: its cuBLASLt algorithms replace cuBLAS's picks where it lists the launch" })
-    .option("all-reduce", { type: "string", choices: ALL_REDUCE_METHODS, default: "nccl", describe: "How a tensor-parallel plan's GPUs sum their partial results: NCCL's kernels, or peer: nanoweave's kernel reading and writing the other GPUs' memory directly, on the same SMs (needs NVLink or PCIe peer access)" });
+    .option("all-reduce", {
+      type: "string",
+      choices: ALL_REDUCE_METHODS,
+      describe:
+        "How a tensor-parallel plan's GPUs sum their partial results (default: the method the plan was made for): NCCL's kernels, or peer: nanoweave's kernel " +
+        "reading and writing the other GPUs' memory directly, on the same SMs (needs NVLink or PCIe peer access)",
+    });
 }
 
 /** The Runtime options of the arguments, modes aside. */

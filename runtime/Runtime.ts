@@ -10,7 +10,8 @@
 import { readPlanFile } from "../planner/plan/plan-file.js";
 import type { Plan } from "../planner/plan/schema.js";
 import { createNcclCommunicators, Gpu, type NcclCommunicators } from "./gpu/index.js";
-import { ALL_REDUCE_METHODS, collectiveCtas, NcclAllReduce, type AllReduceMethod, type ResidualAllReduce } from "./engine/collectives.js";
+import { ALL_REDUCE_METHODS, type AllReduceMethod } from "../planner/model/all-reduce-method.js";
+import { collectiveCtas, NcclAllReduce, type ResidualAllReduce } from "./engine/collectives.js";
 import { PeerAllReduce } from "./engine/peerAllReduce.js";
 import type { ModelState } from "./engine/launchOperation.js";
 import { ModeExecution } from "./engine/modeExecution.js";
@@ -49,9 +50,10 @@ export interface RuntimeOptions {
    */
   gemmAlgorithms?: string;
   /**
-   * How ranks sum the residual (default nccl): NCCL's kernels on the plan's network partition, or
-   * peer: one kernel of ours on the same SMs that reads the peers' partial sums and writes the sums
-   * back directly (needs peer access between every pair of GPUs, e.g. NVLink).
+   * How ranks sum the residual (default: the plan's allReduceMethod, what its prediction assumed):
+   * NCCL's kernels on the plan's network partition, or peer: one kernel of ours on the same SMs that
+   * reads the peers' partial sums and writes the sums back directly (needs peer access between every
+   * pair of GPUs, e.g. NVLink).
    */
   allReduce?: AllReduceMethod;
 }
@@ -100,10 +102,12 @@ export class Runtime {
     const modes = options.modes ?? ["planned"];
     for (const mode of modes) if (!EXECUTION_MODES.includes(mode)) throw new TypeError(`Expected modes among ${EXECUTION_MODES.join(", ")} but received ${String(mode)}`);
     if (modes.length === 0) throw new TypeError("Expected at least one execution mode");
-    const allReduce = options.allReduce ?? "nccl";
-    if (!ALL_REDUCE_METHODS.includes(allReduce)) throw new TypeError(`Expected allReduce among ${ALL_REDUCE_METHODS.join(", ")} but received ${String(allReduce)}`);
+    if (options.allReduce !== undefined && !ALL_REDUCE_METHODS.includes(options.allReduce)) {
+      throw new TypeError(`Expected allReduce among ${ALL_REDUCE_METHODS.join(", ")} but received ${String(options.allReduce)}`);
+    }
     const planName = typeof options.plan === "string" ? options.plan : "given";
     const plan = typeof options.plan === "string" ? await readPlanFile(options.plan) : options.plan;
+    const allReduce = options.allReduce ?? plan.allReduceMethod;
     const shape = modelShapeOf(plan);
     const gpus = openGpus(options.devices, ranksOf(plan), planName);
     const owned: { dispose(): void }[] = [...gpus];

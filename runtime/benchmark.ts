@@ -10,7 +10,7 @@
  * for the other ranks.
  */
 import { compareTrace, type CoRunTrace } from "./coRunTrace.js";
-import type { AllReduceMethod } from "./engine/collectives.js";
+import type { AllReduceMethod } from "../planner/model/all-reduce-method.js";
 import type { GpuEvent, Stream } from "./gpu/index.js";
 import type { ModeExecution } from "./engine/modeExecution.js";
 import type { ExecutionMode } from "./plan/executionModes.js";
@@ -62,7 +62,7 @@ export interface BenchmarkReport {
   gpus: number;
   /** How those GPUs sum the residual; undefined on one GPU. */
   allReduce: AllReduceMethod | undefined;
-  plan: { model: string; tokens: number; layers: number; nanoBatches: number; predictedLayerUs: number; predictedIterationUs: number; predictedSequentialLayerUs: number; predictedTokensPerSecondPerGpu: number };
+  plan: { model: string; tokens: number; layers: number; nanoBatches: number; allReduceMethod: AllReduceMethod; predictedLayerUs: number; predictedIterationUs: number; predictedSequentialLayerUs: number; predictedTokensPerSecondPerGpu: number };
   edgesUs: number;
   modes: ModeTiming[];
   /** sequential / planned, measured layer time. */
@@ -121,6 +121,7 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
         tokens: plan.batch.tokens,
         layers: runtime.shape.layers,
         nanoBatches: plan.nanoBatches.length,
+        allReduceMethod: plan.allReduceMethod,
         predictedLayerUs: plan.prediction.layerUs,
         predictedIterationUs: plan.prediction.iterationUs,
         predictedSequentialLayerUs: plan.prediction.sequential.layerUs,

@@ -9,8 +9,10 @@ const column = (us: number) => us.toFixed(1).padStart(9);
 export function formatBenchmark(report: BenchmarkReport): string {
   const p = report.plan;
   const us = (value: number) => `${value.toFixed(1)} us`;
+  // The prediction assumed the plan's method: another one run in its place is said beside it.
+  const madeFor = report.allReduce !== undefined && report.allReduce !== p.allReduceMethod ? `; the plan was made for ${p.allReduceMethod}` : "";
   const lines = [
-    `${p.model}, ${p.tokens} decode tokens, ${p.layers} layers, ${p.nanoBatches} nano-batches, on ${report.gpus > 1 ? `${report.gpus} x ${report.gpu} (tensor parallel, all-reduce: ${report.allReduce})` : report.gpu}`,
+    `${p.model}, ${p.tokens} decode tokens, ${p.layers} layers, ${p.nanoBatches} nano-batches, on ${report.gpus > 1 ? `${report.gpus} x ${report.gpu} (tensor parallel, all-reduce: ${report.allReduce}${madeFor})` : report.gpu}`,
     `prologue + epilogue: ${us(report.edgesUs)}`,
     "",
     "mode        layer        iteration (p10-p90)                 tokens/s/GPU",

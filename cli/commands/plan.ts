@@ -6,6 +6,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { InputError } from "../../planner/errors.js";
 import { SOLVER_BACKENDS, type SolverBackendName } from "../../planner/milp/solution.js";
+import { ALL_REDUCE_METHODS, type AllReduceMethod } from "../../planner/model/all-reduce-method.js";
 import { checkPositiveInteger } from "../argumentChecks.js";
 
 interface PlanArguments {
@@ -22,6 +23,7 @@ interface PlanArguments {
   maxNanoBatches: number;
   nanoBatches?: number;
   allReduce: boolean;
+  allReduceMethod: string;
   layers?: number;
   out?: string;
   /** A path, or false from --no-gantt. */
@@ -48,6 +50,12 @@ export const planCommand: CommandModule<object, PlanArguments> = {
       .option("max-nano-batches", { type: "number", default: 8, describe: "Largest number of nano-batches to consider" })
       .option("nano-batches", { type: "number", describe: "Plan exactly this many nano-batches (experiments) instead of the best count" })
       .option("all-reduce", { type: "boolean", default: true, describe: "--no-all-reduce plans one GPU's shard alone, to run it on a single GPU" })
+      .option("all-reduce-method", {
+        type: "string",
+        choices: ALL_REDUCE_METHODS,
+        default: "nccl",
+        describe: "How the GPUs sum their partial results: NCCL's kernels, or peer: nanoweave's kernel reading and writing the other GPUs' memory directly (the profile must have measured it: nanoweave profile --only peer-allreduce)",
+      })
       .option("layers", { type: "number", describe: "Plan the model cut to this many layers (for benchmarks of a few layers)" })
       .option("out", { type: "string", describe: "Plan file to write (default: <model>-tp<gpus>-<gpu>.plan.json here)" })
       .option("gantt", { describe: "Timeline SVG to write (default: beside the plan file); --no-gantt skips it" })
@@ -55,7 +63,8 @@ export const planCommand: CommandModule<object, PlanArguments> = {
       .option("quiet", { type: "boolean", default: false, describe: "No progress messages on stderr" })
       .example("$0 plan --model llama-70b --gpus 8", "Llama-2-70B on 8 H100s")
       .example("$0 plan --model llama3-8b --gpu h200 --workload decode-1024 --batch 2048", "one H200, pure decode")
-      .example("$0 plan --model ./my-model/config.json --gpus 4 --gantt timeline.svg", "any Llama-family Hugging Face config") as unknown as Argv<PlanArguments>,
+      .example("$0 plan --model ./my-model/config.json --gpus 4 --gantt timeline.svg", "any Llama-family Hugging Face config")
+      .example("$0 plan --model llama-70b --gpus 4 --gpu h200 --all-reduce-method peer", "4 H200s summing with nanoweave's peer kernel") as unknown as Argv<PlanArguments>,
   handler: async (args: ArgumentsCamelCase<PlanArguments>) => {
     const batch = parseBatch(args.batch);
     checkPositiveInteger(args.gpus, "--gpus");
@@ -86,6 +95,7 @@ export const planCommand: CommandModule<object, PlanArguments> = {
       maxNanoBatches: args.maxNanoBatches,
       nanoBatches: args.nanoBatches,
       allReduce: args.allReduce,
+      allReduceMethod: args.allReduceMethod as AllReduceMethod,
       layers: args.layers,
       onProgress: progress,
     });

@@ -3,6 +3,7 @@
  * one layer with its partition, SM target, dependencies and predicted times, and the prediction
  * beside the sequential baseline and the lower bound of the same cost model.
  */
+import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import type { GpuSpec, ResolvedModel, Workload } from "../config/index.js";
 import type { DenseBatch } from "../model/dense-batch.js";
 import { tokenCounts, type KernelOp, type LayerGraph } from "../model/layer-graph.js";
@@ -25,6 +26,7 @@ export interface PlanInputs {
   problem: LayerScheduleProblem;
   search: SearchResult;
   allReduce: boolean;
+  allReduceMethod: AllReduceMethod;
   backend: SolverBackendName;
   timeLimitSeconds: number;
   notes: string[];
@@ -74,6 +76,7 @@ export function buildPlan(inputs: PlanInputs): Plan {
     },
     tensorParallel: shard.tensorParallel,
     allReduce: inputs.allReduce && shard.tensorParallel > 1,
+    allReduceMethod: inputs.allReduceMethod,
     gpu: { name: inputs.gpu.name, id: inputs.gpu.id, sms: inputs.gpu.sms, memoryGiB: inputs.gpu.memoryGiB },
     profile: {
       source: inputs.profile.profile.source,

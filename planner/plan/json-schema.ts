@@ -9,11 +9,14 @@ import { PlanSchema, PLAN_SCHEMA_ID } from "./schema.js";
 
 type JsonSchema = Record<string, unknown>;
 
+/**
+ * What a plan or profile file may hold: the loader fills defaults, so optional-with-default fields
+ * may be absent (a plan from before allReduceMethod runs with NCCL).
+ */
 export function planJsonSchema(): JsonSchema {
-  return titled(z.toJSONSchema(PlanSchema), `nanoweave plan file (${PLAN_SCHEMA_ID})`);
+  return titled(z.toJSONSchema(PlanSchema, { io: "input" }), `nanoweave plan file (${PLAN_SCHEMA_ID})`);
 }
 
-/** What a profile file may hold: the loader fills defaults, so optional-with-default fields may be absent. */
 export function profileJsonSchema(): JsonSchema {
   return titled(z.toJSONSchema(ProfileSchema, { io: "input" }), `nanoweave profile file (${PROFILE_SCHEMA_ID})`);
 }

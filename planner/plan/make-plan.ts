@@ -7,6 +7,7 @@ import { DEFAULT_GPU, DEFAULT_WORKLOAD, resolveGpu, resolveModel, resolveWorkloa
 import { InputError } from "../errors.js";
 import type { SolverBackendName } from "../milp/solution.js";
 import { sizeDenseBatch } from "../model/dense-batch.js";
+import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import { buildLayerGraph, profiledGemmShapes } from "../model/layer-graph.js";
 import { shardModel } from "../model/shard.js";
 import { CostModel } from "../profile/cost-model.js";
@@ -33,6 +34,8 @@ export interface PlanRequest {
   nanoBatches?: number | undefined;
   /** false: plan one GPU's shard without its all-reduces (to measure a shard on one GPU). */
   allReduce?: boolean | undefined;
+  /** How the all-reduces are summed (default nccl); the profile must have measured it. */
+  allReduceMethod?: AllReduceMethod | undefined;
   /** Plan the model cut to this many layers (benchmarks that run a few layers of a big model). */
   layers?: number | undefined;
   onProgress?: (message: string) => void;
@@ -58,8 +61,20 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
     `planning ${model.name} on ${request.gpus} x ${gpu.name}: dense batch ${batch.tokens} tokens, ` +
       `${profile.profile.source} profile${profile.path ? ` ${profile.path}` : ""}`,
   );
-  const cost = new CostModel(profile.profile);
   const allReduce = request.allReduce ?? true;
+  const allReduceMethod = request.allReduceMethod ?? "nccl";
+  const communicates = allReduce && shard.tensorParallel > 1;
+  if (allReduceMethod === "peer" && communicates && !profile.profile.peerAllReduce) {
+    const measure = profile.path
+      ? `\`nanoweave profile --devices 0,1,2,3 --only peer-allreduce --merge --out ${profile.path}\``
+      : "`nanoweave profile --devices 0,1,2,3`, which measures it with the rest";
+    throw new InputError(
+      `--all-reduce-method peer: ${profile.path ?? `the profile derived from ${gpu.name}'s specs`} has no peer all-reduce measurements (peerAllReduce); ` +
+        `measure them on 2 or more of these GPUs with ${measure}, or plan with --all-reduce-method nccl`,
+      "--all-reduce-method",
+    );
+  }
+  const cost = new CostModel(profile.profile, communicates ? allReduceMethod : "nccl");
   const graph = buildLayerGraph(shard, batch, cost, allReduce);
   const problem = buildScheduleProblem(graph, batch, cost, gpu);
   const search = await searchSchedule(problem, {
@@ -88,6 +103,7 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
     problem,
     search,
     allReduce,
+    allReduceMethod,
     backend: request.solver,
     timeLimitSeconds: request.timeLimitSeconds,
     notes,

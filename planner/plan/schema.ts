@@ -4,6 +4,7 @@
  * schema that writes it. Times are microseconds; token ranges are [start, end) rows of the dense batch.
  */
 import { z } from "zod";
+import { ALL_REDUCE_METHODS } from "../model/all-reduce-method.js";
 
 export const PLAN_SCHEMA_ID = "nanoweave.plan/1";
 /** Layout ids: `whole` is the whole GPU, one op at a time; `split` holds a partition per stream. */
@@ -81,6 +82,8 @@ export const PlanSchema = z.strictObject({
   tensorParallel: positiveInt,
   /** Whether the layer all-reduces across the tensor-parallel GPUs (false: one shard planned alone). */
   allReduce: z.boolean(),
+  /** How the all-reduces are summed, whose measurements the plan was made from and the runtime runs (plans before this field: nccl). */
+  allReduceMethod: z.enum(ALL_REDUCE_METHODS).default("nccl"),
   gpu: z.strictObject({ name: z.string().min(1), id: z.string().min(1), sms: positiveInt, memoryGiB: z.number().positive() }),
   profile: z.strictObject({
     source: z.enum(["measured", "analytic"]),

@@ -4,8 +4,9 @@
  * nearest one it has is scaled, and a note says so; the plan carries the notes.
  */
 import * as math from "mathjs";
+import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import type { ElementwiseKernel } from "../model/elementwise-kernels.js";
-import type { AllReduceTable, DecodeAttentionTable, GemmTable, InterferencePoint, Profile } from "./schema.js";
+import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, GemmTable, InterferencePoint, Profile } from "./schema.js";
 import { interpolate1d, interpolateGrid } from "./interpolate.js";
 
 export interface DecodeAttentionShape {
@@ -26,13 +27,32 @@ export interface PrefillAttentionShape {
 /** What a GEMM co-runs with in a plan's split. */
 export type Partner = "attention" | "allReduce";
 
+/** What the profile measured of one all-reduce method. */
+interface AllReduceMeasurements {
+  tables: readonly AllReduceTable[];
+  gemmWithAllReduce: readonly InterferencePoint[];
+  allReduceWithAttention: readonly AllReduceAttentionPoint[];
+}
+
 export class CostModel {
   /** What had to be scaled or extrapolated, once each. */
   readonly notes = new Set<string>();
   private readonly allReduceByGpus = new Map<number, AllReduceTable>();
+  private readonly allReduce: AllReduceMeasurements;
 
-  constructor(readonly profile: Profile) {
-    for (const table of profile.allReduce) this.allReduceByGpus.set(table.gpus, table);
+  /** All-reduces are read from `allReduceMethod`'s measurements; the profile must have them (peer: profile.peerAllReduce). */
+  constructor(
+    readonly profile: Profile,
+    readonly allReduceMethod: AllReduceMethod = "nccl",
+  ) {
+    if (allReduceMethod === "peer") {
+      if (!profile.peerAllReduce) throw new Error(`the ${profile.provenance.gpu} profile has no peer all-reduce measurements (peerAllReduce)`);
+      this.allReduce = profile.peerAllReduce;
+    } else {
+      const { gemmWithAllReduce, allReduceWithAttention } = profile.interference;
+      this.allReduce = { tables: profile.allReduce, gemmWithAllReduce, allReduceWithAttention };
+    }
+    for (const table of this.allReduce.tables) this.allReduceByGpus.set(table.gpus, table);
   }
 
   get sms(): number {
@@ -70,7 +90,7 @@ export class CostModel {
     return launchUs + (tokens * bytesPerToken) / (interpolate1d(axis, bandwidthTBs, sms) * 1e12) * 1e6;
   }
 
-  /** All-reduce of `bytes` across `gpus` GPUs with NCCL confined to `ctas` CTAs. */
+  /** All-reduce of `bytes` across `gpus` GPUs on `ctas` SMs of each (NCCL: confined to as many CTAs). */
   allReduceUs(bytes: number, gpus: number, ctas: number): number {
     if (gpus <= 1 || bytes <= 0) return 0;
     const table = this.allReduceTable(gpus);
@@ -95,7 +115,7 @@ export class CostModel {
 
   /** Slowdown of an all-reduce on `networkSms` SMs beside decode attention. */
   allReduceBesideAttentionFactor(networkSms: number): number {
-    return interpolateFactor(this.profile.interference.allReduceWithAttention, (p) => p.networkSms, (p) => p.allReduceFactor, networkSms);
+    return interpolateFactor(this.allReduce.allReduceWithAttention, (p) => p.networkSms, (p) => p.allReduceFactor, networkSms);
   }
 
   /**
@@ -103,16 +123,16 @@ export class CostModel {
    * time is asked for without the network share of its layout.
    */
   attentionBesideAllReduceFactor(): number {
-    return Math.max(...this.profile.interference.allReduceWithAttention.map((p) => p.attentionFactor));
+    return Math.max(...this.allReduce.allReduceWithAttention.map((p) => p.attentionFactor));
   }
 
   /** The GPU counts whose all-reduce the profile measured rather than extrapolated. */
   measuredAllReduceGpus(): number[] {
-    return this.profile.allReduce.filter((t) => !t.extrapolatedFrom).map((t) => t.gpus);
+    return this.allReduce.tables.filter((t) => !t.extrapolatedFrom).map((t) => t.gpus);
   }
 
-  private interferencePoints(partner: Partner): InterferencePoint[] {
-    return partner === "attention" ? this.profile.interference.gemmWithAttention : this.profile.interference.gemmWithAllReduce;
+  private interferencePoints(partner: Partner): readonly InterferencePoint[] {
+    return partner === "attention" ? this.profile.interference.gemmWithAttention : this.allReduce.gemmWithAllReduce;
   }
 
   private gemmTable(n: number, k: number): GemmTable {
@@ -144,9 +164,9 @@ export class CostModel {
   private allReduceTable(gpus: number): AllReduceTable {
     const cached = this.allReduceByGpus.get(gpus);
     if (cached) return cached;
-    const table = extrapolateAllReduce(this.profile.allReduce, gpus);
+    const table = extrapolateAllReduce(this.allReduce.tables, gpus);
     this.notes.add(
-      `all-reduce at ${gpus} GPUs not measured: extrapolated from ${table.extrapolatedFrom!.join(" and ")} GPUs ` +
+      `${this.allReduceMethod === "peer" ? "peer all-reduce" : "all-reduce"} at ${gpus} GPUs not measured: extrapolated from ${table.extrapolatedFrom!.join(" and ")} GPUs ` +
         "with a latency + bytes·2(g-1)/g / bandwidth fit",
     );
     this.allReduceByGpus.set(gpus, table);

@@ -44,7 +44,10 @@ export const DecodeAttentionTableSchema = z
   })
   .superRefine((t, ctx) => checkGrid(ctx, t.timeUs, [t.requests.length, t.context.length, t.sms.length], ["timeUs"]));
 
-/** All-reduce (sum, bf16) across `gpus` GPUs of one host, NCCL limited to `ctas` CTAs. */
+/**
+ * All-reduce (sum, bf16) across `gpus` GPUs of one host on `ctas` SMs of each: NCCL limited to that
+ * many CTAs, or the peer kernel on a partition of that many SMs.
+ */
 export const AllReduceTableSchema = z
   .strictObject({
   gpus: z.number().int().min(2),
@@ -113,6 +116,17 @@ export const AllReduceAttentionPointSchema = z.strictObject({
   attentionFactor: positive,
 });
 
+/**
+ * nanoweave's peer all-reduce (native/kernels/peer_sum.cu), measured as NCCL's is: its times, the
+ * GEMM beside it, and it beside decode attention. Absent until `nanoweave profile` measures it on
+ * two or more GPUs; a plan for it needs all three.
+ */
+export const PeerAllReduceSchema = z.strictObject({
+  tables: z.array(AllReduceTableSchema).min(1),
+  gemmWithAllReduce: z.array(InterferencePointSchema).min(1),
+  allReduceWithAttention: z.array(AllReduceAttentionPointSchema).min(1),
+});
+
 export const ProfileSchema = z.strictObject({
   schema: z.literal(PROFILE_SCHEMA_ID),
   /** measured: made by `nanoweave profile` on the GPU; analytic: derived from the GPU's specs. */
@@ -164,12 +178,14 @@ export const ProfileSchema = z.strictObject({
         seen.add(table.kernel);
       });
     }),
+  /** NCCL's all-reduce. */
   allReduce: z.array(AllReduceTableSchema),
   interference: z.strictObject({
     gemmWithAttention: z.array(InterferencePointSchema).min(1),
     gemmWithAllReduce: z.array(InterferencePointSchema).min(1),
     allReduceWithAttention: z.array(AllReduceAttentionPointSchema).min(1),
   }),
+  peerAllReduce: PeerAllReduceSchema.optional(),
 });
 
 export type Profile = z.infer<typeof ProfileSchema>;
@@ -179,6 +195,7 @@ export type ElementwiseTable = z.infer<typeof ElementwiseTableSchema>;
 export type AllReduceTable = z.infer<typeof AllReduceTableSchema>;
 export type InterferencePoint = z.infer<typeof InterferencePointSchema>;
 export type AllReduceAttentionPoint = z.infer<typeof AllReduceAttentionPointSchema>;
+export type PeerAllReduceProfile = z.infer<typeof PeerAllReduceSchema>;
 
 /** A nested array must have one entry per point of its axes. */
 function checkGrid(ctx: z.RefinementCtx, values: unknown, shape: readonly number[], path: (string | number)[] = []): void {

@@ -8,8 +8,8 @@ import { PROFILE_SCHEMA_ID, ProfileSchema, type DecodeAttentionTable, type Profi
 import type { DeviceFacts } from "./measurer.js";
 import { isMethodNoteOf, type ProfileSection } from "./sections.js";
 import { attentionKey } from "./targets.js";
-import type { AllReduceAttentionPoint, AllReduceTable, ElementwiseTable, GemmTable, InterferencePoint } from "../profile/schema.js";
-import type { AttentionResult, ElementwiseResult, ProfileTask, TaskResult } from "./tasks.js";
+import type { AllReduceAttentionPoint, AllReduceTable, ElementwiseTable, GemmTable, InterferencePoint, PeerAllReduceProfile } from "../profile/schema.js";
+import { PEER_ATTENTION_INTERFERENCE_TASK, PEER_GEMM_INTERFERENCE_TASK, type AttentionResult, type ElementwiseResult, type ProfileTask, type TaskResult } from "./tasks.js";
 
 export interface RunRecord {
   date: string;
@@ -66,6 +66,7 @@ export function assembleProfile(input: AssembleInput): Profile {
   const withAttention = of<InterferencePoint[]>("attention-interference")[0];
   const withAllReduce = of<InterferencePoint[]>("allreduce-interference")[0];
   const allReduceWithAttention = of<AllReduceAttentionPoint[]>("allreduce-attention-interference")[0];
+  const peerAllReduce = sections.has("peer-allreduce") ? peerAllReduceOf(where, input.merging ? base.peerAllReduce : undefined) : base.peerAllReduce;
 
   // A merge keeps the base's notes but those of what it measures again: analytic marks and method notes.
   const stale = (note: string) => measuredNow.some((part) => note.startsWith(analyticMark(part))) || isMethodNoteOf(note, sections);
@@ -112,12 +113,27 @@ export function assembleProfile(input: AssembleInput): Profile {
       gemmWithAllReduce: withAllReduce ?? base.interference.gemmWithAllReduce,
       allReduceWithAttention: allReduceWithAttention ?? base.interference.allReduceWithAttention,
     },
+    ...(peerAllReduce ? { peerAllReduce } : {}),
   };
   const checked = ProfileSchema.safeParse(profile);
   if (!checked.success) {
     throw new Error(`the measured profile does not validate, so nothing was written:\n  ${formatZodIssues(checked.error, "profile").replaceAll("\n", "\n  ")}`);
   }
   return checked.data;
+}
+
+/**
+ * The peer all-reduce's part from this run's tasks, over a merged profile's: tables by GPU count,
+ * the interference lists whole. (No analytic base: a profile has it only once measured.)
+ */
+function peerAllReduceOf(where: <T extends TaskResult>(chosen: (task: ProfileTask) => boolean) => T[], base: PeerAllReduceProfile | undefined): PeerAllReduceProfile {
+  const interferenceTasks = new Set([PEER_GEMM_INTERFERENCE_TASK, PEER_ATTENTION_INTERFERENCE_TASK]);
+  const tables = where<AllReduceTable>((task) => task.section === "peer-allreduce" && !interferenceTasks.has(task.id));
+  const gemmWithAllReduce = where<InterferencePoint[]>((task) => task.id === PEER_GEMM_INTERFERENCE_TASK)[0] ?? base?.gemmWithAllReduce;
+  const allReduceWithAttention = where<AllReduceAttentionPoint[]>((task) => task.id === PEER_ATTENTION_INTERFERENCE_TASK)[0] ?? base?.allReduceWithAttention;
+  // planTasks makes the section's tasks together, and a profile is assembled once they all finished.
+  if (!gemmWithAllReduce || !allReduceWithAttention) throw new Error("the peer-allreduce section finished without its interference measurements");
+  return { tables: replaceBy(base?.tables ?? [], tables, (t) => String(t.gpus)).sort((a, b) => a.gpus - b.gpus), gemmWithAllReduce, allReduceWithAttention };
 }
 
 function analyticMark(part: string): string {

@@ -4,6 +4,7 @@
  * real one (gpu/gpu-measurer.ts) is imported only when a profile is measured, so the planner never
  * needs the addon.
  */
+import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import type { ElementwiseKernel } from "../model/elementwise-kernels.js";
 import type { GemmShape } from "../model/shard.js";
 import type { AllReduceAttentionPoint, InterferencePoint } from "../profile/schema.js";
@@ -39,6 +40,9 @@ export interface AttentionPoint {
   context: number;
 }
 
+/** What a GEMM co-runs with: decode attention, or an all-reduce by one of the methods. */
+export type InterferencePartner = "attention" | AllReduceMethod;
+
 /** Reports progress within one measurement: `done` of `total` points. */
 export type PointProgress = (done: number, total: number) => void;
 
@@ -55,12 +59,12 @@ export interface Measurer {
   elementwise(sms: readonly number[], progress: PointProgress): Promise<{ bandwidthTBs: number[]; launchUs: number }>;
   /** [tokens][sms] of one element-wise kernel at the shape it is measured at, and the bytes a row of that shape moves. */
   elementwiseTable(kernel: ElementwiseKernel, tokens: readonly number[], sms: readonly number[], progress: PointProgress): Promise<MeasuredElementwise>;
-  /** [bytes][ctas] across the first `gpus` devices. */
-  allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]>;
+  /** [bytes][ctas] across the first `gpus` devices, summed by `method`. */
+  allReduce(method: AllReduceMethod, gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]>;
   /** A GEMM co-running beside the partner on one split of each partnerSms: time together / time alone. */
-  interference(partner: "attention" | "allReduce", partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]>;
-  /** An all-reduce across every device on `networkSms` SMs beside decode attention on `memorySms` of each: time together / time alone. */
-  allReduceBesideAttention(networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]>;
+  interference(partner: InterferencePartner, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]>;
+  /** An all-reduce by `method` across every device on `networkSms` SMs beside decode attention on `memorySms` of each: time together / time alone. */
+  allReduceBesideAttention(method: AllReduceMethod, networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]>;
   /** What a reader of the profile should know about how these sections were measured. */
   methodNotes(sections: readonly ProfileSection[]): string[];
   dispose(): void;

@@ -9,6 +9,7 @@ export const PROFILE_SECTIONS = [
   "attention-interference",
   "allreduce-interference",
   "allreduce-attention-interference",
+  "peer-allreduce",
 ] as const;
 
 export type ProfileSection = (typeof PROFILE_SECTIONS)[number];
@@ -22,6 +23,7 @@ const METHOD_NOTE_LABELS: Readonly<Record<ProfileSection, string>> = {
   "attention-interference": "GEMM beside decode attention",
   "allreduce-interference": "GEMM beside all-reduce",
   "allreduce-attention-interference": "all-reduce beside decode attention",
+  "peer-allreduce": "peer all-reduce",
 };
 
 /** A profile note saying how `section` was measured. */
@@ -39,6 +41,7 @@ export const MULTI_GPU_SECTIONS: ReadonlySet<ProfileSection> = new Set([
   "allreduce",
   "allreduce-interference",
   "allreduce-attention-interference",
+  "peer-allreduce",
 ]);
 
 /** Names `--only` accepts for several sections at once. */

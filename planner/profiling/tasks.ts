@@ -4,6 +4,7 @@
  * the progress bar can weigh them for its ETA.
  */
 import type { GpuSpec } from "../config/index.js";
+import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import { ELEMENTWISE_KERNELS } from "../model/elementwise-kernels.js";
 import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, ElementwiseTable, GemmTable, InterferencePoint } from "../profile/schema.js";
 import { fillAttentionGrid, kvBytes, pointsToMeasure } from "./attention-grid.js";
@@ -37,6 +38,10 @@ export interface ProfileTask {
   weight: number;
   measure(measurer: Measurer, progress: PointProgress): Promise<TaskResult>;
 }
+
+/** The peer all-reduce section's interference tasks; its other tasks are its tables, "peer-allreduce/<gpus>". */
+export const PEER_GEMM_INTERFERENCE_TASK = "peer-allreduce/gemm-interference";
+export const PEER_ATTENTION_INTERFERENCE_TASK = "peer-allreduce/attention-interference";
 
 /** Host-side cost of one measured point (graph capture, events, synchronisation), seconds. */
 const POINT_OVERHEAD_S = 4e-4;
@@ -98,33 +103,55 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
       });
     }
   }
-  if (has("allreduce")) {
-    for (const gpus of [2, 4, 8].filter((g) => g <= gpuCount)) {
-      tasks.push({
-        id: `allreduce/${gpus}`,
-        section: "allreduce",
-        label: `all-reduce on ${gpus} GPUs`,
-        // NCCL's set-up per CTA limit dominates the small sizes.
-        weight: grid.allReduceCtas.length * (1 + grid.allReduceBytes.reduce((sum, b) => sum + 40 * (b / 100e9), 0)),
-        measure: async (measurer, progress) => ({
-          gpus,
-          bytes: [...grid.allReduceBytes],
-          ctas: [...grid.allReduceCtas],
-          timeUs: await measurer.allReduce(gpus, grid.allReduceBytes, grid.allReduceCtas, progress),
-        }),
-      });
-    }
-  }
+  if (has("allreduce")) tasks.push(...allReduceTableTasks("allreduce", "nccl", grid, gpuCount));
   oneTask("attention-interference", "GEMM beside decode attention", grid.attentionPartnerSms.length * 0.3, (measurer, progress) =>
     measurer.interference("attention", grid.attentionPartnerSms, progress),
   );
   oneTask("allreduce-interference", "GEMM beside all-reduce", grid.allReducePartnerSms.length, (measurer, progress) =>
-    measurer.interference("allReduce", grid.allReducePartnerSms, progress),
+    measurer.interference("nccl", grid.allReducePartnerSms, progress),
   );
   oneTask("allreduce-attention-interference", "all-reduce beside decode attention", grid.allReducePartnerSms.length, (measurer, progress) =>
-    measurer.allReduceBesideAttention(grid.allReducePartnerSms, grid.attentionBesideAllReduceSms, progress),
+    measurer.allReduceBesideAttention("nccl", grid.allReducePartnerSms, grid.attentionBesideAllReduceSms, progress),
   );
+  if (has("peer-allreduce")) {
+    // The peer kernel's three parts, as NCCL's are measured: tables, GEMM beside it, it beside attention.
+    tasks.push(...allReduceTableTasks("peer-allreduce", "peer", grid, gpuCount));
+    tasks.push({
+      id: PEER_GEMM_INTERFERENCE_TASK,
+      section: "peer-allreduce",
+      label: "GEMM beside peer all-reduce",
+      weight: grid.allReducePartnerSms.length,
+      measure: (measurer, progress) => measurer.interference("peer", grid.allReducePartnerSms, progress),
+    });
+    tasks.push({
+      id: PEER_ATTENTION_INTERFERENCE_TASK,
+      section: "peer-allreduce",
+      label: "peer all-reduce beside decode attention",
+      weight: grid.allReducePartnerSms.length,
+      measure: (measurer, progress) => measurer.allReduceBesideAttention("peer", grid.allReducePartnerSms, grid.attentionBesideAllReduceSms, progress),
+    });
+  }
   return tasks;
+}
+
+/** One all-reduce table per GPU count the machine has (2, 4, 8), summed by `method`. */
+function allReduceTableTasks(section: ProfileSection, method: AllReduceMethod, grid: ProfileGrid, gpuCount: number): ProfileTask[] {
+  const name = method === "peer" ? "peer all-reduce" : "all-reduce";
+  return [2, 4, 8]
+    .filter((gpus) => gpus <= gpuCount)
+    .map((gpus) => ({
+      id: `${section}/${gpus}`,
+      section,
+      label: `${name} on ${gpus} GPUs`,
+      // NCCL's set-up per CTA limit dominates the small sizes.
+      weight: grid.allReduceCtas.length * (1 + grid.allReduceBytes.reduce((sum, b) => sum + 40 * (b / 100e9), 0)),
+      measure: async (measurer, progress): Promise<AllReduceTable> => ({
+        gpus,
+        bytes: [...grid.allReduceBytes],
+        ctas: [...grid.allReduceCtas],
+        timeUs: await measurer.allReduce(method, gpus, grid.allReduceBytes, grid.allReduceCtas, progress),
+      }),
+    }));
 }
 
 function attentionTask(config: AttentionConfig, grid: ProfileGrid, readSeconds: (bytes: number, sms: number) => number): ProfileTask {

@@ -14,6 +14,7 @@ export interface PlanSummaryOptions extends ReportContext {
 }
 
 const NONE = "–";
+const ALL_REDUCE_NAMES: Readonly<Record<Plan["allReduceMethod"], string>> = { nccl: "NCCL", peer: "the peer kernel" };
 
 /** Lines of text, each ending in a newline, ready for stdout. */
 export function formatPlanSummary(plan: Plan, options: PlanSummaryOptions = {}): string {
@@ -27,6 +28,8 @@ export interface PlanJsonSummary {
   model: string;
   requestedModel?: string;
   tensorParallel: number;
+  /** How the GPUs sum; null for a plan without all-reduces. */
+  allReduce: Plan["allReduceMethod"] | null;
   gpu: string;
   profile: { source: Plan["profile"]["source"]; path: string | null };
   batch: { tokens: number; decodeTokens: number; prefillTokens: number; requests: number };
@@ -50,6 +53,7 @@ export function formatPlanJsonSummary(plan: Plan, context: ReportContext = {}): 
     model: plan.model.name,
     ...(context.requestedModel !== undefined && { requestedModel: context.requestedModel }),
     tensorParallel: plan.tensorParallel,
+    allReduce: plan.allReduce ? plan.allReduceMethod : null,
     gpu: plan.gpu.name,
     profile: { source: plan.profile.source, path: plan.profile.path },
     batch: { tokens: batch.tokens, decodeTokens: batch.decodeTokens, prefillTokens: batch.prefillTokens, requests: batch.requests },
@@ -77,7 +81,7 @@ function setupLines(plan: Plan, context: ReportContext, style: TextStyle): strin
   });
   const rows: [string, string][] = [
     ["model", describeModel(plan, context.requestedModel)],
-    ["parallelism", `tensor-parallel over ${plan.tensorParallel} GPU${plan.tensorParallel === 1 ? "" : "s"}`],
+    ["parallelism", `tensor-parallel over ${plan.tensorParallel} GPU${plan.tensorParallel === 1 ? "" : "s"}${plan.allReduce ? `, all-reduce by ${ALL_REDUCE_NAMES[plan.allReduceMethod]}` : ""}`],
     ["GPU", `${gpu.name}: ${gpu.sms} SMs, ${formatGiB(gpu.memoryGiB * 2 ** 30)}`],
     ["profile", `${describeProfile(profile)} (${profile.gpu}, ${profile.date.slice(0, 10)})`],
     ...plan.notes.map((note): [string, string] => ["note", note]),

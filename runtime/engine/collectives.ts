@@ -9,10 +9,6 @@ import type { PlanOperation } from "../../planner/plan/schema.js";
 import type { NcclCommunicators, Stream } from "../gpu/index.js";
 import type { RankEngine } from "./RankEngine.js";
 
-/** How the runtime sums the residual across its GPUs. */
-export const ALL_REDUCE_METHODS = ["nccl", "peer"] as const;
-export type AllReduceMethod = (typeof ALL_REDUCE_METHODS)[number];
-
 /** Sums rows of every rank's residual across the ranks, in place. */
 export interface ResidualAllReduce {
   /** Sums rows [begin, end) of the residual, rank r's part queued on streams[r], each on `sms` SMs. */

@@ -55,6 +55,12 @@ const badInputs: { name: string; args: string[]; stderr: RegExp }[] = [
     stderr: /incomplete-profile\.json: provenance\.sms[\s\S]*incomplete-profile\.json: elementwise/,
   },
   { name: "an unwritable output path", args: ["--model", "llama3-8b", "--out", "/nonexistent-folder/plan.json"], stderr: /cannot write .*folder does not exist/ },
+  {
+    name: "an all-reduce method the profile has not measured, saying how to measure it",
+    args: ["--model", "llama-70b", "--gpus", "4", "--gpu", "a100", "--all-reduce-method", "peer"],
+    stderr: /--all-reduce-method peer: the profile derived from A100-80GB SXM's specs has no peer all-reduce measurements[\s\S]*`nanoweave profile --devices 0,1,2,3`/,
+  },
+  { name: "an unknown all-reduce method, naming the choices", args: ["--model", "llama-70b", "--gpus", "4", "--all-reduce-method", "gloo"], stderr: /all-reduce-method[\s\S]*"nccl", "peer"/ },
   { name: "an unknown option", args: ["--model", "llama3-8b", "--gpuz", "2"], stderr: /Unknown argument/ },
   { name: "a missing --model, without running the command", args: [], stderr: /^error: Missing required argument: model\nRun with --help to see the options\.\n$/ },
 ];
@@ -70,7 +76,7 @@ for (const bad of badInputs) {
 test("plan --help documents the options", () => {
   const run = nanoweave("plan", "--help");
   assert.equal(run.status, 0);
-  for (const option of ["--model", "--gpus", "--gpu", "--workload", "--batch", "--profile", "--solver", "--gantt", "--json"]) {
+  for (const option of ["--model", "--gpus", "--gpu", "--workload", "--batch", "--profile", "--solver", "--all-reduce-method", "--gantt", "--json"]) {
     assert.ok(run.stdout.includes(option), option);
   }
   assert.ok(existsSync(cli));

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { Gpu } from "../../runtime/gpu/Gpu.js";
 import type { DecodeRequest } from "../../runtime/requests.js";
-import type { AllReduceMethod } from "../../runtime/engine/collectives.js";
+import type { AllReduceMethod } from "../../planner/model/all-reduce-method.js";
 import { Runtime, type StepResult } from "../../runtime/Runtime.js";
 import { gpuSkip, relativeError } from "../support/gpuTesting.js";
 import { TINY_LLAMA, TINY_ODD_VOCAB, tinyPlanPath, tinyTp2PlanPath, writeTinyLlama, type TinyModel } from "../support/tinyLlama.js";

@@ -1,7 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { InputError } from "../../planner/errors.js";
 import { makePlan, type PlanRequest } from "../../planner/plan/make-plan.js";
-import { PlanSchema } from "../../planner/plan/schema.js";
+import { PlanSchema, type Plan } from "../../planner/plan/schema.js";
+import { ProfileSchema } from "../../planner/profile/schema.js";
+import { REPOSITORY_ROOT } from "../support/repository.js";
 import { replayViolations } from "../../planner/plan/replay.js";
 
 const base: Omit<PlanRequest, "model" | "gpus"> = {
@@ -75,5 +81,40 @@ test("however few the layers, a plan's iteration is never predicted slower than 
     assert.ok(plan.prediction.iterationUs <= plan.prediction.sequential.iterationUs + 1e-6, `${layers} layers`);
     const sequential = plan.nanoBatches.length === 1;
     assert.equal(plan.notes.some((n) => n.includes("so the plan is sequential")), sequential && plan.solver.objectiveUs < plan.prediction.sequential.layerUs);
+  }
+});
+
+test("--all-reduce-method peer plans from the profile's peer measurements and records the method; a profile without them is refused, saying how to measure them", async () => {
+  const folder = await mkdtemp(join(tmpdir(), "nanoweave-peer-plan-"));
+  try {
+    const shipped = ProfileSchema.parse(JSON.parse(await readFile(join(REPOSITORY_ROOT, "profiles/H200-SXM.json"), "utf8")));
+    // A peer all-reduce twice as fast as NCCL's, alike in its interference.
+    const peerAllReduce = {
+      tables: shipped.allReduce.map((t) => ({ ...t, timeUs: t.timeUs.map((row) => row.map((us) => us / 2)) })),
+      gemmWithAllReduce: shipped.interference.gemmWithAllReduce,
+      allReduceWithAttention: shipped.interference.allReduceWithAttention,
+    };
+    const profile = join(folder, "H200-peer.json");
+    await writeFile(profile, JSON.stringify({ ...shipped, peerAllReduce }));
+    const request = { ...base, model: "llama-70b", gpus: 4, gpu: "h200", workload: "decode-1024", batch: 2048, layers: 8, profile } as const;
+    const nccl = await makePlan(request);
+    const peer = await makePlan({ ...request, allReduceMethod: "peer" });
+    assert.equal(nccl.allReduceMethod, "nccl");
+    assert.equal(peer.allReduceMethod, "peer");
+    assert.deepEqual(replayViolations(peer), []);
+    const allReduceUs = (plan: Plan) => plan.operations.filter((op) => op.kind === "all_reduce").reduce((sum, op) => sum + op.endUs - op.startUs, 0);
+    assert.ok(allReduceUs(peer) < allReduceUs(nccl), `peer ${allReduceUs(peer)} us of all-reduce, NCCL ${allReduceUs(nccl)}`);
+    assert.ok(peer.prediction.layerUs <= nccl.prediction.layerUs * 1.002, `peer ${peer.prediction.layerUs} us, NCCL ${nccl.prediction.layerUs}`);
+
+    const shippedPath = join(folder, "H200-nccl.json");
+    await writeFile(shippedPath, JSON.stringify(shipped));
+    await assert.rejects(
+      makePlan({ ...request, profile: shippedPath, allReduceMethod: "peer" }),
+      (error: Error) => error instanceof InputError && error.message.includes(`${shippedPath} has no peer all-reduce measurements`) && error.message.includes(`--only peer-allreduce --merge --out ${shippedPath}`),
+    );
+    // One GPU's shard has no all-reduce to plan, so any profile will do.
+    assert.equal((await makePlan({ ...request, profile: shippedPath, allReduce: false, allReduceMethod: "peer" })).allReduce, false);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
   }
 });

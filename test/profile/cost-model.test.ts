@@ -74,3 +74,28 @@ test("an element-wise kernel with a table of its own is read from it at the rows
   assert.equal(twice.success, false);
   assert.deepEqual(twice.error?.issues.map((issue) => issue.path.join(".")), ["elementwise.tables.1.kernel"]);
 });
+
+test("the peer all-reduce is read from the profile's peerAllReduce, NCCL's from its allReduce; a profile without peer measurements refuses peer", async () => {
+  const profile = analyticProfile(await resolveGpu("h200"), request);
+  const halved = profile.allReduce.map((t) => ({ ...t, timeUs: t.timeUs.map((row) => row.map((us) => us / 2)) }));
+  const peerAllReduce = {
+    tables: halved,
+    gemmWithAllReduce: [{ partnerSms: 8, gemmFactor: 1.3, partnerFactor: 1.01, gemmSms: 112 }],
+    allReduceWithAttention: [{ networkSms: 8, memorySms: 24, allReduceFactor: 1.02, attentionFactor: 1.2 }],
+  };
+  const withPeer = ProfileSchema.parse({ ...profile, peerAllReduce });
+  const nccl = new CostModel(withPeer);
+  const peer = new CostModel(withPeer, "peer");
+  const bytes = 8 * 2 ** 20;
+  assert.equal(peer.allReduceUs(bytes, 4, 16), nccl.allReduceUs(bytes, 4, 16) / 2);
+  assert.equal(peer.besidePartner("allReduce", 112).gemmFactor, 1.3);
+  assert.notEqual(nccl.besidePartner("allReduce", 112).gemmFactor, 1.3);
+  assert.equal(peer.partnerBesideGemm("allReduce", 8), 1.01);
+  assert.equal(peer.allReduceBesideAttentionFactor(8), 1.02);
+  assert.equal(peer.attentionBesideAllReduceFactor(), 1.2);
+  // GEMM beside attention is the same measurement for either method.
+  assert.deepEqual(peer.besidePartner("attention", 100), nccl.besidePartner("attention", 100));
+  peer.allReduceUs(bytes, 8, 16);
+  assert.ok([...peer.notes].some((n) => n.startsWith("peer all-reduce at 8 GPUs not measured")));
+  assert.throws(() => new CostModel(profile, "peer"), /has no peer all-reduce measurements/);
+});

@@ -109,7 +109,7 @@ test("a merge run on four GPUs adds 2- and 4-GPU all-reduce and its interference
     await profile(out);
     const before = await readProfileFile(out);
     const merge = await profile(out, { merge: true, only: "allreduce,allreduce-interference,allreduce-attention-interference", fake: { gpus: 4 }, command: "second run" });
-    assert.deepEqual(merge.measurer.calls, ["allreduce 2", "allreduce 4", "interference allReduce", "allreduce beside attention"]);
+    assert.deepEqual(merge.measurer.calls, ["nccl allreduce 2", "nccl allreduce 4", "interference nccl", "nccl allreduce beside attention"]);
     const after = await readProfileFile(out);
     // The analytic tables go: 8 GPUs is then extrapolated from the measured 2 and 4 by the cost model.
     assert.deepEqual(after.allReduce.map((t) => t.gpus), [2, 4]);
@@ -125,6 +125,42 @@ test("a merge run on four GPUs adds 2- and 4-GPU all-reduce and its interference
     assert.equal(runs.length, 2);
     assert.match(runs[1]!, /`second run` measured allreduce, allreduce-interference, allreduce-attention-interference on GPU 0, 1, 2, 3/);
     assert.equal(after.provenance.command, "second run");
+  });
+});
+
+test("the peer all-reduce is its own section: a merge adds its tables and interference beside NCCL's, which it keeps", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    await profile(out);
+    assert.equal((await readProfileFile(out)).peerAllReduce, undefined);
+    await profile(out, { merge: true, only: "allreduce,allreduce-interference,allreduce-attention-interference", fake: { gpus: 4 } });
+    const nccl = await readProfileFile(out);
+    const merge = await profile(out, { merge: true, only: "peer-allreduce", fake: { gpus: 4, method: "peer" }, command: "peer run" });
+    assert.deepEqual(merge.measurer.calls, ["peer allreduce 2", "peer allreduce 4", "interference peer", "peer allreduce beside attention"]);
+    const after = await readProfileFile(out);
+    assert.deepEqual(after.allReduce, nccl.allReduce);
+    assert.deepEqual(after.interference, nccl.interference);
+    const peer = after.peerAllReduce!;
+    assert.deepEqual(peer.tables.map((t) => t.gpus), [2, 4]);
+    // The fake peer all-reduce takes half NCCL's time and is slowed 1.1x beside attention, NCCL's 1.4x.
+    peer.tables[1]!.timeUs.flat().forEach((us, i) => assert.ok(Math.abs(us - nccl.allReduce[1]!.timeUs.flat()[i]! / 2) <= 1e-3));
+    assert.deepEqual(peer.allReduceWithAttention.map((p) => p.allReduceFactor), [1.1, 1.1]);
+    assert.equal(peer.gemmWithAllReduce.length, nccl.interference.gemmWithAllReduce.length);
+    assert.ok(after.provenance.notes.includes("peer all-reduce: fake peer"));
+    assert.ok(after.provenance.notes.some((note) => /^all-reduce: fake /.test(note)), "NCCL's method note stays");
+    // Measured again on two GPUs, the 2-GPU table is replaced and the 4-GPU one kept.
+    await profile(out, { merge: true, only: "peer-allreduce", fake: { gpus: 2, method: "peer", constantTime: 3 } });
+    const again = (await readProfileFile(out)).peerAllReduce!;
+    assert.deepEqual(again.tables.map((t) => [t.gpus, t.timeUs[0]![0]]), [[2, 3], [4, peer.tables[1]!.timeUs[0]![0]]]);
+  });
+});
+
+test("a one-GPU run neither measures the peer all-reduce nor accepts --only peer-allreduce", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    const run = await profile(out);
+    assert.ok(!run.measurer.calls.some((call) => call.startsWith("peer")));
+    await assert.rejects(profile(out, { merge: true, only: "peer-allreduce" }), (error: Error) => error instanceof InputError && /peer-allreduce runs across GPUs and needs at least 2 devices/.test(error.message));
   });
 });
 

@@ -73,5 +73,6 @@ test("--devices and --only are checked for form, then against the GPUs present",
   assert.deepEqual(parseOnly("gemm,interference"), ["gemm", "attention-interference", "allreduce-interference", "allreduce-attention-interference"]);
   assert.throws(() => parseOnly("gemm,allreduces"), /unknown section "allreduces"; valid sections are gemm, attention/);
   assert.deepEqual(sectionsToMeasure(undefined, 1), ["gemm", "attention", "elementwise", "attention-interference"]);
-  assert.equal(sectionsToMeasure(undefined, 4).length, 7);
+  assert.equal(sectionsToMeasure(undefined, 4).length, 8);
+  assert.ok(sectionsToMeasure(undefined, 2).includes("peer-allreduce"));
 });

@@ -81,6 +81,7 @@ describe("formatPlanJsonSummary", () => {
       model: "Llama-2-70B",
       requestedModel: "llama-70b",
       tensorParallel: 8,
+      allReduce: "nccl",
       gpu: "H100 SXM",
       profile: { source: "measured", path: "profiles/H100-SXM.json" },
       batch: { tokens: 2048, decodeTokens: 683, prefillTokens: 1365, requests: 683 },

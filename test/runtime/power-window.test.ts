@@ -55,7 +55,7 @@ function report(modes: Partial<ModeTiming>[], powerUnavailable?: string): Benchm
     gpu: "NVIDIA H100 80GB HBM3",
     gpus: 1,
     allReduce: undefined,
-    plan: { model: "Llama-2-70B", tokens: 2048, layers: 16, nanoBatches: 2, predictedLayerUs: 845, predictedIterationUs: 14148, predictedSequentialLayerUs: 1012, predictedTokensPerSecondPerGpu: 18094 },
+    plan: { model: "Llama-2-70B", tokens: 2048, layers: 16, nanoBatches: 2, allReduceMethod: "nccl", predictedLayerUs: 845, predictedIterationUs: 14148, predictedSequentialLayerUs: 1012, predictedTokensPerSecondPerGpu: 18094 },
     edgesUs: 326,
     modes: modes.map((m) => ({
       mode: "planned",
@@ -89,8 +89,10 @@ test("without NVML the run report says why it has no power figures", () => {
   assert.doesNotMatch(text, /tokens\/J/);
 });
 
-test("a tensor-parallel run report names how its GPUs summed (NCCL or the peer kernel)", () => {
-  const tp = { ...report([{ mode: "planned" }]), gpu: "NVIDIA H200", gpus: 4, allReduce: "peer" as const };
+test("a tensor-parallel run report names how its GPUs summed, and the plan's method where the run used another", () => {
+  const base = report([{ mode: "planned" }]);
+  const tp = { ...base, gpu: "NVIDIA H200", gpus: 4, allReduce: "peer" as const, plan: { ...base.plan, allReduceMethod: "peer" as const } };
   assert.match(formatBenchmark(tp), /on 4 x NVIDIA H200 \(tensor parallel, all-reduce: peer\)$/m);
-  assert.doesNotMatch(formatBenchmark(report([{ mode: "planned" }])), /tensor parallel/);
+  assert.match(formatBenchmark({ ...tp, allReduce: "nccl" }), /\(tensor parallel, all-reduce: nccl; the plan was made for peer\)$/m);
+  assert.doesNotMatch(formatBenchmark(base), /tensor parallel/);
 });

@@ -5,7 +5,8 @@
  */
 import type { GemmShape } from "../../planner/model/shard.js";
 import type { ElementwiseKernel } from "../../planner/model/elementwise-kernels.js";
-import type { AttentionPoint, DeviceFacts, MeasuredElementwise, Measurer } from "../../planner/profiling/measurer.js";
+import type { AllReduceMethod } from "../../planner/model/all-reduce-method.js";
+import type { AttentionPoint, DeviceFacts, InterferencePartner, MeasuredElementwise, Measurer } from "../../planner/profiling/measurer.js";
 import { methodNote, type ProfileSection } from "../../planner/profiling/sections.js";
 import type { AttentionConfig } from "../../planner/profiling/targets.js";
 import type { AllReduceAttentionPoint, InterferencePoint } from "../../planner/profile/schema.js";
@@ -68,19 +69,21 @@ export class FakeMeasurer implements Measurer {
     return { bytesPerToken, shape: "fake", timeUs: tokens.map((t) => sms.map((s) => this.time(2.5 + (t * bytesPerToken) / (1e6 * Math.min(3, s / 16))))) };
   }
 
-  async allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[]): Promise<number[][]> {
-    this.count(`allreduce ${gpus}`);
-    return bytes.map((b) => ctas.map((c) => this.time(10 + b / (c * 1e4))));
+  /** The fake peer all-reduce is half NCCL's time, and slowed less beside attention. */
+  async allReduce(method: AllReduceMethod, gpus: number, bytes: readonly number[], ctas: readonly number[]): Promise<number[][]> {
+    this.count(`${method} allreduce ${gpus}`);
+    const scale = method === "peer" ? 0.5 : 1;
+    return bytes.map((b) => ctas.map((c) => this.time(scale * (10 + b / (c * 1e4)))));
   }
 
-  async interference(partner: "attention" | "allReduce", partnerSms: readonly number[]): Promise<InterferencePoint[]> {
+  async interference(partner: InterferencePartner, partnerSms: readonly number[]): Promise<InterferencePoint[]> {
     this.count(`interference ${partner}`);
     return partnerSms.map((s) => ({ partnerSms: s, gemmFactor: 1.05, partnerFactor: this.time(1.1), ...(partner === "attention" ? { elementwiseFactor: 1.6 } : {}) }));
   }
 
-  async allReduceBesideAttention(networkSms: readonly number[], memorySms: number): Promise<AllReduceAttentionPoint[]> {
-    this.count("allreduce beside attention");
-    return networkSms.map((s) => ({ networkSms: s, memorySms, allReduceFactor: this.time(1.4), attentionFactor: 1.02 }));
+  async allReduceBesideAttention(method: AllReduceMethod, networkSms: readonly number[], memorySms: number): Promise<AllReduceAttentionPoint[]> {
+    this.count(`${method} allreduce beside attention`);
+    return networkSms.map((s) => ({ networkSms: s, memorySms, allReduceFactor: this.time(method === "peer" ? 1.1 : 1.4), attentionFactor: 1.02 }));
   }
 
   methodNotes(sections: readonly ProfileSection[]): string[] {

@@ -1,22 +1,21 @@
 /**
  * All-reduce across GPUs and the GEMM-beside-partner interference measurements. The partner of a
- * GEMM is what plans put beside it: decode attention on a memory partition, or an all-reduce on a
- * network partition of every GPU, each split once with the GEMM on the SMs left.
+ * GEMM is what plans put beside it: decode attention on a memory partition, or an all-reduce (by
+ * either method the runtime runs: all-reduce-runners.ts) on a network partition of every GPU, each
+ * split once with the GEMM on the SMs left.
  */
 import type { AllReduceAttentionPoint, InterferencePoint } from "../../profile/schema.js";
 import { kvBytes } from "../attention-grid.js";
-import { MAX_NETWORK_SMS } from "../grid.js";
 import type { AttentionPoint, PointProgress } from "../measurer.js";
 import type { AttentionConfig } from "../targets.js";
 import { AttentionOperands } from "./attention-operands.js";
-import type { Communicators } from "./communicators.js";
+import { AllReduceBuffers, type AllReduceRunner } from "./all-reduce-runners.js";
 import { elementwiseWorkload, RMSNORM_CURVE_ROWS } from "./elementwise-workloads.js";
 import { GemmOperands } from "./gemm-operands.js";
 import type { GpuContext } from "./gpu-context.js";
 import { round } from "./tables.js";
 import type { WorkTimer } from "./timer.js";
-import { graphWorkload, hostPacedWorkload, type Workload } from "./workload.js";
-import type { DeviceArray, Stream } from "../../../runtime/gpu/index.js";
+import { graphWorkload, type Workload } from "./workload.js";
 
 /** The co-running pairs are the Llama-2-70B TP8 layer of DESIGN.md at 2048 tokens, context 1024. */
 export const INTERFERENCE_GEMM = { n: 7168, k: 8192 };
@@ -34,7 +33,7 @@ export const ATTENTION_PAIR_ALL_REDUCE_BYTES = 512 * 8192 * 2;
 /** [bytes][ctas] microseconds across contexts' GPUs, each rank on a partition of `ctas` SMs (at least the smallest). */
 export async function measureAllReduce(
   contexts: readonly GpuContext[],
-  communicators: Communicators,
+  runner: AllReduceRunner,
   timer: WorkTimer,
   partitionMin: number,
   bytes: readonly number[],
@@ -46,13 +45,15 @@ export async function measureAllReduce(
   try {
     const times = bytes.map(() => ctas.map(() => 0));
     for (const [j, limit] of ctas.entries()) {
-      const nccl = await communicators.get(contexts, limit);
-      const streams = contexts.map((ctx) => ctx.partitions.share(Math.max(partitionMin, limit)).stream);
+      const sms = Math.max(partitionMin, limit);
+      const streams = contexts.map((ctx) => ctx.partitions.share(sms).stream);
+      const works: Workload[] = [];
+      for (const size of bytes) works.push(await runner.workload(contexts, streams, buffers, size / 2, sms));
       // NCCL connects its channels on first use: a few rounds of every size first, untimed.
-      for (let round = 0; round < 3; round++) for (const size of bytes) nccl.allReduce(buffers.parts(streams), size / 2);
+      for (let round = 0; round < 3; round++) for (const work of works) work.queueOne(0);
       for (const stream of streams) stream.synchronize();
-      bytes.forEach((size, i) => {
-        times[i]![j] = round(timer.perRepUs(hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), size / 2))));
+      works.forEach((work, i) => {
+        times[i]![j] = round(timer.perRepUs(work));
         progress(j * bytes.length + i + 1, ctas.length * bytes.length);
       });
     }
@@ -101,7 +102,7 @@ export async function measureAttentionInterference(ctx: GpuContext, timer: WorkT
  */
 export async function measureAllReduceInterference(
   contexts: readonly GpuContext[],
-  communicators: Communicators,
+  runner: AllReduceRunner,
   timer: WorkTimer,
   partnerSms: readonly number[],
   largestSplitSms: number,
@@ -115,14 +116,14 @@ export async function measureAllReduceInterference(
     for (const [i, sms] of partnerSms.entries()) {
       const gemmSms = largestSplitSms - sms;
       const pairs = contexts.map((ctx) => ctx.partitions.pair(gemmSms, sms));
-      const nccl = await communicators.get(contexts, Math.min(sms, MAX_NETWORK_SMS));
       const gemm = graphWorkload(
         pairs.map(([compute]) => compute.stream),
         (rank, rep) => gemms[rank]!.queue(pairs[rank]![0].stream, pairs[rank]![0].cublas, INTERFERENCE_TOKENS, rep),
         gemms[0]!.rotation,
       );
       const streams = pairs.map(([, network]) => network.stream);
-      points.push({ ...factors(timer, sms, gemm, hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), INTERFERENCE_ALL_REDUCE_BYTES / 2))), gemmSms });
+      const allReduce = await runner.workload(contexts, streams, buffers, INTERFERENCE_ALL_REDUCE_BYTES / 2, sms);
+      points.push({ ...factors(timer, sms, gemm, allReduce), gemmSms });
       progress(i + 1, partnerSms.length);
     }
     return points;
@@ -138,7 +139,7 @@ export async function measureAllReduceInterference(
  */
 export async function measureAllReduceAttentionInterference(
   contexts: readonly GpuContext[],
-  communicators: Communicators,
+  runner: AllReduceRunner,
   timer: WorkTimer,
   networkSms: readonly number[],
   memorySms: number,
@@ -153,14 +154,13 @@ export async function measureAllReduceAttentionInterference(
     const points: AllReduceAttentionPoint[] = [];
     for (const [i, sms] of networkSms.entries()) {
       const pairs = contexts.map((ctx) => ctx.partitions.pair(sms, memorySms));
-      const nccl = await communicators.get(contexts, Math.min(sms, MAX_NETWORK_SMS));
       const attention = graphWorkload(
         pairs.map(([, memory]) => memory.stream),
         (rank, rep) => attentions[rank]!.queue(pairs[rank]![1].stream, memorySms, INTERFERENCE_ATTENTION_POINT, rep),
         attentions[0]!.rotation(INTERFERENCE_ATTENTION_POINT),
       );
       const streams = pairs.map(([network]) => network.stream);
-      const allReduce = hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), ATTENTION_PAIR_ALL_REDUCE_BYTES / 2));
+      const allReduce = await runner.workload(contexts, streams, buffers, ATTENTION_PAIR_ALL_REDUCE_BYTES / 2, sms);
       const { gemmFactor, partnerFactor } = factors(timer, sms, attention, allReduce);
       points.push({ networkSms: sms, memorySms, allReduceFactor: partnerFactor, attentionFactor: gemmFactor });
       progress(i + 1, networkSms.length);
@@ -197,23 +197,4 @@ function factors(timer: WorkTimer, partnerSms: number, gemm: Workload, partner: 
 /** `measured`'s time beside `other` over its time alone in the same window. */
 function besideFactor(timer: WorkTimer, measured: Workload, other: Workload, measuredAlone = timer.perRepUs(measured), otherAlone = timer.perRepUs(other)): number {
   return round(timer.windowUs(measured, measuredAlone, { work: other, aloneUs: otherAlone }) / timer.windowUs(measured, measuredAlone));
-}
-
-/** Random send buffers and receive buffers of `count` bf16 elements per rank. */
-class AllReduceBuffers {
-  private readonly send: DeviceArray<"bf16">[];
-  private readonly receive: DeviceArray<"bf16">[];
-
-  constructor(contexts: readonly GpuContext[], count: number) {
-    this.send = contexts.map((ctx) => ctx.random.bf16(count));
-    this.receive = contexts.map((ctx) => ctx.gpu.allocate("bf16", count));
-  }
-
-  parts(streams: readonly Stream[]): { send: DeviceArray<"bf16">; receive: DeviceArray<"bf16">; stream: Stream }[] {
-    return streams.map((stream, rank) => ({ send: this.send[rank]!, receive: this.receive[rank]!, stream }));
-  }
-
-  dispose(): void {
-    for (const array of [...this.send, ...this.receive]) array.dispose();
-  }
 }

@@ -6,11 +6,12 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { collectSystemReport, Gpu, type SystemReport } from "../../../runtime/gpu/index.js";
+import type { AllReduceMethod } from "../../model/all-reduce-method.js";
 import type { ElementwiseKernel } from "../../model/elementwise-kernels.js";
 import type { GemmShape } from "../../model/shard.js";
 import type { AllReduceAttentionPoint, InterferencePoint } from "../../profile/schema.js";
 import { chooseDevices } from "../devices.js";
-import type { AttentionPoint, DeviceFacts, MeasuredElementwise, Measurer, PointProgress } from "../measurer.js";
+import type { AttentionPoint, DeviceFacts, InterferencePartner, MeasuredElementwise, Measurer, PointProgress } from "../measurer.js";
 import { methodNote, type ProfileSection } from "../sections.js";
 import type { AttentionConfig } from "../targets.js";
 import {
@@ -25,6 +26,7 @@ import {
   measureAllReduceInterference,
   measureAttentionInterference,
 } from "./collectives.js";
+import { allReduceRunner, type AllReduceRunner } from "./all-reduce-runners.js";
 import { Communicators } from "./communicators.js";
 import { explainGpuFailure } from "./failures.js";
 import { GpuContext } from "./gpu-context.js";
@@ -77,6 +79,7 @@ export async function openGpuMeasurer(ordinals: number[] | undefined): Promise<M
 class GpuMeasurer implements Measurer {
   private readonly contexts = new Map<number, GpuContext>();
   private readonly communicators = new Communicators();
+  private readonly runners = new Map<AllReduceMethod, AllReduceRunner>();
   private readonly timer = new WorkTimer((gpu) => this.contextOf(gpu).madeGate());
 
   constructor(readonly device: DeviceFacts) {}
@@ -103,22 +106,22 @@ class GpuMeasurer implements Measurer {
     return this.guard(() => measureElementwiseTable(this.context(0), this.timer, kernel, tokens, sms, progress));
   }
 
-  allReduce(gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]> {
-    return this.guard(() => measureAllReduce(this.ranks(gpus), this.communicators, this.timer, this.device.partition.min, bytes, ctas, progress), gpus);
+  allReduce(method: AllReduceMethod, gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]> {
+    return this.guard(() => measureAllReduce(this.ranks(gpus), this.runner(method), this.timer, this.device.partition.min, bytes, ctas, progress), gpus);
   }
 
-  interference(partner: "attention" | "allReduce", partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
+  interference(partner: InterferencePartner, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
     return this.guard(() =>
       partner === "attention"
         ? measureAttentionInterference(this.context(0), this.timer, partnerSms, progress)
-        : measureAllReduceInterference(this.ranks(this.interferenceRanks()), this.communicators, this.timer, partnerSms, this.device.partition.max, progress),
+        : measureAllReduceInterference(this.ranks(this.interferenceRanks()), this.runner(partner), this.timer, partnerSms, this.device.partition.max, progress),
       partner === "attention" ? 1 : this.interferenceRanks(),
     );
   }
 
-  allReduceBesideAttention(networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]> {
+  allReduceBesideAttention(method: AllReduceMethod, networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]> {
     const gpus = this.interferenceRanks();
-    return this.guard(() => measureAllReduceAttentionInterference(this.ranks(gpus), this.communicators, this.timer, networkSms, memorySms, progress), gpus);
+    return this.guard(() => measureAllReduceAttentionInterference(this.ranks(gpus), this.runner(method), this.timer, networkSms, memorySms, progress), gpus);
   }
 
   methodNotes(sections: readonly ProfileSection[]): string[] {
@@ -154,6 +157,10 @@ class GpuMeasurer implements Measurer {
         `a ${ATTENTION_PAIR_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs ` +
         `on a network partition of each (NCCL CTAs = its SMs), beside decode attention (${INTERFERENCE_ATTENTION_POINT.requests} requests x ` +
         `${INTERFERENCE_ATTENTION_POINT.context} keys) on a memory partition of each, both of one split, the other SMs idle; ${FACTOR_NOTE}`,
+      "peer-allreduce": () =>
+        "native/kernels/peer_sum.cu (bf16 sum in fp32, in place; each rank reads and writes its piece at every peer directly), one launch a rank on a partition of " +
+        `max(${partition.min}, ctas) SMs, 2 blocks an SM, each rank's repetitions replayed from a CUDA graph of its own; ` +
+        "tables, GEMM beside it and it beside decode attention measured as NCCL's are (the all-reduce, GEMM beside all-reduce and all-reduce beside decode attention notes)",
     };
     return [
       "timing: CUDA events around CUDA-graph replays of repetitions lasting at least 200 us, after a warm-up; the median of 3 to 5 runs; " +
@@ -164,9 +171,19 @@ class GpuMeasurer implements Measurer {
   }
 
   dispose(): void {
+    for (const runner of this.runners.values()) runner.dispose();
     this.communicators.dispose();
     this.timer.dispose();
     for (const context of this.contexts.values()) context.dispose();
+  }
+
+  private runner(method: AllReduceMethod): AllReduceRunner {
+    let runner = this.runners.get(method);
+    if (!runner) {
+      runner = allReduceRunner(method, this.communicators);
+      this.runners.set(method, runner);
+    }
+    return runner;
   }
 
   /** The all-reduce beside GEMMs spans the most GPUs a table is measured for. */
