@@ -42,6 +42,13 @@ test("plan writes its files beside the working directory by default and --json p
   assert.equal(summary.ganttFile, "llama-3-8b-tp1-h100-sxm.svg");
 });
 
+test("plan --all-reduce-method peer plans 4 H200s from the shipped profile's peer measurements and says so", () => {
+  const run = nanoweave("plan", "--model", "llama-70b", "--gpus", "4", "--gpu", "h200", "--layers", "8", "--all-reduce-method", "peer", "--json", "--quiet", "--no-gantt");
+  assert.equal(run.status, 0, run.stderr);
+  const summary = JSON.parse(run.stdout) as { allReduce: string; tensorParallel: number };
+  assert.deepEqual([summary.allReduce, summary.tensorParallel], ["peer", 4]);
+});
+
 const badInputs: { name: string; args: string[]; stderr: RegExp }[] = [
   { name: "an unknown model lists the known ones", args: ["--model", "llama-999b"], stderr: /unknown model[\s\S]*Llama-2-70B[\s\S]*llama-70b/i },
   { name: "a --gpus that does not divide the heads", args: ["--model", "llama-70b", "--gpus", "3"], stderr: /does not divide .* 64 attention heads/ },
