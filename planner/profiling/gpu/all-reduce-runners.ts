@@ -8,7 +8,7 @@ import type { AllReduceMethod } from "../../model/all-reduce-method.js";
 import { MAX_NETWORK_SMS } from "../grid.js";
 import { PeerSum } from "../../../runtime/kernels/peerSum.js";
 import type { DeviceArray, Stream } from "../../../runtime/gpu/index.js";
-import type { Communicators } from "./communicators.js";
+import { Communicators } from "./communicators.js";
 import type { GpuContext } from "./gpu-context.js";
 import { graphWorkload, hostPacedWorkload, type Workload } from "./workload.js";
 
@@ -38,26 +38,26 @@ export interface AllReduceRunner {
   dispose(): void;
 }
 
-export function allReduceRunner(method: AllReduceMethod, communicators: Communicators): AllReduceRunner {
-  return method === "nccl" ? new NcclRunner(communicators) : new PeerRunner();
+export function allReduceRunner(method: AllReduceMethod): AllReduceRunner {
+  return method === "nccl" ? new NcclRunner() : new PeerRunner();
 }
 
 class NcclRunner implements AllReduceRunner {
-  constructor(private readonly communicators: Communicators) {}
+  private readonly communicators = new Communicators();
 
   async workload(contexts: readonly GpuContext[], streams: readonly Stream[], buffers: AllReduceBuffers, count: number, sms: number): Promise<Workload> {
     const nccl = await this.communicators.get(contexts, Math.min(sms, MAX_NETWORK_SMS));
     return hostPacedWorkload(streams, () => nccl.allReduce(buffers.parts(streams), count));
   }
 
-  /** The communicators are shared, and disposed by their owner. */
-  dispose(): void {}
+  dispose(): void {
+    this.communicators.dispose();
+  }
 }
 
 class PeerRunner implements AllReduceRunner {
   /** One PeerSum (peer access and flags) per set of GPUs, by ordinals. */
-  private readonly made = new Map<string, Promise<PeerSum>>();
-  private readonly ready: PeerSum[] = [];
+  private readonly made = new Map<string, PeerSum>();
 
   async workload(contexts: readonly GpuContext[], streams: readonly Stream[], buffers: AllReduceBuffers, count: number, sms: number): Promise<Workload> {
     const peer = await this.peerSum(contexts);
@@ -65,20 +65,17 @@ class PeerRunner implements AllReduceRunner {
   }
 
   dispose(): void {
-    for (const peer of this.ready) peer.dispose();
+    for (const peer of this.made.values()) peer.dispose();
   }
 
-  private peerSum(contexts: readonly GpuContext[]): Promise<PeerSum> {
+  private async peerSum(contexts: readonly GpuContext[]): Promise<PeerSum> {
+    // Each context compiles its kernels once; the PeerSum is made synchronously after, so only one is made per key.
+    const ranks = [];
+    for (const ctx of contexts) ranks.push({ gpu: ctx.gpu, kernels: await ctx.kernels.model() });
     const key = contexts.map((ctx) => ctx.gpu.ordinal).join(",");
     let peer = this.made.get(key);
     if (!peer) {
-      peer = (async () => {
-        const ranks = [];
-        for (const ctx of contexts) ranks.push({ gpu: ctx.gpu, kernels: await ctx.kernels.model() });
-        const made = PeerSum.create(ranks);
-        this.ready.push(made);
-        return made;
-      })();
+      peer = PeerSum.create(ranks);
       this.made.set(key, peer);
     }
     return peer;

@@ -27,7 +27,6 @@ import {
   measureAttentionInterference,
 } from "./collectives.js";
 import { allReduceRunner, type AllReduceRunner } from "./all-reduce-runners.js";
-import { Communicators } from "./communicators.js";
 import { explainGpuFailure } from "./failures.js";
 import { GpuContext } from "./gpu-context.js";
 import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, ATTENTION_SOURCES, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
@@ -78,7 +77,6 @@ export async function openGpuMeasurer(ordinals: number[] | undefined): Promise<M
 
 class GpuMeasurer implements Measurer {
   private readonly contexts = new Map<number, GpuContext>();
-  private readonly communicators = new Communicators();
   private readonly runners = new Map<AllReduceMethod, AllReduceRunner>();
   private readonly timer = new WorkTimer((gpu) => this.contextOf(gpu).madeGate());
 
@@ -172,7 +170,6 @@ class GpuMeasurer implements Measurer {
 
   dispose(): void {
     for (const runner of this.runners.values()) runner.dispose();
-    this.communicators.dispose();
     this.timer.dispose();
     for (const context of this.contexts.values()) context.dispose();
   }
@@ -180,7 +177,7 @@ class GpuMeasurer implements Measurer {
   private runner(method: AllReduceMethod): AllReduceRunner {
     let runner = this.runners.get(method);
     if (!runner) {
-      runner = allReduceRunner(method, this.communicators);
+      runner = allReduceRunner(method);
       this.runners.set(method, runner);
     }
     return runner;
