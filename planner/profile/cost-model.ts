@@ -6,6 +6,7 @@
 import * as math from "mathjs";
 import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import type { ElementwiseKernel } from "../model/elementwise-kernels.js";
+import type { LaneSwitchCosts } from "../schedule/problem.js";
 import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, GemmTable, InterferencePoint, Profile } from "./schema.js";
 import { interpolate1d, interpolateGrid } from "./interpolate.js";
 
@@ -124,6 +125,21 @@ export class CostModel {
    */
   attentionBesideAllReduceFactor(): number {
     return Math.max(...this.allReduce.allReduceWithAttention.map((p) => p.attentionFactor));
+  }
+
+  /**
+   * What ordering work between lanes costs in a split of `lanes` partitions: the measured split of
+   * that many, else the nearest one measured (noted); none, noted, where the profile has no measurement.
+   */
+  laneSwitchCosts(lanes: number): LaneSwitchCosts | undefined {
+    const measured = this.profile.laneSwitch;
+    if (!measured) {
+      this.notes.add("the profile has no lane-switch measurements, so the plan prices ordering work across lanes at nothing: add them with `nanoweave profile --only lane-switch --merge`");
+      return undefined;
+    }
+    const nearest = measured.wholeGpu.reduce((a, b) => (Math.abs(b.lanes - lanes) < Math.abs(a.lanes - lanes) ? b : a));
+    if (nearest.lanes !== lanes) this.notes.add(`lane switches of a split into ${lanes} partitions not measured: those of ${nearest.lanes} used`);
+    return { crossLaneUs: measured.crossLaneUs, wholeGpuUs: nearest.switchUs };
   }
 
   /** The GPU counts whose all-reduce the profile measured rather than extrapolated. */

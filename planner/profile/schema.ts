@@ -127,6 +127,19 @@ export const PeerAllReduceSchema = z.strictObject({
   allReduceWithAttention: z.array(AllReduceAttentionPointSchema).min(1),
 });
 
+/**
+ * What ordering work between the runtime's lanes costs beyond the work itself (a lane is a stream;
+ * a split's lanes are its green-context partitions): kernels of a set length chained in a CUDA
+ * graph across lanes, against the same chain on one lane. Absent until `nanoweave profile` measures
+ * it; a plan from a profile without it prices switching lanes at nothing, and says so.
+ */
+export const LaneSwitchSchema = z.strictObject({
+  /** A dependency between two partitions of one split. */
+  crossLaneUs: z.number().nonnegative(),
+  /** By the split's partition count: each switch between all of them and an op alone on the whole GPU (it waits for every lane, then every lane for it). */
+  wholeGpu: z.array(z.strictObject({ lanes: positiveInt, switchUs: z.number().nonnegative() })).min(1),
+});
+
 export const ProfileSchema = z.strictObject({
   schema: z.literal(PROFILE_SCHEMA_ID),
   /** measured: made by `nanoweave profile` on the GPU; analytic: derived from the GPU's specs. */
@@ -186,6 +199,7 @@ export const ProfileSchema = z.strictObject({
     allReduceWithAttention: z.array(AllReduceAttentionPointSchema).min(1),
   }),
   peerAllReduce: PeerAllReduceSchema.optional(),
+  laneSwitch: LaneSwitchSchema.optional(),
 });
 
 export type Profile = z.infer<typeof ProfileSchema>;
@@ -196,6 +210,7 @@ export type AllReduceTable = z.infer<typeof AllReduceTableSchema>;
 export type InterferencePoint = z.infer<typeof InterferencePointSchema>;
 export type AllReduceAttentionPoint = z.infer<typeof AllReduceAttentionPointSchema>;
 export type PeerAllReduceProfile = z.infer<typeof PeerAllReduceSchema>;
+export type LaneSwitchProfile = z.infer<typeof LaneSwitchSchema>;
 
 /** A nested array must have one entry per point of its axes. */
 function checkGrid(ctx: z.RefinementCtx, values: unknown, shape: readonly number[], path: (string | number)[] = []): void {

@@ -7,7 +7,7 @@
 import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import type { ElementwiseKernel } from "../model/elementwise-kernels.js";
 import type { GemmShape } from "../model/shard.js";
-import type { AllReduceAttentionPoint, InterferencePoint } from "../profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint, LaneSwitchProfile } from "../profile/schema.js";
 import type { ProfileSection } from "./sections.js";
 import type { AttentionConfig } from "./targets.js";
 
@@ -65,6 +65,8 @@ export interface Measurer {
   interference(partner: InterferencePartner, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]>;
   /** An all-reduce by `method` across every device on `networkSms` SMs beside decode attention on `memorySms` of each: time together / time alone. */
   allReduceBesideAttention(method: AllReduceMethod, networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]>;
+  /** What ordering work between lanes costs: between two partitions of a split, and between a split's partitions and the whole GPU. */
+  laneSwitch(progress: PointProgress): Promise<LaneSwitchProfile>;
   /** What a reader of the profile should know about how these sections were measured. */
   methodNotes(sections: readonly ProfileSection[]): string[];
   dispose(): void;

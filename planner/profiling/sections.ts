@@ -10,6 +10,7 @@ export const PROFILE_SECTIONS = [
   "allreduce-interference",
   "allreduce-attention-interference",
   "peer-allreduce",
+  "lane-switch",
 ] as const;
 
 export type ProfileSection = (typeof PROFILE_SECTIONS)[number];
@@ -24,6 +25,7 @@ const METHOD_NOTE_LABELS: Readonly<Record<ProfileSection, string>> = {
   "allreduce-interference": "GEMM beside all-reduce",
   "allreduce-attention-interference": "all-reduce beside decode attention",
   "peer-allreduce": "peer all-reduce",
+  "lane-switch": "lane switch",
 };
 
 /** A profile note saying how `section` was measured. */

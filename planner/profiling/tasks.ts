@@ -6,7 +6,7 @@
 import type { GpuSpec } from "../config/index.js";
 import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import { ELEMENTWISE_KERNELS } from "../model/elementwise-kernels.js";
-import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, ElementwiseTable, GemmTable, InterferencePoint } from "../profile/schema.js";
+import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, ElementwiseTable, GemmTable, InterferencePoint, LaneSwitchProfile } from "../profile/schema.js";
 import { fillAttentionGrid, kvBytes, pointsToMeasure } from "./attention-grid.js";
 import type { ProfileGrid } from "./grid.js";
 import type { Measurer, PointProgress } from "./measurer.js";
@@ -26,7 +26,15 @@ export interface ElementwiseResult {
 }
 
 /** What each kind of task stores in the checkpoint. */
-export type TaskResult = GemmTable | AttentionResult | ElementwiseResult | ElementwiseTable | AllReduceTable | InterferencePoint[] | AllReduceAttentionPoint[];
+export type TaskResult =
+  | GemmTable
+  | AttentionResult
+  | ElementwiseResult
+  | ElementwiseTable
+  | AllReduceTable
+  | InterferencePoint[]
+  | AllReduceAttentionPoint[]
+  | LaneSwitchProfile;
 
 export interface ProfileTask {
   /** Stable across runs: the checkpoint's key. */
@@ -131,6 +139,7 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
       measure: (measurer, progress) => measurer.allReduceBesideAttention("peer", grid.allReducePartnerSms, grid.attentionBesideAllReduceSms, progress),
     });
   }
+  oneTask("lane-switch", "lane switch", 0.5, (measurer, progress) => measurer.laneSwitch(progress));
   return tasks;
 }
 

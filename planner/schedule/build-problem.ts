@@ -80,6 +80,8 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     partitionShares: { compute: multiples(sms / 2, sms - step), network: hasNetwork ? multiples(0, MAX_NETWORK_SMS) : [] },
     minRemainderSms: gpu.partition.min,
     durationUs: (group, sizeGranules, groupSms) => groupTimes(group, sizeGranules, groupSms).totalUs,
+    // A split has a partition per stream present: compute, and memory and network where the layer has them.
+    laneSwitch: cost.laneSwitchCosts(1 + Number(hasMemory) + Number(hasNetwork)),
     kernelDurationsUs: (group, sizeGranules, groupSms) => groupTimes(group, sizeGranules, groupSms).kernelsUs,
   };
 }

@@ -13,6 +13,7 @@ import { MilpModel, type Variable } from "../milp/model.js";
 import {
   candidateLayouts,
   nanoBatchSizes,
+  type LaneSwitchCosts,
   type Layout,
   type Schedule,
   type ScheduleProblem,
@@ -93,14 +94,17 @@ export function formulatePipeline(
     return { group: g, name, stream: group.stream, wholeGpu, duration, start };
   });
 
+  const switches = laneSwitchTerms(model, problem.laneSwitch);
   for (const { from, to } of problem.edges) {
     const u = ops[from]!;
     const v = ops[to]!;
-    model.addAtLeast(`dep_${u.name}_${v.name}`, [[v.start, 1], [u.start, -1], [u.duration, -1]], 0);
+    // T_v >= T_u + d_u + the cost of the switch between their lanes
+    model.addAtLeast(`dep_${u.name}_${v.name}`, [[v.start, 1], [u.start, -1], [u.duration, -1], ...minus(switches.edge(u, v))], 0);
   }
   // The chain's next layer starts K·P later, once its last op of this layer has ended.
+  const first = ops[0]!;
   const last = ops[ops.length - 1]!;
-  model.addAtMost("next_layer", [[last.start, 1], [last.duration, 1], [P, -K]], 0);
+  model.addAtMost("next_layer", [[last.start, 1], [last.duration, 1], [P, -K], ...switches.edge(last, first)], 0);
 
   // Valid inequalities that tighten the relaxation: within each P a stream runs its own ops and
   // waits out every other stream's whole-GPU op.
@@ -116,13 +120,15 @@ export function formulatePipeline(
     );
   }
 
-  // |T_u - T_v| <= K·P, |kP| <= K·P, d <= P: both disjointness rows stay below this when relaxed.
-  const bigM = (2 * K + 1) * maxP;
+  // |T_u - T_v| <= K·P, |kP| <= K·P, d <= P, a switch: both disjointness rows stay below this when relaxed.
+  const bigM = (2 * K + 1) * maxP + (problem.laneSwitch?.wholeGpuUs ?? 0);
   for (let a = 0; a < ops.length; a++) {
     for (let b = a + 1; b < ops.length; b++) {
       const u = ops[a]!;
       const v = ops[b]!;
-      if (u.stream === v.stream || options.allowWholeGpu) addDisjointModulo(model, u, v, P, K, maxP, bigM, reaches(problem, u.group, v.group));
+      if (u.stream === v.stream || options.allowWholeGpu) {
+        addDisjointModulo(model, u, v, P, K, maxP, bigM, reaches(problem, u.group, v.group), switches.wholeGpuSwitch(u, v));
+      }
     }
   }
 
@@ -150,6 +156,7 @@ function addDisjointModulo(
   maxP: number,
   bigM: number,
   vFollowsU: boolean,
+  wholeGpuSwitch: [Variable, number][],
 ): void {
   const pair = `${u.name}_${v.name}`;
   let relax: [Variable, number][] = [];
@@ -175,11 +182,58 @@ function addDisjointModulo(
     model.addAtLeast(`pi_ge_${pair}_${j}`, [[pi, 1], [P, -1], [beta[j]!, -maxP]], -maxP);
     if (k !== 0) kP.push([pi, k]);
   });
-  const minus = (e: readonly (readonly [Variable, number])[]): [Variable, number][] => e.map(([x, c]) => [x, -c]);
-  // T_u + d_u <= T_v + kP   (+ bigM (1 - rho) across streams)
-  model.addAtMost(`after_${pair}`, [[u.start, 1], [u.duration, 1], [v.start, -1], ...minus(kP), ...relax], slack);
-  // T_v + kP + d_v <= T_u + P   (+ bigM (1 - rho) across streams)
-  model.addAtMost(`before_${pair}`, [[v.start, 1], ...kP, [v.duration, 1], [u.start, -1], [P, -1], ...relax], slack);
+  // The runtime orders the op alone on the whole GPU after its neighbours on the other lanes, and
+  // them after it: each way a switch between the split and the whole GPU.
+  // T_u + d_u + switch <= T_v + kP   (+ bigM (1 - rho) across streams)
+  model.addAtMost(`after_${pair}`, [[u.start, 1], [u.duration, 1], [v.start, -1], ...minus(kP), ...relax, ...wholeGpuSwitch], slack);
+  // T_v + kP + d_v + switch <= T_u + P   (+ bigM (1 - rho) across streams)
+  model.addAtMost(`before_${pair}`, [[v.start, 1], ...kP, [v.duration, 1], [u.start, -1], [P, -1], ...relax, ...wholeGpuSwitch], slack);
+}
+
+function minus(e: readonly (readonly [Variable, number])[]): [Variable, number][] {
+  return e.map(([x, c]) => [x, -c]);
+}
+
+interface LaneSwitchTerms {
+  /** Terms summing to the switch cost of dependency u → v (problem.ts laneSwitchUs), in microseconds. */
+  edge(u: ChainOp, v: ChainOp): [Variable, number][];
+  /** Terms summing to the whole-GPU switch between u and v: when exactly one of them runs alone. */
+  wholeGpuSwitch(u: ChainOp, v: ChainOp): [Variable, number][];
+}
+
+/**
+ * Switch costs as linear terms in auxiliary variables that each sit at a lower bound: they only
+ * lengthen the rows they appear in, so the minimum of P keeps them there.
+ *   chi_uv >= |omega_u - omega_v|: exactly one of u, v runs alone (cost wholeGpuUs);
+ *   sigma_uv >= 1 - omega_u - omega_v: both in partitions of different streams (cost crossLaneUs).
+ */
+function laneSwitchTerms(model: MilpModel, costs: LaneSwitchCosts | undefined): LaneSwitchTerms {
+  const chis = new Map<string, Variable>();
+  const chi = (u: ChainOp, v: ChainOp): Variable => {
+    const [a, b] = u.group < v.group ? [u, v] : [v, u];
+    const key = `${a.name}_${b.name}`;
+    let x = chis.get(key);
+    if (!x) {
+      x = model.addVariable(`chi_${key}`, "continuous", 0, 1);
+      model.addAtLeast(`chi_ab_${key}`, [[x, 1], [a.wholeGpu, -1], [b.wholeGpu, 1]], 0);
+      model.addAtLeast(`chi_ba_${key}`, [[x, 1], [b.wholeGpu, -1], [a.wholeGpu, 1]], 0);
+      chis.set(key, x);
+    }
+    return x;
+  };
+  const wholeGpuSwitch = (u: ChainOp, v: ChainOp): [Variable, number][] => (costs && costs.wholeGpuUs > 0 ? [[chi(u, v), costs.wholeGpuUs]] : []);
+  return {
+    wholeGpuSwitch,
+    edge: (u, v) => {
+      const terms = wholeGpuSwitch(u, v);
+      if (costs && costs.crossLaneUs > 0 && u.stream !== v.stream) {
+        const sigma = model.addVariable(`sigma_${u.name}_${v.name}`, "continuous", 0, 1);
+        model.addAtLeast(`sigma_ge_${u.name}_${v.name}`, [[sigma, 1], [u.wholeGpu, 1], [v.wholeGpu, 1]], 1);
+        terms.push([sigma, costs.crossLaneUs]);
+      }
+      return terms;
+    },
+  };
 }
 
 /** Whether a chain of dependencies leads from group `from` to group `to`. */

@@ -33,6 +33,32 @@ export interface ScheduleProblem {
   readonly minRemainderSms: number;
   /** Microseconds for group `group` on `sizeGranules` granules of tokens confined to `sms` SMs. */
   durationUs(group: number, sizeGranules: number, sms: number): number;
+  /** What an ordering between lanes costs beyond the work on either side; none when absent. */
+  readonly laneSwitch?: LaneSwitchCosts;
+}
+
+/**
+ * The runtime runs each layout and stream on a lane (a stream; the split's lanes are green-context
+ * partitions), and orders lanes with events. Measured on H200s, such an ordering costs time of its
+ * own: about 1 µs between two partitions of the split, and more where an op alone on the whole GPU
+ * waits for every lane of the split and they for it. Between plain streams (ops on the whole GPU)
+ * it costs nothing measurable.
+ */
+export interface LaneSwitchCosts {
+  /** A dependency between two partitions of the split. */
+  readonly crossLaneUs: number;
+  /** A switch between the split's lanes and an op alone on the whole GPU (each way). */
+  readonly wholeGpuUs: number;
+}
+
+/**
+ * The cost of ordering op v after op u: u and v of streams `sameStream` or not, each alone on the
+ * whole GPU or in its partition. One lane (same stream and placement) or two whole-GPU ops cost nothing.
+ */
+export function laneSwitchUs(costs: LaneSwitchCosts | undefined, sameStream: boolean, uWhole: boolean, vWhole: boolean): number {
+  if (!costs) return 0;
+  if (uWhole !== vWhole) return costs.wholeGpuUs;
+  return !uWhole && !sameStream ? costs.crossLaneUs : 0;
 }
 
 /** SMs per stream category in one partitioning of the GPU; a category absent from the layer has 0. */

@@ -43,6 +43,7 @@ export const KERNEL_SIGNATURES = {
   // Eight residuals, eight flag arrays, ranks, rank, begin, count.
   peer_sum: ["ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr", "i32", "i32", "i64", "i64"],
   stream_read: ["ptr", "i64", "ptr"],
+  hold: ["i64", "ptr"],
 } as const satisfies Record<string, readonly KernelParamType[]>;
 export type KernelName = keyof typeof KERNEL_SIGNATURES;
 

@@ -35,6 +35,12 @@ test("profile --quick writes a profile that validates, with times that fall as S
       const onFewest = table.timeUs.map((bySms) => bySms[0]!);
       assert.ok(onFewest.at(-1)! > onFewest[0]!, `${table.kernel}: ${onFewest.join(", ")} us as rows grow`);
     }
+    // Ordering work across lanes costs time of its own, about a microsecond or a few (H200: 0.9 us between partitions, 2.5 us to the whole GPU).
+    const laneSwitch = profile.laneSwitch!;
+    console.log(`# lane switch: ${JSON.stringify(laneSwitch)}`);
+    assert.ok(laneSwitch.crossLaneUs > 0.1 && laneSwitch.crossLaneUs < 10, JSON.stringify(laneSwitch));
+    assert.deepEqual(laneSwitch.wholeGpu.map((point) => point.lanes), [2, 3]);
+    for (const point of laneSwitch.wholeGpu) assert.ok(point.switchUs > 0.1 && point.switchUs < 20, JSON.stringify(laneSwitch));
     // On several GPUs, GEMM beside all-reduce is measured as plans lay it out: the GEMM on a split's group, not all the SMs the partner leaves.
     if (Gpu.count() > 1) {
       for (const point of profile.interference.gemmWithAllReduce) {

@@ -119,3 +119,37 @@ test("--all-reduce-method peer plans from the profile's peer measurements and re
     await rm(folder, { recursive: true, force: true });
   }
 });
+
+test("a plan from a profile with lane switches leaves each measured switch between dependent ops on different lanes; without them the plan says it priced none", async () => {
+  const folder = await mkdtemp(join(tmpdir(), "nanoweave-lane-switch-"));
+  try {
+    const { laneSwitch: _shipped, ...shipped } = ProfileSchema.parse(JSON.parse(await readFile(join(REPOSITORY_ROOT, "profiles/H200-SXM.json"), "utf8")));
+    const laneSwitch = { crossLaneUs: 2, wholeGpu: [{ lanes: 2, switchUs: 6 }] };
+    const [withSwitches, without] = [join(folder, "with.json"), join(folder, "without.json")];
+    await writeFile(withSwitches, JSON.stringify({ ...shipped, laneSwitch }));
+    await writeFile(without, JSON.stringify(shipped));
+    const request = { ...base, model: "llama-70b", gpus: 8, gpu: "h200", workload: "decode-1024", batch: 2048, layers: 16, allReduce: false } as const;
+    const priced = await makePlan({ ...request, profile: withSwitches });
+    const free = await makePlan({ ...request, profile: without });
+    assert.ok(free.notes.some((note) => note.includes("no lane-switch measurements")));
+    assert.ok(!priced.notes.some((note) => note.includes("lane-switch")));
+    assert.ok(priced.prediction.layerUs > free.prediction.layerUs, `${priced.prediction.layerUs} us priced, ${free.prediction.layerUs} free`);
+    assert.deepEqual(replayViolations(priced), []);
+    const byId = new Map(priced.operations.map((op) => [op.id, op]));
+    const whole = (op: Plan["operations"][number]) => op.layout === "whole";
+    let switches = 0;
+    for (const op of priced.operations) {
+      for (const dependency of op.dependsOn) {
+        const producer = byId.get(dependency.op)!;
+        const cost = whole(op) !== whole(producer) ? 6 : !whole(op) && op.stream !== producer.stream ? 2 : 0;
+        if (cost === 0) continue;
+        switches++;
+        const producerEnd = producer.endUs + dependency.layer * priced.periodUs;
+        assert.ok(op.startUs >= producerEnd + cost - 1e-6, `${op.id} starts ${op.startUs - producerEnd} us after ${dependency.op}, less than the ${cost} us switch`);
+      }
+    }
+    assert.ok(switches > 0, "the plan has dependencies across lanes");
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});

@@ -99,3 +99,17 @@ test("the peer all-reduce is read from the profile's peerAllReduce, NCCL's from 
   assert.ok([...peer.notes].some((n) => n.startsWith("peer all-reduce at 8 GPUs not measured")));
   assert.throws(() => new CostModel(profile, "peer"), /has no peer all-reduce measurements/);
 });
+
+test("lane switches are read from the profile by the split's partition count, the nearest measured one noted; without them, none and a note", async () => {
+  const profile = analyticProfile(await resolveGpu("h200"), request);
+  const laneSwitch = { crossLaneUs: 0.9, wholeGpu: [{ lanes: 2, switchUs: 2.2 }, { lanes: 3, switchUs: 2.6 }] };
+  const measured = new CostModel(ProfileSchema.parse({ ...profile, laneSwitch }));
+  assert.deepEqual(measured.laneSwitchCosts(2), { crossLaneUs: 0.9, wholeGpuUs: 2.2 });
+  assert.deepEqual(measured.laneSwitchCosts(3), { crossLaneUs: 0.9, wholeGpuUs: 2.6 });
+  assert.equal(measured.notes.size, 0);
+  assert.deepEqual(measured.laneSwitchCosts(4), { crossLaneUs: 0.9, wholeGpuUs: 2.6 });
+  assert.ok([...measured.notes].some((n) => n === "lane switches of a split into 4 partitions not measured: those of 3 used"));
+  const without = new CostModel(profile);
+  assert.equal(without.laneSwitchCosts(2), undefined);
+  assert.ok([...without.notes].some((n) => n.includes("no lane-switch measurements") && n.includes("nanoweave profile --only lane-switch --merge")));
+});

@@ -164,6 +164,21 @@ test("a one-GPU run neither measures the peer all-reduce nor accepts --only peer
   });
 });
 
+test("lane switches are a one-GPU section: a full run measures them, and a merge of --only lane-switch replaces them and keeps the rest", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    const first = await profile(out);
+    assert.ok(first.measurer.calls.includes("lane switch"));
+    const before = await readProfileFile(out);
+    assert.deepEqual(before.laneSwitch, { crossLaneUs: 0.9, wholeGpu: [{ lanes: 2, switchUs: 2.2 }, { lanes: 3, switchUs: 2.6 }] });
+    const merge = await profile(out, { merge: true, only: "lane-switch", fake: { constantTime: 1.5 } });
+    assert.deepEqual(merge.measurer.calls, ["lane switch"]);
+    const after = await readProfileFile(out);
+    assert.deepEqual(after.laneSwitch, { crossLaneUs: 1.5, wholeGpu: [{ lanes: 2, switchUs: 1.5 }, { lanes: 3, switchUs: 1.5 }] });
+    assert.deepEqual(after.gemm, before.gemm);
+  });
+});
+
 test("a merge replaces the method notes of the sections it measures again and keeps the others", async () => {
   await withFolder(async (folder) => {
     const out = join(folder, "profile.json");

@@ -29,6 +29,34 @@ for (const seed of [1, 2, 3, 4, 5]) {
   }
 }
 
+for (const seed of [1, 2, 3, 4]) {
+  test(`with lane switches priced, the MILP optimum still equals exhaustive search: seed ${seed}`, async () => {
+    // Large enough against the tiny durations to change which ops go to the whole GPU.
+    const problem = { ...tinyProblem(seed, 6), laneSwitch: { crossLaneUs: 3, wholeGpuUs: 9 } };
+    const cutoff = 10 * sequentialSchedule(problem).periodUs;
+    const expected = exhaustiveBestPeriod(problem, 2);
+    assert.ok(expected >= exhaustiveBestPeriod(tinyProblem(seed, 6), 2), "switches never save time");
+    const formulation = formulatePipeline(problem, 2, cutoff)!;
+    const solver = createSolver("highs");
+    try {
+      const solution = await solver.solve(formulation.model, options);
+      assert.equal(solution.status, "optimal");
+      const schedule = formulation.decode(solution.values);
+      assert.ok(Math.abs(schedule.periodUs - expected) <= 1e-6 * expected, `MILP ${schedule.periodUs} vs exhaustive ${expected}`);
+    } finally {
+      await solver.dispose();
+    }
+  });
+}
+
+test("priced lane switches lengthen the best period of a pipelined tiny problem", () => {
+  const lengthened = [1, 2, 3, 4].filter((seed) => {
+    const free = exhaustiveBestPeriod(tinyProblem(seed, 6), 2);
+    return exhaustiveBestPeriod({ ...tinyProblem(seed, 6), laneSwitch: { crossLaneUs: 3, wholeGpuUs: 9 } }, 2) > free + 1;
+  });
+  assert.ok(lengthened.length >= 2, `only seeds ${lengthened.join(", ")} changed`);
+});
+
 test("HiGHS and javascript-lp-solver agree on the optimum", async () => {
   for (const seed of [11, 12, 13]) {
     const problem = tinyProblem(seed, 4);

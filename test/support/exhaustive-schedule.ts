@@ -3,7 +3,7 @@
  * tests on tiny instances: every layout, every whole-GPU choice and every winding of every pair that
  * must not overlap, each closed exactly by enumerating the cycles of its difference constraints.
  */
-import { candidateLayouts, nanoBatchSizes, type ScheduleProblem } from "../../planner/schedule/problem.js";
+import { candidateLayouts, laneSwitchUs, nanoBatchSizes, type ScheduleProblem } from "../../planner/schedule/problem.js";
 
 /** T_to - T_from >= constant + perP·P */
 interface Edge {
@@ -22,6 +22,8 @@ export function exhaustiveBestPeriod(problem: ScheduleProblem, K: number): numbe
     for (let mask = 0; mask < 1 << ops; mask++) {
       const whole = (o: number): boolean => (mask & (1 << o)) !== 0;
       const d = problem.groups.map((g, o) => problem.durationUs(o, size, whole(o) ? problem.sms : layout[g.stream]));
+      const switchUs = (u: number, v: number): number =>
+        laneSwitchUs(problem.laneSwitch, problem.groups[u]!.stream === problem.groups[v]!.stream, whole(u), whole(v));
       const pairs: [number, number][] = [];
       for (let u = 0; u < ops; u++) {
         for (let v = u + 1; v < ops; v++) {
@@ -33,9 +35,10 @@ export function exhaustiveBestPeriod(problem: ScheduleProblem, K: number): numbe
       const base: Edge[] = [
         { from: z, to: 0, constant: 0, perP: 0 },
         { from: 0, to: z, constant: 0, perP: 0 },
-        ...problem.edges.map((e) => ({ from: e.from, to: e.to, constant: d[e.from]!, perP: 0 })),
-        { from: ops - 1, to: z, constant: d[ops - 1]!, perP: -K },
+        ...problem.edges.map((e) => ({ from: e.from, to: e.to, constant: d[e.from]! + switchUs(e.from, e.to), perP: 0 })),
+        { from: ops - 1, to: z, constant: d[ops - 1]! + switchUs(ops - 1, 0), perP: -K },
       ];
+      const wholeGpuSwitchUs = (u: number, v: number): number => (whole(u) !== whole(v) ? (problem.laneSwitch?.wholeGpuUs ?? 0) : 0);
       const minP = Math.max(...d);
       const windings = range(-K, K + 1);
       const choose = (index: number, edges: Edge[]): void => {
@@ -48,9 +51,9 @@ export function exhaustiveBestPeriod(problem: ScheduleProblem, K: number): numbe
         for (const k of windings) {
           choose(index + 1, [
             ...edges,
-            // T_u + d_u <= T_v + kP  and  T_v + kP + d_v <= T_u + P
-            { from: u, to: v, constant: d[u]!, perP: -k },
-            { from: v, to: u, constant: d[v]!, perP: k - 1 },
+            // T_u + d_u + s <= T_v + kP  and  T_v + kP + d_v + s <= T_u + P, s a whole-GPU switch
+            { from: u, to: v, constant: d[u]! + wholeGpuSwitchUs(u, v), perP: -k },
+            { from: v, to: u, constant: d[v]! + wholeGpuSwitchUs(u, v), perP: k - 1 },
           ]);
         }
       };

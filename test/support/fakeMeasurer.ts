@@ -9,7 +9,7 @@ import type { AllReduceMethod } from "../../planner/model/all-reduce-method.js";
 import type { AttentionPoint, DeviceFacts, InterferencePartner, MeasuredElementwise, Measurer } from "../../planner/profiling/measurer.js";
 import { methodNote, type ProfileSection } from "../../planner/profiling/sections.js";
 import type { AttentionConfig } from "../../planner/profiling/targets.js";
-import type { AllReduceAttentionPoint, InterferencePoint } from "../../planner/profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint, LaneSwitchProfile } from "../../planner/profile/schema.js";
 
 export interface FakeMeasurerOptions {
   gpus?: number;
@@ -84,6 +84,11 @@ export class FakeMeasurer implements Measurer {
   async allReduceBesideAttention(method: AllReduceMethod, networkSms: readonly number[], memorySms: number): Promise<AllReduceAttentionPoint[]> {
     this.count(`${method} allreduce beside attention`);
     return networkSms.map((s) => ({ networkSms: s, memorySms, allReduceFactor: this.time(method === "peer" ? 1.1 : 1.4), attentionFactor: 1.02 }));
+  }
+
+  async laneSwitch(): Promise<LaneSwitchProfile> {
+    this.count("lane switch");
+    return { crossLaneUs: this.time(0.9), wholeGpu: [{ lanes: 2, switchUs: this.time(2.2) }, { lanes: 3, switchUs: this.time(2.6) }] };
   }
 
   methodNotes(sections: readonly ProfileSection[]): string[] {

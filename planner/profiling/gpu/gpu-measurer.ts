@@ -9,7 +9,7 @@ import { collectSystemReport, Gpu, type SystemReport } from "../../../runtime/gp
 import type { AllReduceMethod } from "../../model/all-reduce-method.js";
 import type { ElementwiseKernel } from "../../model/elementwise-kernels.js";
 import type { GemmShape } from "../../model/shard.js";
-import type { AllReduceAttentionPoint, InterferencePoint } from "../../profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint, LaneSwitchProfile } from "../../profile/schema.js";
 import { chooseDevices } from "../devices.js";
 import type { AttentionPoint, DeviceFacts, InterferencePartner, MeasuredElementwise, Measurer, PointProgress } from "../measurer.js";
 import { methodNote, type ProfileSection } from "../sections.js";
@@ -28,6 +28,7 @@ import {
 } from "./collectives.js";
 import { allReduceRunner, type AllReduceRunner } from "./all-reduce-runners.js";
 import { explainGpuFailure } from "./failures.js";
+import { measureLaneSwitch } from "./lane-switch.js";
 import { GpuContext } from "./gpu-context.js";
 import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, ATTENTION_SOURCES, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
 import { largestPartition } from "./partitions.js";
@@ -122,6 +123,10 @@ class GpuMeasurer implements Measurer {
     return this.guard(() => measureAllReduceAttentionInterference(this.ranks(gpus), this.runner(method), this.timer, networkSms, memorySms, progress), gpus);
   }
 
+  laneSwitch(progress: PointProgress): Promise<LaneSwitchProfile> {
+    return this.guard(() => measureLaneSwitch(this.context(0), this.timer, this.device.partition, progress));
+  }
+
   methodNotes(sections: readonly ProfileSection[]): string[] {
     const { sms, partition, cublas, nccl } = this.device;
     const notes: Record<ProfileSection, () => string> = {
@@ -159,6 +164,11 @@ class GpuMeasurer implements Measurer {
         "native/kernels/peer_sum.cu (bf16 sum in fp32, in place; each rank reads and writes its piece at every peer directly), one launch a rank on a partition of " +
         `max(${partition.min}, ctas) SMs, 2 blocks an SM, each rank's repetitions replayed from a CUDA graph of its own; ` +
         "tables, GEMM beside it and it beside decode attention measured as NCCL's are (the all-reduce, GEMM beside all-reduce and all-reduce beside decode attention notes)",
+      "lane-switch": () =>
+        "native/kernels/hold.cu (each block spins 5 us; one block per SM of its lane) chained in a CUDA graph, 8 switches a repetition: crossLaneUs, " +
+        "alternating between a split's compute group and memory remainder (20 SMs), each kernel after an event of the other, less the same chain on one lane, per switch; " +
+        "wholeGpu, every lane of a split of 2 (compute, memory) or 3 (compute, the smallest network group, memory) side by side then one kernel on the whole GPU " +
+        "(a plain stream) waiting for all of them and they for it, less two kernels on one lane, per switch",
     };
     return [
       "timing: CUDA events around CUDA-graph replays of repetitions lasting at least 200 us, after a warm-up; the median of 3 to 5 runs; " +

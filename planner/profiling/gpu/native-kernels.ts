@@ -42,6 +42,12 @@ export class NativeKernels {
     return (stream, blocks, source, bytes, sink) => kernel.launch(stream, { grid: blocks, block: 1024 }, source, BigInt(bytes / 16), sink);
   }
 
+  /** One block of 128 threads per SM of the stream's partition (`sms`), each spinning `ns` nanoseconds. */
+  async hold(): Promise<(stream: Stream, sms: number, ns: number, sink: DeviceArray<"int32">) => void> {
+    const kernel = await this.kernel("hold", KERNEL_SIGNATURES.hold);
+    return (stream, sms, ns, sink) => kernel.launch(stream, { grid: sms, block: 128 }, BigInt(ns), sink);
+  }
+
   private async attentionKernel(name: AttentionKernelName): Promise<Kernel<(typeof KERNEL_SIGNATURES)[AttentionKernelName]>> {
     const kernel = await this.kernel(name, KERNEL_SIGNATURES[name]);
     allowAttentionSharedMemory(this.gpu, kernel);
