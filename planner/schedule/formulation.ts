@@ -195,7 +195,7 @@ function minus(e: readonly (readonly [Variable, number])[]): [Variable, number][
 }
 
 interface LaneSwitchTerms {
-  /** Terms summing to the switch cost of dependency u → v (problem.ts laneSwitchUs), in microseconds. */
+  /** Terms summing to the switch cost of dependency u → v (LaneSwitchCosts), in microseconds. */
   edge(u: ChainOp, v: ChainOp): [Variable, number][];
   /** Terms summing to the whole-GPU switch between u and v: when exactly one of them runs alone. */
   wholeGpuSwitch(u: ChainOp, v: ChainOp): [Variable, number][];

@@ -51,15 +51,6 @@ export interface LaneSwitchCosts {
   readonly wholeGpuUs: number;
 }
 
-/**
- * The cost of ordering op v after op u: u and v of streams `sameStream` or not, each alone on the
- * whole GPU or in its partition. One lane (same stream and placement) or two whole-GPU ops cost nothing.
- */
-export function laneSwitchUs(costs: LaneSwitchCosts | undefined, sameStream: boolean, uWhole: boolean, vWhole: boolean): number {
-  if (!costs) return 0;
-  if (uWhole !== vWhole) return costs.wholeGpuUs;
-  return !uWhole && !sameStream ? costs.crossLaneUs : 0;
-}
 
 /** SMs per stream category in one partitioning of the GPU; a category absent from the layer has 0. */
 export interface Layout {

@@ -9,6 +9,7 @@ import { PlanSchema, type Plan } from "../../planner/plan/schema.js";
 import { ProfileSchema } from "../../planner/profile/schema.js";
 import { REPOSITORY_ROOT } from "../support/repository.js";
 import { replayViolations } from "../../planner/plan/replay.js";
+import { laneSwitchUs } from "../support/exhaustive-schedule.js";
 
 const base: Omit<PlanRequest, "model" | "gpus"> = {
   batch: "auto",
@@ -141,7 +142,7 @@ test("a plan from a profile with lane switches leaves each measured switch betwe
     for (const op of priced.operations) {
       for (const dependency of op.dependsOn) {
         const producer = byId.get(dependency.op)!;
-        const cost = whole(op) !== whole(producer) ? 6 : !whole(op) && op.stream !== producer.stream ? 2 : 0;
+        const cost = laneSwitchUs({ crossLaneUs: laneSwitch.crossLaneUs, wholeGpuUs: laneSwitch.wholeGpu[0]!.switchUs }, op.stream === producer.stream, whole(producer), whole(op));
         if (cost === 0) continue;
         switches++;
         const producerEnd = producer.endUs + dependency.layer * priced.periodUs;

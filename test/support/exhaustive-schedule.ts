@@ -3,7 +3,19 @@
  * tests on tiny instances: every layout, every whole-GPU choice and every winding of every pair that
  * must not overlap, each closed exactly by enumerating the cycles of its difference constraints.
  */
-import { candidateLayouts, laneSwitchUs, nanoBatchSizes, type ScheduleProblem } from "../../planner/schedule/problem.js";
+import { candidateLayouts, nanoBatchSizes, type LaneSwitchCosts, type ScheduleProblem } from "../../planner/schedule/problem.js";
+
+/**
+ * The tests' own statement of what ordering op v after op u costs, apart from the MILP's: u and v of
+ * one stream or not, each alone on the whole GPU or in its partition. A switch between the split and
+ * the whole GPU costs wholeGpuUs; two partitions of different streams crossLaneUs; one lane, or two
+ * whole-GPU ops (plain streams), nothing.
+ */
+export function laneSwitchUs(costs: LaneSwitchCosts | undefined, sameStream: boolean, uWhole: boolean, vWhole: boolean): number {
+  if (!costs) return 0;
+  if (uWhole !== vWhole) return costs.wholeGpuUs;
+  return !uWhole && !sameStream ? costs.crossLaneUs : 0;
+}
 
 /** T_to - T_from >= constant + perP·P */
 interface Edge {
@@ -38,7 +50,6 @@ export function exhaustiveBestPeriod(problem: ScheduleProblem, K: number): numbe
         ...problem.edges.map((e) => ({ from: e.from, to: e.to, constant: d[e.from]! + switchUs(e.from, e.to), perP: 0 })),
         { from: ops - 1, to: z, constant: d[ops - 1]! + switchUs(ops - 1, 0), perP: -K },
       ];
-      const wholeGpuSwitchUs = (u: number, v: number): number => (whole(u) !== whole(v) ? (problem.laneSwitch?.wholeGpuUs ?? 0) : 0);
       const minP = Math.max(...d);
       const windings = range(-K, K + 1);
       const choose = (index: number, edges: Edge[]): void => {
@@ -48,12 +59,14 @@ export function exhaustiveBestPeriod(problem: ScheduleProblem, K: number): numbe
           return;
         }
         const [u, v] = pairs[index]!;
+        // The runtime orders an op alone after its neighbours on the other lanes and them after it.
+        const wholeGpuSwitchUs = whole(u) !== whole(v) ? switchUs(u, v) : 0;
         for (const k of windings) {
           choose(index + 1, [
             ...edges,
             // T_u + d_u + s <= T_v + kP  and  T_v + kP + d_v + s <= T_u + P, s a whole-GPU switch
-            { from: u, to: v, constant: d[u]! + wholeGpuSwitchUs(u, v), perP: -k },
-            { from: v, to: u, constant: d[v]! + wholeGpuSwitchUs(u, v), perP: k - 1 },
+            { from: u, to: v, constant: d[u]! + wholeGpuSwitchUs, perP: -k },
+            { from: v, to: u, constant: d[v]! + wholeGpuSwitchUs, perP: k - 1 },
           ]);
         }
       };

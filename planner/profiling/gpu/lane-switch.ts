@@ -48,7 +48,7 @@ export async function measureLaneSwitch(context: GpuContext, timer: WorkTimer, p
       then.stream.waitFor(first.done);
     };
     // Every repetition starts and ends on the whole-GPU stream, which the timer times.
-    const perRepUs = (body: () => void): number => timer.perRepUs(graphWorkload([whole.stream], () => body()));
+    const perRepUs = (body: () => void): number => timer.perRepUs(graphWorkload([whole.stream], body));
     const total = 2 + LANE_COUNTS.length;
     const oneLaneUs = perRepUs(() => {
       for (let hop = 0; hop < 2 * HOPS; hop++) hold(whole);
