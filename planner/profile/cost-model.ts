@@ -2,12 +2,17 @@
  * Times for every kind of work the planner schedules, read from a profile by interpolation across
  * token count (or bytes) and SM count. Where the profile lacks the exact shape asked for, the
  * nearest one it has is scaled, and a note says so; the plan carries the notes.
+ *
+ * On the whole GPU work runs alone, so its time is the table's slowed by the profile's sustained-load
+ * factors (a serving loop holds the GPU at its power limit, while tables are measured cool). On a
+ * partition work co-runs, and the interference factors, which carry those clocks, multiply the
+ * table's time where the schedule is built (planner/schedule/build-problem.ts).
  */
 import * as math from "mathjs";
 import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import type { ElementwiseKernel } from "../model/elementwise-kernels.js";
 import type { LaneSwitchCosts } from "../schedule/problem.js";
-import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, GemmTable, InterferencePoint, Profile } from "./schema.js";
+import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, GemmTable, InterferencePoint, Profile, SustainedLoadProfile } from "./schema.js";
 import { interpolate1d, interpolateGrid } from "./interpolate.js";
 
 export interface DecodeAttentionShape {
@@ -40,6 +45,7 @@ export class CostModel {
   readonly notes = new Set<string>();
   private readonly allReduceByGpus = new Map<number, AllReduceTable>();
   private readonly allReduce: AllReduceMeasurements;
+  private readonly sustained: SustainedLoadProfile;
 
   /** All-reduces are read from `allReduceMethod`'s measurements; the profile must have them (peer: profile.peerAllReduce). */
   constructor(
@@ -54,6 +60,14 @@ export class CostModel {
       this.allReduce = { tables: profile.allReduce, gemmWithAllReduce, allReduceWithAttention };
     }
     for (const table of this.allReduce.tables) this.allReduceByGpus.set(table.gpus, table);
+    this.sustained = profile.sustainedLoad ?? { gemmFactor: 1, attentionFactor: 1, elementwiseFactor: 1 };
+    // An analytic profile's times are from specs, at no particular clocks: nothing to add.
+    if (!profile.sustainedLoad && profile.source === "measured") {
+      this.notes.add(
+        "the profile has no sustained-load measurements, so work alone on the whole GPU is timed at the clocks of the tables (measured cool), " +
+          "not at a serving loop's power limit: add them with `nanoweave profile --only sustained-load --merge`",
+      );
+    }
   }
 
   get sms(): number {
@@ -64,7 +78,7 @@ export class CostModel {
     if (tokens <= 0) return 0;
     const table = this.gemmTable(n, k);
     const time = interpolateGrid([table.tokens, table.sms], table.timeUs, [tokens, sms]);
-    return time * ((n * k) / (table.n * table.k));
+    return time * ((n * k) / (table.n * table.k)) * this.alone(sms, this.sustained.gemmFactor);
   }
 
   decodeAttentionUs(shape: DecodeAttentionShape, sms: number): number {
@@ -72,14 +86,15 @@ export class CostModel {
     const table = this.attentionTable(shape);
     const time = interpolateGrid([table.requests, table.context, table.sms], table.timeUs, [shape.requests, shape.context, sms]);
     // KV bytes, and so time, scale with the KV heads and head size read.
-    return time * ((shape.kvHeads * shape.headDim) / (table.kvHeads * table.headDim));
+    return time * ((shape.kvHeads * shape.headDim) / (table.kvHeads * table.headDim)) * this.alone(sms, this.sustained.attentionFactor);
   }
 
   prefillAttentionUs(shape: PrefillAttentionShape, sms: number): number {
     if (shape.tokens <= 0) return 0;
     const { sms: axis, tflops } = this.profile.prefillAttention;
     const flops = 4 * shape.tokens * shape.context * shape.qHeads * shape.headDim;
-    return flops / (interpolate1d(axis, tflops, sms) * 1e12) * 1e6;
+    // Bound by compute, as a GEMM is: it slows as a GEMM does under sustained load.
+    return flops / (interpolate1d(axis, tflops, sms) * 1e12) * 1e6 * this.alone(sms, this.sustained.gemmFactor);
   }
 
   /** Element-wise `kernel` over `tokens` rows that each move `bytesPerToken` (read plus write). */
@@ -87,8 +102,10 @@ export class CostModel {
     if (tokens <= 0) return 0;
     const { sms: axis, bandwidthTBs, launchUs, tables } = this.profile.elementwise;
     const table = tables?.find((t) => t.kernel === kernel);
-    if (table) return interpolateGrid([table.tokens, table.sms], table.timeUs, [(tokens * bytesPerToken) / table.bytesPerToken, sms]);
-    return launchUs + (tokens * bytesPerToken) / (interpolate1d(axis, bandwidthTBs, sms) * 1e12) * 1e6;
+    const time = table
+      ? interpolateGrid([table.tokens, table.sms], table.timeUs, [(tokens * bytesPerToken) / table.bytesPerToken, sms])
+      : launchUs + (tokens * bytesPerToken) / (interpolate1d(axis, bandwidthTBs, sms) * 1e12) * 1e6;
+    return time * this.alone(sms, this.sustained.elementwiseFactor);
   }
 
   /** All-reduce of `bytes` across `gpus` GPUs on `ctas` SMs of each (NCCL: confined to as many CTAs). */
@@ -145,6 +162,11 @@ export class CostModel {
   /** The GPU counts whose all-reduce the profile measured rather than extrapolated. */
   measuredAllReduceGpus(): number[] {
     return this.allReduce.tables.filter((t) => !t.extrapolatedFrom).map((t) => t.gpus);
+  }
+
+  /** `factor` for work on the whole GPU (alone, at sustained load), 1 on a partition (its co-run factors carry it). */
+  private alone(sms: number, factor: number): number {
+    return sms >= this.sms ? factor : 1;
   }
 
   private interferencePoints(partner: Partner): readonly InterferencePoint[] {

@@ -140,6 +140,22 @@ export const LaneSwitchSchema = z.strictObject({
   wholeGpu: z.array(z.strictObject({ lanes: positiveInt, switchUs: z.number().nonnegative() })).min(1),
 });
 
+/**
+ * How much slower work alone on the whole GPU runs in a serving loop than the tables say: each kind
+ * timed in a window after half a second of the same (the GPU held at its power limit, its clocks
+ * lowered) over the same window after idling (clocks at boost, as the tables are measured).
+ * Co-running work carries the same in its interference factors. Absent until `nanoweave profile`
+ * measures it; a plan from a profile without it times work alone at the tables' clocks, and says so.
+ */
+export const SustainedLoadSchema = z.strictObject({
+  /** The GEMM of the co-running pairs (gate/up at 2048 tokens) on every SM. */
+  gemmFactor: positive,
+  /** Decode attention of the co-running pairs on every SM. */
+  attentionFactor: positive,
+  /** RMSNorm over the bandwidth curve's rows on every SM, for every element-wise kernel. */
+  elementwiseFactor: positive,
+});
+
 export const ProfileSchema = z.strictObject({
   schema: z.literal(PROFILE_SCHEMA_ID),
   /** measured: made by `nanoweave profile` on the GPU; analytic: derived from the GPU's specs. */
@@ -200,6 +216,7 @@ export const ProfileSchema = z.strictObject({
   }),
   peerAllReduce: PeerAllReduceSchema.optional(),
   laneSwitch: LaneSwitchSchema.optional(),
+  sustainedLoad: SustainedLoadSchema.optional(),
 });
 
 export type Profile = z.infer<typeof ProfileSchema>;
@@ -211,6 +228,7 @@ export type InterferencePoint = z.infer<typeof InterferencePointSchema>;
 export type AllReduceAttentionPoint = z.infer<typeof AllReduceAttentionPointSchema>;
 export type PeerAllReduceProfile = z.infer<typeof PeerAllReduceSchema>;
 export type LaneSwitchProfile = z.infer<typeof LaneSwitchSchema>;
+export type SustainedLoadProfile = z.infer<typeof SustainedLoadSchema>;
 
 /** A nested array must have one entry per point of its axes. */
 function checkGrid(ctx: z.RefinementCtx, values: unknown, shape: readonly number[], path: (string | number)[] = []): void {

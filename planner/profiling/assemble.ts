@@ -8,7 +8,7 @@ import { PROFILE_SCHEMA_ID, ProfileSchema, type DecodeAttentionTable, type Profi
 import type { DeviceFacts } from "./measurer.js";
 import { isMethodNoteOf, type ProfileSection } from "./sections.js";
 import { attentionKey } from "./targets.js";
-import type { AllReduceAttentionPoint, AllReduceTable, ElementwiseTable, GemmTable, InterferencePoint, LaneSwitchProfile, PeerAllReduceProfile } from "../profile/schema.js";
+import type { AllReduceAttentionPoint, AllReduceTable, ElementwiseTable, GemmTable, InterferencePoint, LaneSwitchProfile, PeerAllReduceProfile, SustainedLoadProfile } from "../profile/schema.js";
 import { PEER_ATTENTION_INTERFERENCE_TASK, PEER_GEMM_INTERFERENCE_TASK, type AttentionResult, type ElementwiseResult, type ProfileTask, type TaskResult } from "./tasks.js";
 
 export interface RunRecord {
@@ -69,6 +69,7 @@ export function assembleProfile(input: AssembleInput): Profile {
   const peerAllReduce = sections.has("peer-allreduce") ? peerAllReduceOf(where, input.merging ? base.peerAllReduce : undefined) : base.peerAllReduce;
   // Like the peer all-reduce, no analytic base: a profile has it once measured.
   const laneSwitch = of<LaneSwitchProfile>("lane-switch")[0] ?? base.laneSwitch;
+  const sustainedLoad = of<SustainedLoadProfile>("sustained-load")[0] ?? base.sustainedLoad;
 
   // A merge keeps the base's notes but those of what it measures again: analytic marks and method notes.
   const stale = (note: string) => measuredNow.some((part) => note.startsWith(analyticMark(part))) || isMethodNoteOf(note, sections);
@@ -117,6 +118,7 @@ export function assembleProfile(input: AssembleInput): Profile {
     },
     ...(peerAllReduce ? { peerAllReduce } : {}),
     ...(laneSwitch ? { laneSwitch } : {}),
+    ...(sustainedLoad ? { sustainedLoad } : {}),
   };
   const checked = ProfileSchema.safeParse(profile);
   if (!checked.success) {

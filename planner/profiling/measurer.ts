@@ -7,7 +7,7 @@
 import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import type { ElementwiseKernel } from "../model/elementwise-kernels.js";
 import type { GemmShape } from "../model/shard.js";
-import type { AllReduceAttentionPoint, InterferencePoint, LaneSwitchProfile } from "../profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint, LaneSwitchProfile, SustainedLoadProfile } from "../profile/schema.js";
 import type { ProfileSection } from "./sections.js";
 import type { AttentionConfig } from "./targets.js";
 
@@ -67,6 +67,8 @@ export interface Measurer {
   allReduceBesideAttention(method: AllReduceMethod, networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]>;
   /** What ordering work between lanes costs: between two partitions of a split, and between a split's partitions and the whole GPU. */
   laneSwitch(progress: PointProgress): Promise<LaneSwitchProfile>;
+  /** How much slower a GEMM, decode attention and an element-wise kernel run on the whole GPU after half a second of the same than after idling. */
+  sustainedLoad(progress: PointProgress): Promise<SustainedLoadProfile>;
   /** What a reader of the profile should know about how these sections were measured. */
   methodNotes(sections: readonly ProfileSection[]): string[];
   dispose(): void;

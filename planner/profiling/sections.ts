@@ -11,6 +11,7 @@ export const PROFILE_SECTIONS = [
   "allreduce-attention-interference",
   "peer-allreduce",
   "lane-switch",
+  "sustained-load",
 ] as const;
 
 export type ProfileSection = (typeof PROFILE_SECTIONS)[number];
@@ -26,6 +27,7 @@ const METHOD_NOTE_LABELS: Readonly<Record<ProfileSection, string>> = {
   "allreduce-attention-interference": "all-reduce beside decode attention",
   "peer-allreduce": "peer all-reduce",
   "lane-switch": "lane switch",
+  "sustained-load": "sustained load",
 };
 
 /** A profile note saying how `section` was measured. */

@@ -6,7 +6,7 @@
 import type { GpuSpec } from "../config/index.js";
 import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import { ELEMENTWISE_KERNELS } from "../model/elementwise-kernels.js";
-import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, ElementwiseTable, GemmTable, InterferencePoint, LaneSwitchProfile } from "../profile/schema.js";
+import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, ElementwiseTable, GemmTable, InterferencePoint, LaneSwitchProfile, SustainedLoadProfile } from "../profile/schema.js";
 import { fillAttentionGrid, kvBytes, pointsToMeasure } from "./attention-grid.js";
 import type { ProfileGrid } from "./grid.js";
 import type { Measurer, PointProgress } from "./measurer.js";
@@ -34,7 +34,8 @@ export type TaskResult =
   | AllReduceTable
   | InterferencePoint[]
   | AllReduceAttentionPoint[]
-  | LaneSwitchProfile;
+  | LaneSwitchProfile
+  | SustainedLoadProfile;
 
 export interface ProfileTask {
   /** Stable across runs: the checkpoint's key. */
@@ -140,6 +141,8 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
     });
   }
   oneTask("lane-switch", "lane switch", 0.5, (measurer, progress) => measurer.laneSwitch(progress));
+  // Three kinds, each half a second of load and its timed windows, cool and sustained.
+  oneTask("sustained-load", "sustained load", 2.5, (measurer, progress) => measurer.sustainedLoad(progress));
   return tasks;
 }
 

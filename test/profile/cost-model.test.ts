@@ -113,3 +113,26 @@ test("lane switches are read from the profile by the split's partition count, th
   assert.equal(without.laneSwitchCosts(2), undefined);
   assert.ok([...without.notes].some((n) => n.includes("no lane-switch measurements") && n.includes("nanoweave profile --only lane-switch --merge")));
 });
+
+test("sustained-load factors slow work alone on the whole GPU, not on a partition (its co-run factors carry them); a measured profile without them is noted", async () => {
+  const analytic = analyticProfile(await resolveGpu("h200"), request);
+  const profile = ProfileSchema.parse({ ...analytic, source: "measured" });
+  const sustainedLoad = { gemmFactor: 1.2, attentionFactor: 1.05, elementwiseFactor: 1.1 };
+  const cool = new CostModel(profile);
+  const hot = new CostModel(ProfileSchema.parse({ ...profile, sustainedLoad }));
+  const sms = profile.provenance.sms;
+  const attention = { requests: 2048, context: 1024, kvHeads: 1, groupSize: 8, headDim: 128 };
+  const close = (actual: number, expected: number): void => assert.ok(Math.abs(actual - expected) < 1e-9 * expected, `${actual} against ${expected}`);
+  close(hot.gemmUs(7168, 8192, 2048, sms), 1.2 * cool.gemmUs(7168, 8192, 2048, sms));
+  close(hot.decodeAttentionUs(attention, sms), 1.05 * cool.decodeAttentionUs(attention, sms));
+  close(hot.elementwiseUs("rmsnorm", 2048, 32768, sms), 1.1 * cool.elementwiseUs("rmsnorm", 2048, 32768, sms));
+  close(hot.prefillAttentionUs({ tokens: 512, context: 512, qHeads: 8, headDim: 128 }, sms), 1.2 * cool.prefillAttentionUs({ tokens: 512, context: 512, qHeads: 8, headDim: 128 }, sms));
+  for (const partition of [16, sms - 8]) {
+    assert.equal(hot.gemmUs(7168, 8192, 2048, partition), cool.gemmUs(7168, 8192, 2048, partition));
+    assert.equal(hot.decodeAttentionUs(attention, partition), cool.decodeAttentionUs(attention, partition));
+    assert.equal(hot.elementwiseUs("rmsnorm", 2048, 32768, partition), cool.elementwiseUs("rmsnorm", 2048, 32768, partition));
+  }
+  assert.ok(![...hot.notes].some((n) => n.includes("sustained-load")), [...hot.notes].join("; "));
+  assert.ok([...cool.notes].some((n) => n.includes("no sustained-load measurements") && n.includes("nanoweave profile --only sustained-load --merge")));
+  assert.ok(![...new CostModel(analytic).notes].some((n) => n.includes("sustained-load")), "an analytic profile has no clocks to correct");
+});

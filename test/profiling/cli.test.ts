@@ -16,7 +16,7 @@ function profile(args: string[], env: NodeJS.ProcessEnv = {}) {
 test("an unknown --only section is refused with exit 2, naming the valid ones", () => {
   const run = profile(["--only", "gemm,allreduces"]);
   assert.equal(run.status, 2, run.stderr);
-  assert.match(run.stderr, /^error: --only: unknown section "allreduces"; valid sections are gemm, attention, elementwise, allreduce, attention-interference, allreduce-interference, allreduce-attention-interference, peer-allreduce, lane-switch, interference/);
+  assert.match(run.stderr, /^error: --only: unknown section "allreduces"; valid sections are gemm, attention, elementwise, allreduce, attention-interference, allreduce-interference, allreduce-attention-interference, peer-allreduce, lane-switch, sustained-load, interference/);
 });
 
 test("a malformed --devices list is refused with exit 2", () => {

@@ -164,20 +164,39 @@ test("a one-GPU run neither measures the peer all-reduce nor accepts --only peer
   });
 });
 
-test("lane switches are a one-GPU section: a full run measures them, and a merge of --only lane-switch replaces them and keeps the rest", async () => {
-  await withFolder(async (folder) => {
-    const out = join(folder, "profile.json");
-    const first = await profile(out);
-    assert.ok(first.measurer.calls.includes("lane switch"));
-    const before = await readProfileFile(out);
-    assert.deepEqual(before.laneSwitch, { crossLaneUs: 0.9, wholeGpu: [{ lanes: 2, switchUs: 2.2 }, { lanes: 3, switchUs: 2.6 }] });
-    const merge = await profile(out, { merge: true, only: "lane-switch", fake: { constantTime: 1.5 } });
-    assert.deepEqual(merge.measurer.calls, ["lane switch"]);
-    const after = await readProfileFile(out);
-    assert.deepEqual(after.laneSwitch, { crossLaneUs: 1.5, wholeGpu: [{ lanes: 2, switchUs: 1.5 }, { lanes: 3, switchUs: 1.5 }] });
-    assert.deepEqual(after.gemm, before.gemm);
+const ONE_GPU_WHOLE_SECTIONS = [
+  {
+    section: "lane-switch",
+    call: "lane switch",
+    read: (p: Profile) => p.laneSwitch,
+    fake: { crossLaneUs: 0.9, wholeGpu: [{ lanes: 2, switchUs: 2.2 }, { lanes: 3, switchUs: 2.6 }] },
+    merged: { crossLaneUs: 1.5, wholeGpu: [{ lanes: 2, switchUs: 1.5 }, { lanes: 3, switchUs: 1.5 }] },
+  },
+  {
+    section: "sustained-load",
+    call: "sustained load",
+    read: (p: Profile) => p.sustainedLoad,
+    fake: { gemmFactor: 1.12, attentionFactor: 1.02, elementwiseFactor: 1.01 },
+    merged: { gemmFactor: 1.5, attentionFactor: 1.5, elementwiseFactor: 1.5 },
+  },
+] as const;
+
+for (const { section, call, read, fake, merged } of ONE_GPU_WHOLE_SECTIONS) {
+  test(`${section} is a one-GPU section: a full run measures it, and a merge of --only ${section} replaces it and keeps the rest`, async () => {
+    await withFolder(async (folder) => {
+      const out = join(folder, "profile.json");
+      const first = await profile(out);
+      assert.ok(first.measurer.calls.includes(call));
+      const before = await readProfileFile(out);
+      assert.deepEqual(read(before), fake);
+      const merge = await profile(out, { merge: true, only: section, fake: { constantTime: 1.5 } });
+      assert.deepEqual(merge.measurer.calls, [call]);
+      const after = await readProfileFile(out);
+      assert.deepEqual(read(after), merged);
+      assert.deepEqual(after.gemm, before.gemm);
+    });
   });
-});
+}
 
 test("a merge replaces the method notes of the sections it measures again and keeps the others", async () => {
   await withFolder(async (folder) => {

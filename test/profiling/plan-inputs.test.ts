@@ -72,7 +72,7 @@ test("--devices and --only are checked for form, then against the GPUs present",
   assert.deepEqual(chooseDevices(undefined, visible).map((d) => d.ordinal), [0, 1]);
   assert.deepEqual(parseOnly("gemm,interference"), ["gemm", "attention-interference", "allreduce-interference", "allreduce-attention-interference"]);
   assert.throws(() => parseOnly("gemm,allreduces"), /unknown section "allreduces"; valid sections are gemm, attention/);
-  assert.deepEqual(sectionsToMeasure(undefined, 1), ["gemm", "attention", "elementwise", "attention-interference", "lane-switch"]);
-  assert.equal(sectionsToMeasure(undefined, 4).length, 9);
+  assert.deepEqual(sectionsToMeasure(undefined, 1), ["gemm", "attention", "elementwise", "attention-interference", "lane-switch", "sustained-load"]);
+  assert.equal(sectionsToMeasure(undefined, 4).length, 10);
   assert.ok(sectionsToMeasure(undefined, 2).includes("peer-allreduce"));
 });

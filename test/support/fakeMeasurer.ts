@@ -9,7 +9,7 @@ import type { AllReduceMethod } from "../../planner/model/all-reduce-method.js";
 import type { AttentionPoint, DeviceFacts, InterferencePartner, MeasuredElementwise, Measurer } from "../../planner/profiling/measurer.js";
 import { methodNote, type ProfileSection } from "../../planner/profiling/sections.js";
 import type { AttentionConfig } from "../../planner/profiling/targets.js";
-import type { AllReduceAttentionPoint, InterferencePoint, LaneSwitchProfile } from "../../planner/profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint, LaneSwitchProfile, SustainedLoadProfile } from "../../planner/profile/schema.js";
 
 export interface FakeMeasurerOptions {
   gpus?: number;
@@ -89,6 +89,11 @@ export class FakeMeasurer implements Measurer {
   async laneSwitch(): Promise<LaneSwitchProfile> {
     this.count("lane switch");
     return { crossLaneUs: this.time(0.9), wholeGpu: [{ lanes: 2, switchUs: this.time(2.2) }, { lanes: 3, switchUs: this.time(2.6) }] };
+  }
+
+  async sustainedLoad(): Promise<SustainedLoadProfile> {
+    this.count("sustained load");
+    return { gemmFactor: this.time(1.12), attentionFactor: this.time(1.02), elementwiseFactor: this.time(1.01) };
   }
 
   methodNotes(sections: readonly ProfileSection[]): string[] {

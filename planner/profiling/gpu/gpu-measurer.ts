@@ -9,7 +9,7 @@ import { collectSystemReport, Gpu, type SystemReport } from "../../../runtime/gp
 import type { AllReduceMethod } from "../../model/all-reduce-method.js";
 import type { ElementwiseKernel } from "../../model/elementwise-kernels.js";
 import type { GemmShape } from "../../model/shard.js";
-import type { AllReduceAttentionPoint, InterferencePoint, LaneSwitchProfile } from "../../profile/schema.js";
+import type { AllReduceAttentionPoint, InterferencePoint, LaneSwitchProfile, SustainedLoadProfile } from "../../profile/schema.js";
 import { chooseDevices } from "../devices.js";
 import type { AttentionPoint, DeviceFacts, InterferencePartner, MeasuredElementwise, Measurer, PointProgress } from "../measurer.js";
 import { methodNote, type ProfileSection } from "../sections.js";
@@ -29,6 +29,7 @@ import {
 import { allReduceRunner, type AllReduceRunner } from "./all-reduce-runners.js";
 import { explainGpuFailure } from "./failures.js";
 import { measureLaneSwitch } from "./lane-switch.js";
+import { measureSustainedLoad } from "./sustained-load.js";
 import { GpuContext } from "./gpu-context.js";
 import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, ATTENTION_SOURCES, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
 import { largestPartition } from "./partitions.js";
@@ -127,6 +128,10 @@ class GpuMeasurer implements Measurer {
     return this.guard(() => measureLaneSwitch(this.context(0), this.timer, this.device.partition, progress));
   }
 
+  sustainedLoad(progress: PointProgress): Promise<SustainedLoadProfile> {
+    return this.guard(() => measureSustainedLoad(this.context(0), this.timer, progress));
+  }
+
   methodNotes(sections: readonly ProfileSection[]): string[] {
     const { sms, partition, cublas, nccl } = this.device;
     const notes: Record<ProfileSection, () => string> = {
@@ -169,6 +174,11 @@ class GpuMeasurer implements Measurer {
         "alternating between a split's compute group and memory remainder (20 SMs), each kernel after an event of the other, less the same chain on one lane, per switch; " +
         "wholeGpu, every lane of a split of 2 (compute, memory) or 3 (compute, the smallest network group, memory) side by side then one kernel on the whole GPU " +
         "(a plain stream) waiting for all of them and they for it, less two kernels on one lane, per switch",
+      "sustained-load": () =>
+        `on all ${sms} SMs (a plain stream), each alone: ${interferenceGemm()} (gemmFactor), decode attention (${INTERFERENCE_ATTENTION_POINT.requests} requests x ` +
+        `${INTERFERENCE_ATTENTION_POINT.context} keys, attentionFactor) and RMSNorm (${RMSNORM_CURVE_ROWS} rows of ${ELEMENTWISE_SHAPE.hiddenSize}, elementwiseFactor); ` +
+        "factor = the median of 7 windows of about 5 ms after half a second of the same untimed (the GPU at its power limit, as in a serving loop) " +
+        "/ the same windows after 300 ms idle (as the tables are measured)",
     };
     return [
       "timing: CUDA events around CUDA-graph replays of repetitions lasting at least 200 us, after a warm-up; the median of 3 to 5 runs; " +

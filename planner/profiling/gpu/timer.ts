@@ -22,10 +22,10 @@ const CO_RUN_US = 5000;
 const CO_RUNS = 7;
 const PARTNER_MARGIN = 1.5;
 /**
- * A plan co-runs for whole iterations, long enough for the GPU to reach its power cap and lower its
+ * A plan runs for whole iterations, long enough for the GPU to reach its power cap and lower its
  * clocks (an H200 at 700 W within half a second: 1575 MHz in planned mode against 1965 in short
- * windows, bench/results/2026-11-21-h200-clocks-under-load/). So a co-run runs this long untimed
- * before its timed windows...
+ * windows, bench/results/2026-11-21-h200-clocks-under-load/). So a co-run, or a sustained window
+ * alone, runs this long untimed before its timed windows...
  */
 const SUSTAIN_US = 500_000;
 /**
@@ -88,6 +88,23 @@ export class WorkTimer {
    * one's start-up hides behind the one before.
    */
   windowUs(measured: Workload, measuredAloneUs: number, partner?: { work: Workload; aloneUs: number }): number {
+    return this.timedWindows(measured, measuredAloneUs, partner, partner !== undefined);
+  }
+
+  /**
+   * Microseconds per repetition of `measured` alone in the same window as windowUs's, after
+   * SUSTAIN_US of the same untimed: at the clocks its own power draw holds the GPU to, as a serving
+   * loop does, where windowUs alone times it cool.
+   */
+  sustainedWindowUs(measured: Workload, measuredAloneUs: number): number {
+    return this.timedWindows(measured, measuredAloneUs, undefined, true);
+  }
+
+  dispose(): void {
+    for (const list of this.events.values()) for (const event of list) event.dispose();
+  }
+
+  private timedWindows(measured: Workload, measuredAloneUs: number, partner: { work: Workload; aloneUs: number } | undefined, sustain: boolean): number {
     this.cursors.clear();
     const measuredReps = Math.min(MAX_REPS, Math.max(1, Math.ceil(CO_RUN_US / measuredAloneUs)));
     const measuredWork = measured.prepare(measuredReps);
@@ -96,11 +113,11 @@ export class WorkTimer {
       // The partner is queued first, so it is already running when the measured work starts.
       const items = [...(partner && partnerWork ? [{ work: partner.work, prepared: partnerWork }] : []), { work: measured, prepared: measuredWork }];
       const gateUs = this.gateUsFor(items);
-      if (partnerWork) {
+      if (sustain) {
         // Each side's prepared work repeated to fill SUSTAIN_US, so both end it together.
         const measuredWindowUs = measuredReps * measuredAloneUs;
         for (let run = 0; run * measuredWindowUs < SUSTAIN_US; run++) measuredWork.queue();
-        for (let run = 0; run * PARTNER_MARGIN * measuredWindowUs < SUSTAIN_US; run++) partnerWork.queue();
+        if (partnerWork) for (let run = 0; run * PARTNER_MARGIN * measuredWindowUs < SUSTAIN_US; run++) partnerWork.queue();
       } else {
         for (const stream of measured.streams) stream.synchronize();
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, COOL_DOWN_MS);
@@ -110,10 +127,6 @@ export class WorkTimer {
       measuredWork.dispose();
       partnerWork?.dispose();
     }
-  }
-
-  dispose(): void {
-    for (const list of this.events.values()) for (const event of list) event.dispose();
   }
 
   /**
