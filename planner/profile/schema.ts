@@ -148,7 +148,11 @@ export const LaneSwitchSchema = z.strictObject({
  * measures it; a plan from a profile without it times work alone at the tables' clocks, and says so.
  */
 export const SustainedLoadSchema = z.strictObject({
-  /** The GEMM of the co-running pairs (gate/up at 2048 tokens) on every SM. */
+  /**
+   * The co-running pairs' GEMM (gate/up at 2048 tokens) on every SM, in a layer's mix: it then their
+   * decode attention, a repetition each; the mix's sustained time less the attention's, over the
+   * GEMM's time cool. (Run alone, a GEMM draws more and slows more than beside attention in a loop.)
+   */
   gemmFactor: positive,
   /** Decode attention of the co-running pairs on every SM. */
   attentionFactor: positive,

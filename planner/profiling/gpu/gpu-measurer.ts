@@ -175,10 +175,11 @@ class GpuMeasurer implements Measurer {
         "wholeGpu, every lane of a split of 2 (compute, memory) or 3 (compute, the smallest network group, memory) side by side then one kernel on the whole GPU " +
         "(a plain stream) waiting for all of them and they for it, less two kernels on one lane, per switch",
       "sustained-load": () =>
-        `on all ${sms} SMs (a plain stream), each alone: ${interferenceGemm()} (gemmFactor), decode attention (${INTERFERENCE_ATTENTION_POINT.requests} requests x ` +
-        `${INTERFERENCE_ATTENTION_POINT.context} keys, attentionFactor) and RMSNorm (${RMSNORM_CURVE_ROWS} rows of ${ELEMENTWISE_SHAPE.hiddenSize}, elementwiseFactor); ` +
-        "factor = the median of 7 windows of about 5 ms after half a second of the same untimed (the GPU at its power limit, as in a serving loop) " +
-        "/ the same windows after 300 ms idle (as the tables are measured)",
+        `on all ${sms} SMs (a plain stream): decode attention (${INTERFERENCE_ATTENTION_POINT.requests} requests x ${INTERFERENCE_ATTENTION_POINT.context} keys) ` +
+        `and RMSNorm (${RMSNORM_CURVE_ROWS} rows of ${ELEMENTWISE_SHAPE.hiddenSize}) each alone, factor = sustained / cool; ${interferenceGemm()} in a mix, ` +
+        "it then the attention a repetition each, gemmFactor = (the mix sustained - the attention sustained) / the GEMM cool; " +
+        "sustained: the median of 7 windows of about 5 ms after half a second of the same untimed (the GPU at its power limit, as in a serving loop); " +
+        "cool: the same windows after 300 ms idle (as the tables are measured)",
     };
     return [
       "timing: CUDA events around CUDA-graph replays of repetitions lasting at least 200 us, after a warm-up; the median of 3 to 5 runs; " +
