@@ -15,7 +15,7 @@ import type { WorkTimer } from "./timer.js";
 export function measureGemm(ctx: GpuContext, timer: WorkTimer, shape: GemmShape, tokens: readonly number[], sms: readonly number[], progress: PointProgress): number[][] {
   const operands = new GemmOperands(ctx.gpu, ctx.random, shape, Math.max(...tokens));
   try {
-    return tokensBySms(ctx, timer, tokens, sms, progress, (share, t) => timer.perRepUs(operands.workload(share.stream, share.cublas, t)));
+    return tokensBySms(ctx, tokens, sms, progress, (share, t) => timer.perRepUs(operands.workload(share.stream, share.cublas, t)));
   } finally {
     operands.dispose();
   }
@@ -73,43 +73,26 @@ export async function measureElementwiseTable(
 ): Promise<MeasuredElementwise> {
   const workload = await elementwiseWorkload(ctx, kernel, Math.max(...tokens));
   try {
-    const timeUs = tokensBySms(ctx, timer, tokens, sms, progress, (share, t) => timer.perRepUs(workload.on(share, t)));
+    const timeUs = tokensBySms(ctx, tokens, sms, progress, (share, t) => timer.perRepUs(workload.on(share, t)));
     return { bytesPerToken: workload.bytesPerToken, shape: workload.shape, timeUs };
   } finally {
     workload.dispose();
   }
 }
 
-/**
- * Work on a table's points, in microseconds on the whole GPU (a share's time counts by its fraction
- * of the SMs), after which the power limiter is let go before the next point (GpuContext.warmUp).
- * Tables are the cool baseline that the sustained-load factors scale, but a table's heavy points
- * measured back to back ran at the limiter's lowered clocks: on an H200, GEMM 14336x8192 at 2048
- * tokens on all SMs read 703 us in the table against 588 alone in a run.
- */
-const LOAD_BEFORE_COOL_DOWN_US = 10_000;
-
 /** [tokens][sms] microseconds of `timeUs` at every point; each share's points together, so its partition is made once. */
 function tokensBySms(
   ctx: GpuContext,
-  timer: WorkTimer,
   tokens: readonly number[],
   sms: readonly number[],
   progress: PointProgress,
   timeUs: (share: SmShare, tokens: number) => number,
 ): number[][] {
   const times = tokens.map(() => sms.map(() => 0));
-  let loadUs = 0;
   sms.forEach((count, j) => {
     const share = ctx.partitions.share(count);
     tokens.forEach((t, i) => {
-      const busyBefore = timer.busyUs;
       times[i]![j] = round(timeUs(share, t));
-      loadUs += ((timer.busyUs - busyBefore) * count) / ctx.gpu.info.smCount;
-      if (loadUs >= LOAD_BEFORE_COOL_DOWN_US) {
-        ctx.warmUp();
-        loadUs = 0;
-      }
       progress(j * tokens.length + i + 1, tokens.length * sms.length);
     });
   });

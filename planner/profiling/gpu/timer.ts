@@ -40,35 +40,21 @@ export class WorkTimer {
   /** The next unused event of each GPU's list in the current call (every call waits for all of its events). */
   private readonly cursors = new Map<Gpu, number>();
 
-  private busy = 0;
-
   constructor(private readonly gateFor: (gpu: Gpu) => Gate) {}
-
-  /** GPU time perRepUs has kept its work's streams busy, for callers that pace heavy measurements. */
-  get busyUs(): number {
-    return this.busy;
-  }
 
   /** Median microseconds per repetition, alone. */
   perRepUs(work: Workload): number {
     this.cursors.clear();
     // The first call of a new shape also pays for lazy set-up; a long one is its own sample.
     const first = this.probe(work);
-    if (first >= LONG_US) {
-      const samples = [first, this.probe(work), this.probe(work)];
-      this.busy += samples.reduce((sum, us) => sum + us, 0);
-      return median(samples);
-    }
+    if (first >= LONG_US) return median([first, this.probe(work), this.probe(work)]);
     const probe = this.probe(work);
     const reps = Math.min(MAX_REPS, Math.max(work.rotation, Math.ceil(RUN_US / probe)));
     const prepared = work.prepare(reps);
     try {
       const runs = probe * reps >= 1000 ? 3 : 5;
       const gateUs = prepared.hostPaced ? this.gateUsFor([{ work, prepared }]) : 0;
-      const runUs = median(this.runs([{ work, prepared }], runs, gateUs).map(([us]) => us!));
-      // The probes, the timed runs and the untimed warm-up run.
-      this.busy += first + probe + (runs + 1) * runUs;
-      return runUs / reps;
+      return median(this.runs([{ work, prepared }], runs, gateUs).map(([us]) => us! / reps));
     } finally {
       prepared.dispose();
     }
