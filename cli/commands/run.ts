@@ -33,9 +33,9 @@ export const runCommand: CommandModule<object, RunArguments> = {
     const modes = args.modes.split(",").map((mode) => checkExecutionMode(mode.trim(), "--modes"));
     checkPositiveInteger(args.iterations, "--iterations");
     // The traced layer's timing events share CUDA's hardware queues (8 by default) with the plan's
-    // lanes, and with 8 they serialise ops that run together: gate/up read 430-465 us instead of
-    // 247. With 32 the trace is truthful and untraced times stay within 1% (4 x H200, session 21).
-    // CUDA reads it once, at initialisation, which comes after this.
+    // lanes. On 4 GPUs, with 8, ops that ran together read far over (gate/up 430-465 us against
+    // 247 with 32), and untraced times were the same within 1% (4 x H200, session 21); on one GPU
+    // the two measure the same (session 23). CUDA reads it once, at initialisation, after this.
     process.env.CUDA_DEVICE_MAX_CONNECTIONS ??= String(TRACE_HARDWARE_QUEUES);
     const runtime = await Runtime.create({ ...runtimeOptionsOf(args), modes });
     try {

@@ -154,3 +154,26 @@ test("a plan from a profile with lane switches leaves each measured switch betwe
     await rm(folder, { recursive: true, force: true });
   }
 });
+
+test("a plan from a profile with sustained-load factors predicts the sequential layer at the power limit: GEMMs alone on the whole GPU slowed by gemmFactor; without them the plan says so", async () => {
+  const folder = await mkdtemp(join(tmpdir(), "nanoweave-sustained-load-"));
+  try {
+    const { sustainedLoad: _shipped, ...shipped } = ProfileSchema.parse(JSON.parse(await readFile(join(REPOSITORY_ROOT, "profiles/H200-SXM.json"), "utf8")));
+    const [hot, cool] = [join(folder, "hot.json"), join(folder, "cool.json")];
+    await writeFile(hot, JSON.stringify({ ...shipped, sustainedLoad: { gemmFactor: 1.5, attentionFactor: 1, elementwiseFactor: 1 } }));
+    await writeFile(cool, JSON.stringify(shipped));
+    const request = { ...base, model: "llama-70b", gpus: 8, gpu: "h200", workload: "decode-1024", batch: 2048, layers: 16, allReduce: false } as const;
+    const atLimit = await makePlan({ ...request, profile: hot });
+    const tables = await makePlan({ ...request, profile: cool });
+    assert.ok(tables.notes.some((note) => note.includes("no sustained-load measurements")));
+    assert.ok(!atLimit.notes.some((note) => note.includes("sustained-load")));
+    // The sequential layer is its GEMMs plus the rest, each alone on the whole GPU: only the GEMMs grow, by half.
+    const gemmUs = (plan: Plan) => plan.prediction.lowerBound.layerUs;
+    assert.ok(Math.abs(gemmUs(atLimit) - 1.5 * gemmUs(tables)) < 1e-6 * gemmUs(atLimit), `${gemmUs(atLimit)} against ${gemmUs(tables)} us of GEMMs`);
+    const grown = atLimit.prediction.sequential.layerUs - tables.prediction.sequential.layerUs;
+    assert.ok(Math.abs(grown - 0.5 * gemmUs(tables)) < 1, `sequential grew ${grown} us, half its GEMMs is ${0.5 * gemmUs(tables)}`);
+    assert.deepEqual(replayViolations(atLimit), []);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});

@@ -6,9 +6,9 @@
  * Attention and RMSNorm are timed alone. The GEMM is timed in a layer's mix, the co-running pairs'
  * GEMM then their decode attention, and takes what the mix's sustained window has beyond the
  * attention's sustained time: a serving loop alternates its GEMMs with attention, whose lower draw
- * lets the clocks rise between them. On an H200 the GEMM run alone for half a second slowed 1.16x,
- * inside the mix 1.11x, and the sequential layer as the mix predicts
- * (bench/results/2026-11-21-session23-sustained-load/).
+ * lets the clocks rise between them. On an H200 the GEMM run alone for half a second slowed
+ * 1.16-1.17x, inside the mix 1.11-1.13x, and sequential layers ran within 3.5% of what the mix
+ * predicts (bench/results/2026-11-21-session23-sustained-load/).
  */
 import { kvBytes } from "../attention-grid.js";
 import type { SustainedLoadProfile } from "../../profile/schema.js";
