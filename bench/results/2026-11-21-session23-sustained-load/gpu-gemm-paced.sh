@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # One H200: the GEMM section measured again, each point checked for the power limiter (NVML) and
 # measured again after a cool-down where it held the clocks; then the table-order experiment against
-# the new table on the same machine, a
-# shard plan from the new profile and a run of it.
-# usage: GPU=h200 PROFILE=profiles/H200-SXM.json COMMIT=abc1234 bash gpu-gemm-again.sh
+# the new table on the same machine, a shard plan from the new profile and a run of it.
+# usage: GPU=h200 PROFILE=profiles/H200-SXM.json COMMIT=abc1234 bash gpu-gemm-paced.sh
 set -uo pipefail
 source .gpu/env.sh
 ln -sfn .gpu-modules/node_modules node_modules
@@ -18,7 +17,7 @@ mark start profile
 { echo "$hdr"; echo "\$ nanoweave profile --only gemm --merge --out $PROFILE"; timeout -k 5 -s KILL 420 node dist/cli/main.js profile --only gemm --merge --out $PROFILE 2>&1 | tr '\r' '\n' | grep -v "ETA" ; } > $OUT/profile-gemm.txt
 mark end profile
 cp $PROFILE $OUT/profile-after.json
-echo "[profile $((SECONDS-t0)) s]"; tail -2 $OUT/profile-gemm.txt
+echo "[profile $((SECONDS-t0)) s]"; tail -2 $OUT/profile-gemm.txt; node -e "console.log(require('./$PROFILE').provenance.notes.filter(n=>n.startsWith('GEMM:')).join('\n'))"
 mark start experiment
 { echo "$hdr"; echo "\$ node $here/gemm-table-order.mjs $PROFILE"; timeout -k 5 -s KILL 150 node $here/gemm-table-order.mjs $PROFILE 2>&1; } > $OUT/gemm-table-order.txt
 mark end experiment; pkill -9 -f "node " ; echo "[experiment $((SECONDS-t0)) s]"; cat $OUT/gemm-table-order.txt
