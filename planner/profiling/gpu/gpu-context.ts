@@ -2,7 +2,6 @@
 import { Gpu, type Stream } from "../../../runtime/gpu/index.js";
 import { smallestSplit } from "../grid.js";
 import { GemmOperands } from "./gemm-operands.js";
-import type { LimiterPacing } from "./limiter-pacing.js";
 import { Gate } from "./gate.js";
 import { NativeKernels } from "./native-kernels.js";
 import { PartitionCache } from "./partitions.js";
@@ -70,33 +69,6 @@ export class GpuContext {
       for (let rep = 0; rep < 8; rep++) this.warmUpGemm.queue(small.stream, small.cublas, WARM_UP_TOKENS, rep);
       small.stream.synchronize();
     }
-  }
-
-  /**
-   * The power limiter's hold on this GPU's clocks, read through NVML, and the warm-up to let it go:
-   * how tables keep their points cool (limiter-pacing.ts). Without NVML, heldNs says nothing.
-   */
-  readonly pacing: LimiterPacing = {
-    heldNs: () => {
-      if (this.nvmlError !== undefined) return undefined;
-      try {
-        return this.gpu.readPower().powerCappedNs;
-      } catch (error) {
-        this.nvmlError = error instanceof Error ? error.message : String(error);
-        return undefined;
-      }
-    },
-    coolDown: () => this.warmUp(),
-  };
-
-  /** Table points measured, and measurements repeated because the limiter held the clocks, for the profile's notes. */
-  readonly coolness = { points: 0, remeasured: 0 };
-
-  private nvmlError: string | undefined;
-
-  /** Why NVML could not say how long the power limiter held the clocks, once it failed. */
-  get limiterUnreadable(): string | undefined {
-    return this.nvmlError;
   }
 
   dispose(): void {

@@ -30,7 +30,6 @@ import { allReduceRunner, type AllReduceRunner } from "./all-reduce-runners.js";
 import { explainGpuFailure } from "./failures.js";
 import { measureLaneSwitch } from "./lane-switch.js";
 import { measureSustainedLoad } from "./sustained-load.js";
-import { COOL_REMEASURES } from "./limiter-pacing.js";
 import { GpuContext } from "./gpu-context.js";
 import { ATTENTION_HEAD_DIM, ATTENTION_MAX_GROUP, ATTENTION_PAGE_SIZE, ATTENTION_SOURCES, KERNELS_DIR } from "../../../runtime/kernels/kernelContracts.js";
 import { largestPartition } from "./partitions.js";
@@ -136,7 +135,7 @@ class GpuMeasurer implements Measurer {
   methodNotes(sections: readonly ProfileSection[]): string[] {
     const { sms, partition, cublas, nccl } = this.device;
     const notes: Record<ProfileSection, () => string> = {
-      gemm: () => `cuBLAS ${cublas ?? ""} bf16, fp32 accumulation, bf16 output, with a handle whose SM count target is the share's size; ${this.coolnessNote()}`,
+      gemm: () => `cuBLAS ${cublas ?? ""} bf16, fp32 accumulation, bf16 output, with a handle whose SM count target is the share's size`,
       attention: () => {
         const hash = createHash("sha256");
         for (const file of ATTENTION_SOURCES) hash.update(readFileSync(`${KERNELS_DIR}${file}`));
@@ -188,17 +187,6 @@ class GpuMeasurer implements Measurer {
       `SM shares: a green-context partition of each size (a share off the ${partition.granularity}-SM step is the remainder of one split, as in a plan); all ${sms} SMs is a plain stream`,
       ...sections.map((section) => methodNote(section, notes[section]())),
     ];
-  }
-
-  /** How the tables kept their points cool, on the GPU that measured them. */
-  private coolnessNote(): string {
-    const context = this.contexts.get(this.device.ordinals[0]!);
-    if (!context) return "";
-    const unreadable = context.limiterUnreadable;
-    if (unreadable) return `points not checked for the power limiter (NVML: ${unreadable})`;
-    const { points, remeasured } = context.coolness;
-    return `a point during which NVML reported the power limiter holding the clocks was measured again after 300 ms of light work, up to ${COOL_REMEASURES} times ` +
-      `(${remeasured} measurements repeated over ${points} points of this run's GEMM and element-wise tables)`;
   }
 
   dispose(): void {

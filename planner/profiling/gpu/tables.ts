@@ -8,7 +8,6 @@ import { AttentionOperands } from "./attention-operands.js";
 import { elementwiseWorkload, RMSNORM_CURVE_ROWS } from "./elementwise-workloads.js";
 import { GemmOperands } from "./gemm-operands.js";
 import type { GpuContext } from "./gpu-context.js";
-import { measureCool } from "./limiter-pacing.js";
 import type { SmShare } from "./partitions.js";
 import type { WorkTimer } from "./timer.js";
 
@@ -81,10 +80,7 @@ export async function measureElementwiseTable(
   }
 }
 
-/**
- * [tokens][sms] microseconds of `timeUs` at every point, each kept cool (limiter-pacing.ts); each
- * share's points together, so its partition is made once.
- */
+/** [tokens][sms] microseconds of `timeUs` at every point; each share's points together, so its partition is made once. */
 function tokensBySms(
   ctx: GpuContext,
   tokens: readonly number[],
@@ -96,10 +92,7 @@ function tokensBySms(
   sms.forEach((count, j) => {
     const share = ctx.partitions.share(count);
     tokens.forEach((t, i) => {
-      const { value, remeasured } = measureCool(ctx.pacing, () => timeUs(share, t));
-      times[i]![j] = round(value);
-      ctx.coolness.points++;
-      ctx.coolness.remeasured += remeasured;
+      times[i]![j] = round(timeUs(share, t));
       progress(j * tokens.length + i + 1, tokens.length * sms.length);
     });
   });
