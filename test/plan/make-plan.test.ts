@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { InputError } from "../../planner/errors.js";
 import { makePlan, type PlanRequest } from "../../planner/plan/make-plan.js";
 import { PlanSchema, type Plan } from "../../planner/plan/schema.js";
-import { ProfileSchema } from "../../planner/profile/schema.js";
+import { ProfileSchema, type Profile } from "../../planner/profile/schema.js";
 import { REPOSITORY_ROOT } from "../support/repository.js";
 import { replayViolations } from "../../planner/plan/replay.js";
 import { laneSwitchUs } from "../support/exhaustive-schedule.js";
@@ -121,59 +121,52 @@ test("--all-reduce-method peer plans from the profile's peer measurements and re
   }
 });
 
-test("a plan from a profile with lane switches leaves each measured switch between dependent ops on different lanes; without them the plan says it priced none", async () => {
-  const folder = await mkdtemp(join(tmpdir(), "nanoweave-lane-switch-"));
+/** The H200 shard planned from the shipped H200 profile with `part` as given, and without it. */
+async function shardPlansWithAndWithout<K extends "laneSwitch" | "sustainedLoad">(part: K, value: NonNullable<Profile[K]>): Promise<{ withPart: Plan; without: Plan }> {
+  const folder = await mkdtemp(join(tmpdir(), `nanoweave-${part}-`));
   try {
-    const { laneSwitch: _shipped, ...shipped } = ProfileSchema.parse(JSON.parse(await readFile(join(REPOSITORY_ROOT, "profiles/H200-SXM.json"), "utf8")));
-    const laneSwitch = { crossLaneUs: 2, wholeGpu: [{ lanes: 2, switchUs: 6 }] };
-    const [withSwitches, without] = [join(folder, "with.json"), join(folder, "without.json")];
-    await writeFile(withSwitches, JSON.stringify({ ...shipped, laneSwitch }));
-    await writeFile(without, JSON.stringify(shipped));
+    const { [part]: _shipped, ...shipped } = ProfileSchema.parse(JSON.parse(await readFile(join(REPOSITORY_ROOT, "profiles/H200-SXM.json"), "utf8")));
+    const [withPath, withoutPath] = [join(folder, "with.json"), join(folder, "without.json")];
+    await writeFile(withPath, JSON.stringify({ ...shipped, [part]: value }));
+    await writeFile(withoutPath, JSON.stringify(shipped));
     const request = { ...base, model: "llama-70b", gpus: 8, gpu: "h200", workload: "decode-1024", batch: 2048, layers: 16, allReduce: false } as const;
-    const priced = await makePlan({ ...request, profile: withSwitches });
-    const free = await makePlan({ ...request, profile: without });
-    assert.ok(free.notes.some((note) => note.includes("no lane-switch measurements")));
-    assert.ok(!priced.notes.some((note) => note.includes("lane-switch")));
-    assert.ok(priced.prediction.layerUs > free.prediction.layerUs, `${priced.prediction.layerUs} us priced, ${free.prediction.layerUs} free`);
-    assert.deepEqual(replayViolations(priced), []);
-    const byId = new Map(priced.operations.map((op) => [op.id, op]));
-    const whole = (op: Plan["operations"][number]) => op.layout === "whole";
-    let switches = 0;
-    for (const op of priced.operations) {
-      for (const dependency of op.dependsOn) {
-        const producer = byId.get(dependency.op)!;
-        const cost = laneSwitchUs({ crossLaneUs: laneSwitch.crossLaneUs, wholeGpuUs: laneSwitch.wholeGpu[0]!.switchUs }, op.stream === producer.stream, whole(producer), whole(op));
-        if (cost === 0) continue;
-        switches++;
-        const producerEnd = producer.endUs + dependency.layer * priced.periodUs;
-        assert.ok(op.startUs >= producerEnd + cost - 1e-6, `${op.id} starts ${op.startUs - producerEnd} us after ${dependency.op}, less than the ${cost} us switch`);
-      }
-    }
-    assert.ok(switches > 0, "the plan has dependencies across lanes");
+    return { withPart: await makePlan({ ...request, profile: withPath }), without: await makePlan({ ...request, profile: withoutPath }) };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+test("a plan from a profile with lane switches leaves each measured switch between dependent ops on different lanes; without them the plan says it priced none", async () => {
+  const laneSwitch = { crossLaneUs: 2, wholeGpu: [{ lanes: 2, switchUs: 6 }] };
+  const { withPart: priced, without: free } = await shardPlansWithAndWithout("laneSwitch", laneSwitch);
+  assert.ok(free.notes.some((note) => note.includes("no lane-switch measurements")));
+  assert.ok(!priced.notes.some((note) => note.includes("lane-switch")));
+  assert.ok(priced.prediction.layerUs > free.prediction.layerUs, `${priced.prediction.layerUs} us priced, ${free.prediction.layerUs} free`);
+  assert.deepEqual(replayViolations(priced), []);
+  const byId = new Map(priced.operations.map((op) => [op.id, op]));
+  const whole = (op: Plan["operations"][number]) => op.layout === "whole";
+  let switches = 0;
+  for (const op of priced.operations) {
+    for (const dependency of op.dependsOn) {
+      const producer = byId.get(dependency.op)!;
+      const cost = laneSwitchUs({ crossLaneUs: laneSwitch.crossLaneUs, wholeGpuUs: laneSwitch.wholeGpu[0]!.switchUs }, op.stream === producer.stream, whole(producer), whole(op));
+      if (cost === 0) continue;
+      switches++;
+      const producerEnd = producer.endUs + dependency.layer * priced.periodUs;
+      assert.ok(op.startUs >= producerEnd + cost - 1e-6, `${op.id} starts ${op.startUs - producerEnd} us after ${dependency.op}, less than the ${cost} us switch`);
+    }
+  }
+  assert.ok(switches > 0, "the plan has dependencies across lanes");
 });
 
 test("a plan from a profile with sustained-load factors predicts the sequential layer at the power limit: GEMMs alone on the whole GPU slowed by gemmFactor; without them the plan says so", async () => {
-  const folder = await mkdtemp(join(tmpdir(), "nanoweave-sustained-load-"));
-  try {
-    const { sustainedLoad: _shipped, ...shipped } = ProfileSchema.parse(JSON.parse(await readFile(join(REPOSITORY_ROOT, "profiles/H200-SXM.json"), "utf8")));
-    const [hot, cool] = [join(folder, "hot.json"), join(folder, "cool.json")];
-    await writeFile(hot, JSON.stringify({ ...shipped, sustainedLoad: { gemmFactor: 1.5, attentionFactor: 1, elementwiseFactor: 1 } }));
-    await writeFile(cool, JSON.stringify(shipped));
-    const request = { ...base, model: "llama-70b", gpus: 8, gpu: "h200", workload: "decode-1024", batch: 2048, layers: 16, allReduce: false } as const;
-    const atLimit = await makePlan({ ...request, profile: hot });
-    const tables = await makePlan({ ...request, profile: cool });
-    assert.ok(tables.notes.some((note) => note.includes("no sustained-load measurements")));
-    assert.ok(!atLimit.notes.some((note) => note.includes("sustained-load")));
-    // The sequential layer is its GEMMs plus the rest, each alone on the whole GPU: only the GEMMs grow, by half.
-    const gemmUs = (plan: Plan) => plan.prediction.lowerBound.layerUs;
-    assert.ok(Math.abs(gemmUs(atLimit) - 1.5 * gemmUs(tables)) < 1e-6 * gemmUs(atLimit), `${gemmUs(atLimit)} against ${gemmUs(tables)} us of GEMMs`);
-    const grown = atLimit.prediction.sequential.layerUs - tables.prediction.sequential.layerUs;
-    assert.ok(Math.abs(grown - 0.5 * gemmUs(tables)) < 1, `sequential grew ${grown} us, half its GEMMs is ${0.5 * gemmUs(tables)}`);
-    assert.deepEqual(replayViolations(atLimit), []);
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
+  const { withPart: atLimit, without: tables } = await shardPlansWithAndWithout("sustainedLoad", { gemmFactor: 1.5, attentionFactor: 1, elementwiseFactor: 1 });
+  assert.ok(tables.notes.some((note) => note.includes("no sustained-load measurements")));
+  assert.ok(!atLimit.notes.some((note) => note.includes("sustained-load")));
+  // The sequential layer is its GEMMs plus the rest, each alone on the whole GPU: only the GEMMs grow, by half.
+  const gemmUs = (plan: Plan) => plan.prediction.lowerBound.layerUs;
+  assert.ok(Math.abs(gemmUs(atLimit) - 1.5 * gemmUs(tables)) < 1e-6 * gemmUs(atLimit), `${gemmUs(atLimit)} against ${gemmUs(tables)} us of GEMMs`);
+  const grown = atLimit.prediction.sequential.layerUs - tables.prediction.sequential.layerUs;
+  assert.ok(Math.abs(grown - 0.5 * gemmUs(tables)) < 1, `sequential grew ${grown} us, half its GEMMs is ${0.5 * gemmUs(tables)}`);
+  assert.deepEqual(replayViolations(atLimit), []);
 });

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# One H200: the GEMM section measured again as the profile measures it (no pacing), then the
+# One H200: the GEMM section measured again as the profile's code at COMMIT measures it, then the
 # table-order experiment against the new table on the same machine (machine or table heat?), a
-# shard plan from the new profile and a run of it.
-# usage: GPU=h200 PROFILE=profiles/H200-SXM.json COMMIT=abc1234 bash gpu-gemm-again.sh
+# shard plan from the new profile and a run of it. PT: seconds the profile may take (330).
+# usage: GPU=h200 PROFILE=profiles/H200-SXM.json COMMIT=abc1234 [PT=420] bash gpu-gemm-again.sh
 set -uo pipefail
 source .gpu/env.sh
 ln -sfn .gpu-modules/node_modules node_modules
@@ -14,10 +14,10 @@ mark() { echo "$(date +%T.%3N) $*" >> $OUT/marks.txt; }
 nvidia-smi --query-gpu=timestamp,clocks.sm,clocks.mem,power.draw,temperature.gpu,clocks_event_reasons.active --format=csv -lms 100 > $OUT/smi.csv &
 smi=$!
 mark start profile
-{ echo "$hdr"; echo "\$ nanoweave profile --only gemm --merge --out $PROFILE"; timeout -k 5 -s KILL 330 node dist/cli/main.js profile --only gemm --merge --out $PROFILE 2>&1 | tr '\r' '\n' | grep -v "ETA" ; } > $OUT/profile-gemm.txt
+{ echo "$hdr"; echo "\$ nanoweave profile --only gemm --merge --out $PROFILE"; timeout -k 5 -s KILL ${PT:-330} node dist/cli/main.js profile --only gemm --merge --out $PROFILE 2>&1 | tr '\r' '\n' | grep -v "ETA" ; } > $OUT/profile-gemm.txt
 mark end profile
 cp $PROFILE $OUT/profile-after.json
-echo "[profile $((SECONDS-t0)) s]"; tail -2 $OUT/profile-gemm.txt
+echo "[profile $((SECONDS-t0)) s]"; tail -2 $OUT/profile-gemm.txt; node -e "console.log(require('./$PROFILE').provenance.notes.filter(n=>n.startsWith('GEMM:')).join('\n'))"
 mark start experiment
 { echo "$hdr"; echo "\$ node $here/gemm-table-order.mjs $PROFILE"; timeout -k 5 -s KILL 150 node $here/gemm-table-order.mjs $PROFILE 2>&1; } > $OUT/gemm-table-order.txt
 mark end experiment; pkill -9 -f "node " ; echo "[experiment $((SECONDS-t0)) s]"; cat $OUT/gemm-table-order.txt
