@@ -104,6 +104,7 @@ export class WorkTimer {
     for (const list of this.events.values()) for (const event of list) event.dispose();
   }
 
+  /** windowUs's and sustainedWindowUs's windows: after SUSTAIN_US of the same work (sustain), else after COOL_DOWN_MS idle. */
   private timedWindows(measured: Workload, measuredAloneUs: number, partner: { work: Workload; aloneUs: number } | undefined, sustain: boolean): number {
     this.cursors.clear();
     const measuredReps = Math.min(MAX_REPS, Math.max(1, Math.ceil(CO_RUN_US / measuredAloneUs)));
