@@ -10,7 +10,7 @@ import type { AttentionPoint, PointProgress } from "../measurer.js";
 import type { AttentionConfig } from "../targets.js";
 import { AttentionOperands } from "./attention-operands.js";
 import { AllReduceBuffers, type AllReduceRunner } from "./all-reduce-runners.js";
-import { elementwiseWorkload, RMSNORM_CURVE_ROWS } from "./elementwise-workloads.js";
+import { elementwiseWorkload, RMSNORM_CURVE_ROWS, type ElementwiseWorkload } from "./elementwise-workloads.js";
 import { GemmOperands } from "./gemm-operands.js";
 import type { GpuContext } from "./gpu-context.js";
 import { round } from "./tables.js";
@@ -69,14 +69,9 @@ export async function measureAllReduce(
  * remainder runs up to twice as slow, draws less and so is slowed less: measured that way, the
  * factors came out below what plans meet.)
  */
-export async function measureAttentionInterference(ctx: GpuContext, timer: WorkTimer, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
-  await ctx.readyGate();
-  const gemm = new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, INTERFERENCE_TOKENS);
-  const bytes = kvBytes(INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT);
-  const attention = await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, INTERFERENCE_ATTENTION, bytes, ctx.setupStream);
-  const norm = await elementwiseWorkload(ctx, "rmsnorm", RMSNORM_CURVE_ROWS);
-  try {
-    return partnerSms.map((sms, i) => {
+export function measureAttentionInterference(ctx: GpuContext, timer: WorkTimer, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
+  return withPairOperands(ctx, ({ gemm, attention, norm }) =>
+    partnerSms.map((sms, i) => {
       const { group: compute, remainder: memory } = ctx.partitions.split(ctx.gpu.info.smCount - sms);
       const attentionWork = attention.workload(memory.stream, sms, INTERFERENCE_ATTENTION_POINT);
       const point = {
@@ -85,7 +80,26 @@ export async function measureAttentionInterference(ctx: GpuContext, timer: WorkT
       };
       progress(i + 1, partnerSms.length);
       return point;
-    });
+    }),
+  );
+}
+
+/** The co-running pairs' operands on one GPU: their GEMM, their decode attention and RMSNorm (the element-wise probe). */
+export interface PairOperands {
+  gemm: GemmOperands;
+  attention: AttentionOperands;
+  norm: ElementwiseWorkload;
+}
+
+/** `use` of the co-running pairs' operands on `ctx`'s GPU, with its gate ready; they are freed after. */
+export async function withPairOperands<T>(ctx: GpuContext, use: (operands: PairOperands) => T): Promise<T> {
+  await ctx.readyGate();
+  const gemm = new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, INTERFERENCE_TOKENS);
+  const bytes = kvBytes(INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT);
+  const attention = await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, INTERFERENCE_ATTENTION, bytes, ctx.setupStream);
+  const norm = await elementwiseWorkload(ctx, "rmsnorm", RMSNORM_CURVE_ROWS);
+  try {
+    return use({ gemm, attention, norm });
   } finally {
     gemm.dispose();
     attention.dispose();

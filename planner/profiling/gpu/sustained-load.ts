@@ -10,27 +10,20 @@
  * 1.16-1.17x, inside the mix 1.11-1.13x, and sequential layers ran within 3.5% of what the mix
  * predicts (bench/results/2026-11-21-session23-sustained-load/).
  */
-import { kvBytes } from "../attention-grid.js";
 import type { SustainedLoadProfile } from "../../profile/schema.js";
 import type { PointProgress } from "../measurer.js";
-import { AttentionOperands } from "./attention-operands.js";
-import { INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT, INTERFERENCE_GEMM, INTERFERENCE_TOKENS } from "./collectives.js";
-import { elementwiseWorkload, RMSNORM_CURVE_ROWS } from "./elementwise-workloads.js";
-import { GemmOperands } from "./gemm-operands.js";
+import { INTERFERENCE_ATTENTION_POINT, INTERFERENCE_TOKENS, withPairOperands } from "./collectives.js";
+import { RMSNORM_CURVE_ROWS } from "./elementwise-workloads.js";
 import type { GpuContext } from "./gpu-context.js";
 import { round } from "./tables.js";
 import type { WorkTimer } from "./timer.js";
 import { graphWorkload, type Workload } from "./workload.js";
 
-export async function measureSustainedLoad(ctx: GpuContext, timer: WorkTimer, progress: PointProgress): Promise<SustainedLoadProfile> {
-  await ctx.readyGate();
-  const sms = ctx.gpu.info.smCount;
-  const whole = ctx.partitions.share(sms);
-  const { stream, cublas } = whole;
-  const gemm = new GemmOperands(ctx.gpu, ctx.random, INTERFERENCE_GEMM, INTERFERENCE_TOKENS);
-  const attention = await AttentionOperands.create(ctx.gpu, ctx.kernels, ctx.random, INTERFERENCE_ATTENTION, kvBytes(INTERFERENCE_ATTENTION, INTERFERENCE_ATTENTION_POINT), ctx.setupStream);
-  const norm = await elementwiseWorkload(ctx, "rmsnorm", RMSNORM_CURVE_ROWS);
-  try {
+export function measureSustainedLoad(ctx: GpuContext, timer: WorkTimer, progress: PointProgress): Promise<SustainedLoadProfile> {
+  return withPairOperands(ctx, ({ gemm, attention, norm }) => {
+    const sms = ctx.gpu.info.smCount;
+    const whole = ctx.partitions.share(sms);
+    const { stream, cublas } = whole;
     const point = INTERFERENCE_ATTENTION_POINT;
     // The windows are sized by each work's time alone.
     const sized = (work: Workload) => ({ work, aloneUs: timer.perRepUs(work) });
@@ -54,9 +47,5 @@ export async function measureSustainedLoad(ctx: GpuContext, timer: WorkTimer, pr
     const gemmFactor = (sustainedUs(sized(mix)) - attentionSustainedUs) / gemmCoolUs;
     progress(4, steps);
     return { gemmFactor: round(gemmFactor), attentionFactor: round(attentionFactor), elementwiseFactor: round(elementwiseFactor) };
-  } finally {
-    gemm.dispose();
-    attention.dispose();
-    norm.dispose();
-  }
+  });
 }
