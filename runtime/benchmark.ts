@@ -37,7 +37,8 @@ export interface OperationTiming {
   id: string;
   lane: string;
   rows: number;
-  predictedUs: number;
+  /** Undefined for a sequential op of a plan made before sequential ops' times were written. */
+  predictedUs: number | undefined;
   measuredUs: number;
 }
 
@@ -192,15 +193,25 @@ export function timeOnce(runtime: Runtime, start: GpuEvent, end: GpuEvent, strea
   return end.elapsedMsSince(start) * 1000;
 }
 
-/** Each op of layer 0 alone on its lane (on every rank), `opRepetitions` launches back to back, per launch. */
+/**
+ * Each op of layer 0 alone on its lane (on every rank), `opRepetitions` launches back to back in a
+ * CUDA graph (eagerly where the mode runs without one), per launch. A sequential op's prediction is
+ * the plan's sequential one; plans made before those were written have none.
+ */
 function timeOperations(runtime: Runtime, execution: ModeExecution, start: GpuEvent, end: GpuEvent, settings: BenchmarkOptions): OperationTiming[] {
   const repeat = settings.opRepetitions;
+  const predicted = execution.operations.mode !== "sequential" || runtime.plan.prediction.sequential.operations !== undefined;
   return execution.operations.operations.map((op) => {
     const lane = execution.lanes.lane(execution.operations.laneOf(op));
-    const timing = timeRepeatedly(runtime, start, end, lane.stream, { ...settings, warmup: 2 }, () => {
-      for (let i = 0; i < repeat; i++) execution.launchAlone(op);
-    }, 5);
-    return { id: op.id, lane: lane.name, rows: op.rows[1] - op.rows[0], predictedUs: op.endUs - op.startUs, measuredUs: timing.medianUs / repeat };
+    const graphs = execution.captureAlone(op, repeat, runtime.useGraph);
+    try {
+      const timing = timeRepeatedly(runtime, start, end, lane.stream, { ...settings, warmup: 2 }, graphs ? () => graphs.launch() : () => {
+        for (let i = 0; i < repeat; i++) execution.launchAlone(op);
+      }, 5);
+      return { id: op.id, lane: lane.name, rows: op.rows[1] - op.rows[0], predictedUs: predicted ? op.endUs - op.startUs : undefined, measuredUs: timing.medianUs / repeat };
+    } finally {
+      graphs?.dispose();
+    }
   });
 }
 

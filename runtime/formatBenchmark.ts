@@ -4,7 +4,7 @@ import type { CoRunTrace } from "./coRunTrace.js";
 import { POWER_WINDOW_US } from "./powerWindow.js";
 
 /** A time in µs as a right-aligned table column. */
-const column = (us: number) => us.toFixed(1).padStart(9);
+const column = (us: number | undefined) => (us === undefined ? "-" : us.toFixed(1)).padStart(9);
 
 export function formatBenchmark(report: BenchmarkReport): string {
   const p = report.plan;

@@ -104,6 +104,7 @@ export function buildPlan(inputs: PlanInputs): Plan {
         layerUs: search.sequential.periodUs,
         iterationUs: sequentialIterationUs,
         tokensPerSecondPerGpu: perGpu(sequentialIterationUs),
+        operations: sequentialOperationTimes(inputs, search.sequential),
       },
       lowerBound: { layerUs: lowerBoundLayerUs, iterationUs: lowerBoundIterationUs },
       speedupOverSequential: sequentialIterationUs / iterationUs,
@@ -165,11 +166,10 @@ function layerOperations(inputs: PlanInputs, schedule: Schedule, rows: [number, 
   for (const op of schedule.operations) {
     const group = graph.groups[op.group]!;
     const range = rows[op.nanoBatch]!;
-    const times = inputs.problem.kernelDurationsUs(op.group, schedule.sizes[op.nanoBatch]!, op.sms).map((time) => Math.max(time, 1e-3));
-    const total = times.reduce((a, b) => a + b, 0);
+    const durations = kernelTimesUs(inputs, op, schedule.sizes[op.nanoBatch]!);
     let clock = op.startUs;
     group.kernels.forEach((kernel, j) => {
-      const duration = (op.durationUs * times[j]!) / total;
+      const duration = durations[j]!;
       const dependsOn: PlanOperation["dependsOn"] =
         j > 0
           ? [{ op: kernelId(graph, op.group, op.nanoBatch, j - 1), layer: 0 }]
@@ -195,6 +195,20 @@ function layerOperations(inputs: PlanInputs, schedule: Schedule, rows: [number, 
     });
   }
   return operations;
+}
+
+/** Each kernel of the sequential schedule (one nano-batch of every row, whole GPU), named as nano-batch 0's. */
+function sequentialOperationTimes(inputs: PlanInputs, sequential: Schedule): { id: string; us: number }[] {
+  return sequential.operations.flatMap((op) =>
+    kernelTimesUs(inputs, op, sequential.sizes[op.nanoBatch]!).map((us, j) => ({ id: kernelId(inputs.graph, op.group, op.nanoBatch, j), us })),
+  );
+}
+
+/** A scheduled group's time split over its kernels in proportion to their cost-model times. */
+function kernelTimesUs(inputs: PlanInputs, op: Schedule["operations"][number], sizeGranules: number): number[] {
+  const times = inputs.problem.kernelDurationsUs(op.group, sizeGranules, op.sms).map((time) => Math.max(time, 1e-3));
+  const total = times.reduce((a, b) => a + b, 0);
+  return times.map((time) => (op.durationUs * time) / total);
 }
 
 function kernelId(graph: LayerGraph, group: number, nanoBatch: number, kernel: number): string {

@@ -134,8 +134,11 @@ export const PlanSchema = z.strictObject({
   epilogue: z.array(z.strictObject({ kind: z.enum(KERNEL_KINDS), us: nonNegative })),
   prediction: z.strictObject({
     ...timing.shape,
-    /** The same cost model, one stream, no nano-batches, whole GPU. */
-    sequential: timing,
+    /**
+     * The same cost model, one stream, no nano-batches, whole GPU; `operations` gives each of nano-batch
+     * 0's ops its time there over every row (absent in plans made before it was written).
+     */
+    sequential: timing.extend({ operations: z.array(z.strictObject({ id: z.string().min(1), us: nonNegative })).optional() }),
     /** The GEMMs on the whole GPU with everything else hidden. */
     lowerBound: z.strictObject({ layerUs: nonNegative, iterationUs: nonNegative }),
     speedupOverSequential: z.number().positive(),

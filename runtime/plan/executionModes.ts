@@ -55,15 +55,17 @@ function plannedGemmNeighbour(plan: Plan, op: PlanOperation): GemmNeighbour {
 
 /**
  * Nano-batch 0's chain widened to every row of the dense batch on the whole GPU, in dependency
- * order: the baseline the plan claims to beat.
+ * order: the baseline the plan claims to beat. Each op's predicted time is the plan's sequential one;
+ * plans made before those were written carry none, and keep nano-batch 0's time (ordering only).
  */
 export function sequentialOperations(plan: Plan): PlanOperation[] {
   const first = plan.operations.filter((op) => op.nanoBatch === 0);
   const rows: [number, number] = [0, plan.batch.tokens];
   const ordered = dependencyOrder(first);
+  const predicted = new Map(plan.prediction.sequential.operations?.map((op) => [op.id, op.us]));
   let clock = 0;
   return ordered.map((op) => {
-    const duration = op.endUs - op.startUs;
+    const duration = predicted.get(op.id) ?? op.endUs - op.startUs;
     const widened: PlanOperation = { ...op, rows, layout: WHOLE_LAYOUT, sms: plan.gpu.sms, smTarget: plan.gpu.sms, startUs: clock, endUs: clock + duration };
     clock += duration;
     return widened;

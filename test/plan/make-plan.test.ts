@@ -170,3 +170,16 @@ test("a plan from a profile with sustained-load factors predicts the sequential 
   assert.ok(Math.abs(grown - 0.5 * gemmUs(tables)) < 1, `sequential grew ${grown} us, half its GEMMs is ${0.5 * gemmUs(tables)}`);
   assert.deepEqual(replayViolations(atLimit), []);
 });
+
+test("a plan gives each op of nano-batch 0 its sequential time over every row, summing to the sequential layer", async () => {
+  const plan = await makePlan({ ...base, model: "llama-70b", gpus: 8, allReduce: false, layers: 16, workload: "decode-1024", batch: 2048, gpu: "h200" });
+  const sequential = plan.prediction.sequential.operations!;
+  const first = plan.operations.filter((op) => op.nanoBatch === 0);
+  assert.deepEqual(sequential.map((op) => op.id).sort(), first.map((op) => op.id).sort());
+  const total = sequential.reduce((sum, op) => sum + op.us, 0);
+  assert.ok(Math.abs(total - plan.prediction.sequential.layerUs) < 1e-6, `${total} against ${plan.prediction.sequential.layerUs}`);
+  // Every row on the whole GPU takes longer than nano-batch 0's share of them.
+  assert.ok(plan.nanoBatches.length > 1);
+  const byId = new Map(sequential.map((op) => [op.id, op.us]));
+  for (const op of first.filter((o) => o.kind.endsWith("_gemm"))) assert.ok(byId.get(op.id)! > op.endUs - op.startUs, op.id);
+});

@@ -118,3 +118,18 @@ test("a tensor-parallel plan's schedule, issued alike on every rank, puts each a
   checkReplay(plan, "streams", 2);
   checkReplay(plan, "sequential", 2);
 });
+
+test("sequential mode times each op as the plan's sequential prediction; an older plan keeps nano-batch 0's times for ordering", async () => {
+  const plan = await readPlanFile(SHARD_PLAN);
+  const times = plan.operations.filter((op) => op.nanoBatch === 0).map((op, i) => ({ id: op.id, us: 10 * (i + 1) }));
+  const withTimes = { ...plan, prediction: { ...plan.prediction, sequential: { ...plan.prediction.sequential, operations: times } } };
+  const sequential = operationsFor(withTimes, "sequential");
+  for (const op of sequential.operations) assert.equal(op.endUs - op.startUs, times.find((t) => t.id === op.id)!.us, op.id);
+  assert.equal(sequential.periodUs, times.reduce((sum, t) => sum + t.us, 0));
+  const { operations: _, ...older } = plan.prediction.sequential;
+  const old = operationsFor({ ...plan, prediction: { ...plan.prediction, sequential: older } }, "sequential");
+  for (const op of old.operations) {
+    const nanoBatch0 = plan.operations.find((o) => o.id === op.id)!;
+    assert.equal(op.endUs - op.startUs, nanoBatch0.endUs - nanoBatch0.startUs, op.id);
+  }
+});
