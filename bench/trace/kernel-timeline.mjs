@@ -14,23 +14,21 @@ import { buildIssueSchedule } from "../../dist/runtime/plan/issueSchedule.js";
 const [file, planFile, modeList = "planned,sequential", pick = "last:100"] = process.argv.slice(2);
 if (!file || !planFile) throw new Error("usage: kernel-timeline.mjs KERNELS.csv[.gz] PLAN [modes] [first:N|last:N]");
 const plan = await readPlanFile(planFile);
-const layers = plan.layers ?? Number(/(\d+) layers?/.exec(JSON.stringify(plan.model))?.[1]);
+const layers = plan.model.shard.layers;
 const raw = readFileSync(file);
 const text = (file.endsWith(".gz") ? gunzipSync(raw) : raw).toString();
-const rows = text.trim().split("\n").slice(1).map((line) => {
-  const f = line.split(",");
-  return { start: Number(BigInt(f[0]) / 1n), end: Number(f[1]), graph: Number(f[6]), node: Number(BigInt(f[7]) & 0xffffffffn), name: f.slice(12).join(",").replaceAll('"', "") };
-});
-const t0 = Math.min(...rows.map((r) => r.start));
-for (const r of rows) { r.start = (r.start - t0) / 1000; r.end = (r.end - t0) / 1000; }
+// Nanosecond timestamps exceed a double's exact range: microseconds from the first start, in BigInt first.
+const fields = text.trim().split("\n").slice(1).map((line) => line.split(","));
+const t0 = fields.reduce((least, f) => (BigInt(f[0]) < least ? BigInt(f[0]) : least), BigInt(fields[0][0]));
+const us = (ns) => Number(BigInt(ns) - t0) / 1000;
+const rows = fields.map((f) => ({ start: us(f[0]), end: us(f[1]), graph: Number(f[6]), node: Number(BigInt(f[7]) & 0xffffffffn) }));
 const graphs = [...new Set(rows.filter((r) => r.graph > 0).map((r) => r.graph))].sort((a, b) => a - b);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "-").padStart(8);
 
 modeList.split(",").forEach((mode, index) => {
   const ops = operationsFor(plan, mode);
-  const layerCount = Math.round((rows.filter((r) => r.graph === graphs[index]).length) / 1) ;
-  const runs = buildIssueSchedule(ops, LAYERS()).steps.filter((s) => s.kind === "run").map((s) => s.instance);
+  const runs = buildIssueSchedule(ops, layers).steps.filter((s) => s.kind === "run").map((s) => s.instance);
   const kernels = rows.filter((r) => r.graph === graphs[index]).sort((a, b) => a.start - b.start);
   // An iteration starts at its graph's first node; kernels of one launch all run before the next.
   const iterations = [];
@@ -42,7 +40,7 @@ modeList.split(",").forEach((mode, index) => {
   console.log(`\n== ${mode}: ${iterations.length} iterations traced (${whole.length} complete, ${expected} kernels each), ${chosen.length} used (${pick})`);
   const spans = chosen.map((it) => Math.max(...it.map((k) => k.end)) - it[0].start);
   console.log(`iteration (first kernel start to last end): median ${median(spans).toFixed(1)} us; plan ${mode === "planned" ? plan.prediction.iterationUs.toFixed(1) : plan.prediction.sequential.iterationUs.toFixed(1)} us`);
-  const middle = (layer) => layer >= 2 && layer < LAYERS() - 2;
+  const middle = (layer) => layer >= 2 && layer < layers - 2;
   const byOp = new Map(), period = [], laneBusy = new Map(), waits = new Map();
   for (const it of chosen) {
     const byNode = [...it].sort((a, b) => a.node - b.node).slice(prologue, prologue + runs.length);
@@ -60,9 +58,9 @@ modeList.split(",").forEach((mode, index) => {
       }
     }
     const first = runs[0].op.id;
-    for (let l = 2; l < LAYERS() - 3; l++) period.push(at.get(`${l + 1}:${first}`).k.start - at.get(`${l}:${first}`).k.start);
+    for (let l = 2; l < layers - 3; l++) period.push(at.get(`${l + 1}:${first}`).k.start - at.get(`${l}:${first}`).k.start);
   }
-  console.log(`layer period (${runs[0].op.id} start to the next layer's): median ${median(period).toFixed(1)} us; plan ${ops.periodUs.toFixed(1)} us`);
+  console.log(`layer period (${runs[0].op.id} start to the next layer's): median ${median(period).toFixed(1)} us; plan ${(mode === "sequential" ? plan.prediction.sequential.layerUs : ops.periodUs).toFixed(1)} us`);
   console.log(`  op                          lane                 predicted  measured    ratio`);
   for (const op of ops.operations) {
     const m = median(byOp.get(op.id) ?? []);
@@ -76,4 +74,3 @@ modeList.split(",").forEach((mode, index) => {
   if (waits.size) console.log("cross-lane waits (consumer start - producer end), median us:");
   for (const [key, xs] of waits) console.log(`  ${key.padEnd(55)} ${f1(median(xs))}`);
 });
-function LAYERS() { return Number(process.env.LAYERS ?? 16); }
