@@ -4,7 +4,8 @@
  * nearest one it has is scaled, and a note says so; the plan carries the notes.
  *
  * On the whole GPU work runs alone, so its time is the table's slowed by the profile's sustained-load
- * factors (a serving loop holds the GPU at its power limit, while tables are measured cool). On a
+ * factors (a serving loop holds the GPU at its power limit, while tables are measured cool); a
+ * GEMM between a pipelined plan's co-running phases runs hotter still (pipelinedWholeGpuGemmRatio). On a
  * partition work co-runs, and the interference factors, which carry those clocks, multiply the
  * table's time where the schedule is built (planner/schedule/build-problem.ts).
  */
@@ -67,7 +68,21 @@ export class CostModel {
         "the profile has no sustained-load measurements, so work alone on the whole GPU is timed at the clocks of the tables (measured cool), " +
           "not at a serving loop's power limit: add them with `nanoweave profile --only sustained-load --merge`",
       );
+    } else if (profile.sustainedLoad && profile.sustainedLoad.pipelinedGemmFactor === undefined) {
+      this.notes.add(
+        "the profile's sustained-load section predates its pipelined GEMM factor, so a plan's whole-GPU GEMMs are timed at a sequential loop's clocks, " +
+          "which runs cooler: add it with `nanoweave profile --only sustained-load --merge`",
+      );
     }
+  }
+
+  /**
+   * How much slower a GEMM alone on the whole GPU runs between a pipelined plan's co-running phases
+   * than in a sequential loop (which gemmUs's whole-GPU times already carry); 1 where not measured.
+   */
+  pipelinedWholeGpuGemmRatio(): number {
+    const { gemmFactor, pipelinedGemmFactor } = this.sustained;
+    return pipelinedGemmFactor === undefined ? 1 : pipelinedGemmFactor / gemmFactor;
   }
 
   get sms(): number {

@@ -154,6 +154,12 @@ export const SustainedLoadSchema = z.strictObject({
    * GEMM's time cool. (Run alone, a GEMM draws more and slows more than beside attention in a loop.)
    */
   gemmFactor: positive,
+  /**
+   * The same GEMM at half the rows (a nano-batch's) on every SM inside a pipelined plan's mix: the
+   * co-running pair on a split, then the GEMM alone; the mix's sustained time less the pair's, over
+   * the GEMM's time cool. A plan runs hotter than the sequential loop (absent in older profiles).
+   */
+  pipelinedGemmFactor: positive.optional(),
   /** Decode attention of the co-running pairs on every SM. */
   attentionFactor: positive,
   /** RMSNorm over the bandwidth curve's rows on every SM, for every element-wise kernel. */

@@ -142,7 +142,7 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
   }
   oneTask("lane-switch", "lane switch", 0.5, (measurer, progress) => measurer.laneSwitch(progress));
   // Three kinds, each half a second of load and its timed windows, cool and sustained.
-  oneTask("sustained-load", "sustained load", 2.5, (measurer, progress) => measurer.sustainedLoad(progress));
+  oneTask("sustained-load", "sustained load", 4, (measurer, progress) => measurer.sustainedLoad(progress));
   return tasks;
 }
 

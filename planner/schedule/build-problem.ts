@@ -16,7 +16,7 @@ const MAX_NETWORK_SMS = 32;
 /** The problem of a layer graph, which also knows each kernel's share of a group's time. */
 export interface LayerScheduleProblem extends ScheduleProblem {
   /** The time of each kernel of group `group`, in order, interference included; durationUs is their sum, floored at a microsecond. */
-  kernelDurationsUs(group: number, sizeGranules: number, sms: number): number[];
+  kernelDurationsUs(group: number, sizeGranules: number, sms: number, sequential?: boolean): number[];
 }
 
 export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost: CostModel, gpu: GpuSpec): LayerScheduleProblem {
@@ -32,8 +32,8 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
   const cache = new Map<string, { kernelsUs: number[]; totalUs: number }>();
 
   /** Each kernel's time on these SMs, interference included, and the group's (their sum, floored). */
-  const groupTimes = (group: number, sizeGranules: number, groupSms: number): { kernelsUs: number[]; totalUs: number } => {
-    const key = `${group}/${sizeGranules}/${groupSms}`;
+  const groupTimes = (group: number, sizeGranules: number, groupSms: number, sequential = false): { kernelsUs: number[]; totalUs: number } => {
+    const key = `${group}/${sizeGranules}/${groupSms}/${sequential}`;
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
     const spec = graph.groups[group]!;
@@ -59,8 +59,12 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
         if (hasMemory) factor *= cost.allReduceBesideAttentionFactor(groupSms);
       }
     }
+    // A GEMM alone on the whole GPU between a pipeline's co-running phases runs hotter than in the sequential loop.
+    const wholeGpuGemm = groupSms >= sms && !sequential ? cost.pipelinedWholeGpuGemmRatio() : 1;
     const alone = spec.kernels.map((kernel) => kernel.timeUs(tokens, groupSms));
-    const factors = spec.kernels.map((kernel) => (kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm) * factor);
+    const factors = spec.kernels.map(
+      (kernel) => (kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm) * factor * (kernel.kind.endsWith("_gemm") ? wholeGpuGemm : 1),
+    );
     // Kernels that share a factor are summed before it multiplies: (sum alone) x factor, the number
     // the MILP got before element-wise kernels had a factor of their own, so such profiles plan as before.
     let totalUs = 0;
@@ -79,9 +83,9 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     // Compute keeps at least half the GPU, and the largest group a split grants is all SMs but one unit.
     partitionShares: { compute: multiples(sms / 2, sms - step), network: hasNetwork ? multiples(0, MAX_NETWORK_SMS) : [] },
     minRemainderSms: gpu.partition.min,
-    durationUs: (group, sizeGranules, groupSms) => groupTimes(group, sizeGranules, groupSms).totalUs,
+    durationUs: (group, sizeGranules, groupSms, sequential) => groupTimes(group, sizeGranules, groupSms, sequential).totalUs,
     // A split has a partition per stream present: compute, and memory and network where the layer has them.
     laneSwitch: cost.laneSwitchCosts(1 + Number(hasMemory) + Number(hasNetwork)),
-    kernelDurationsUs: (group, sizeGranules, groupSms) => groupTimes(group, sizeGranules, groupSms).kernelsUs,
+    kernelDurationsUs: (group, sizeGranules, groupSms, sequential) => groupTimes(group, sizeGranules, groupSms, sequential).kernelsUs,
   };
 }

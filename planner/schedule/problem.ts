@@ -31,8 +31,12 @@ export interface ScheduleProblem {
   readonly partitionShares: { readonly compute: readonly number[]; readonly network: readonly number[] };
   /** Fewest SMs the remainder partition may hold. */
   readonly minRemainderSms: number;
-  /** Microseconds for group `group` on `sizeGranules` granules of tokens confined to `sms` SMs. */
-  durationUs(group: number, sizeGranules: number, sms: number): number;
+  /**
+   * Microseconds for group `group` on `sizeGranules` granules of tokens confined to `sms` SMs, in a
+   * pipelined schedule, or in the sequential one where `sequential` (whole-GPU work runs hotter
+   * between a pipeline's co-running phases than in a sequential loop).
+   */
+  durationUs(group: number, sizeGranules: number, sms: number, sequential?: boolean): number;
   /** What an ordering between lanes costs beyond the work on either side; none when absent. */
   readonly laneSwitch?: LaneSwitchCosts;
 }
@@ -120,7 +124,7 @@ export function nanoBatchSizes(granules: number, count: number): number[] | unde
 export function sequentialSchedule(problem: ScheduleProblem): Schedule {
   let clock = 0;
   const operations = problem.groups.map((_, g): ScheduledOperation => {
-    const durationUs = problem.durationUs(g, problem.granules, problem.sms);
+    const durationUs = problem.durationUs(g, problem.granules, problem.sms, true);
     const op = { group: g, nanoBatch: 0, sms: problem.sms, wholeGpu: true, startUs: clock, durationUs };
     clock += durationUs;
     return op;

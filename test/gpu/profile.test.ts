@@ -45,6 +45,7 @@ test("profile --quick writes a profile that validates, with times that fall as S
     const sustained = profile.sustainedLoad!;
     console.log(`# sustained load: ${JSON.stringify(sustained)}`);
     for (const factor of Object.values(sustained)) assert.ok(factor > 0.97 && factor < 1.6, JSON.stringify(sustained));
+    assert.ok(sustained.pipelinedGemmFactor !== undefined, "the sustained-load section measures the pipelined GEMM factor");
     // On several GPUs, GEMM beside all-reduce is measured as plans lay it out: the GEMM on a split's group, not all the SMs the partner leaves.
     if (Gpu.count() > 1) {
       for (const point of profile.interference.gemmWithAllReduce) {

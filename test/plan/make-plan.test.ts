@@ -123,14 +123,26 @@ test("--all-reduce-method peer plans from the profile's peer measurements and re
 
 /** The H200 shard planned from the shipped H200 profile with `part` as given, and without it. */
 async function shardPlansWithAndWithout<K extends "laneSwitch" | "sustainedLoad">(part: K, value: NonNullable<Profile[K]>): Promise<{ withPart: Plan; without: Plan }> {
-  const folder = await mkdtemp(join(tmpdir(), `nanoweave-${part}-`));
+  const [withPart, without] = await shardPlansFrom((shipped) => {
+    const { [part]: _shipped, ...rest } = shipped;
+    return [{ ...rest, [part]: value }, rest];
+  });
+  return { withPart: withPart!, without: without! };
+}
+
+/** The H200 shard planned from each profile `edit` makes of the shipped H200 profile. */
+async function shardPlansFrom(edit: (shipped: Profile) => object[]): Promise<Plan[]> {
+  const folder = await mkdtemp(join(tmpdir(), "nanoweave-shard-"));
   try {
-    const { [part]: _shipped, ...shipped } = ProfileSchema.parse(JSON.parse(await readFile(join(REPOSITORY_ROOT, "profiles/H200-SXM.json"), "utf8")));
-    const [withPath, withoutPath] = [join(folder, "with.json"), join(folder, "without.json")];
-    await writeFile(withPath, JSON.stringify({ ...shipped, [part]: value }));
-    await writeFile(withoutPath, JSON.stringify(shipped));
+    const shipped = ProfileSchema.parse(JSON.parse(await readFile(join(REPOSITORY_ROOT, "profiles/H200-SXM.json"), "utf8")));
     const request = { ...base, model: "llama-70b", gpus: 8, gpu: "h200", workload: "decode-1024", batch: 2048, layers: 16, allReduce: false } as const;
-    return { withPart: await makePlan({ ...request, profile: withPath }), without: await makePlan({ ...request, profile: withoutPath }) };
+    const plans: Plan[] = [];
+    for (const [i, profile] of edit(shipped).entries()) {
+      const path = join(folder, `${i}.json`);
+      await writeFile(path, JSON.stringify(profile));
+      plans.push(await makePlan({ ...request, profile: path }));
+    }
+    return plans;
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
@@ -160,7 +172,7 @@ test("a plan from a profile with lane switches leaves each measured switch betwe
 });
 
 test("a plan from a profile with sustained-load factors predicts the sequential layer at the power limit: GEMMs alone on the whole GPU slowed by gemmFactor; without them the plan says so", async () => {
-  const { withPart: atLimit, without: tables } = await shardPlansWithAndWithout("sustainedLoad", { gemmFactor: 1.5, attentionFactor: 1, elementwiseFactor: 1 });
+  const { withPart: atLimit, without: tables } = await shardPlansWithAndWithout("sustainedLoad", { gemmFactor: 1.5, pipelinedGemmFactor: 1.5, attentionFactor: 1, elementwiseFactor: 1 });
   assert.ok(tables.notes.some((note) => note.includes("no sustained-load measurements")));
   assert.ok(!atLimit.notes.some((note) => note.includes("sustained-load")));
   // The sequential layer is its GEMMs plus the rest, each alone on the whole GPU: only the GEMMs grow, by half.
@@ -169,6 +181,25 @@ test("a plan from a profile with sustained-load factors predicts the sequential 
   const grown = atLimit.prediction.sequential.layerUs - tables.prediction.sequential.layerUs;
   assert.ok(Math.abs(grown - 0.5 * gemmUs(tables)) < 1, `sequential grew ${grown} us, half its GEMMs is ${0.5 * gemmUs(tables)}`);
   assert.deepEqual(replayViolations(atLimit), []);
+});
+
+test("the pipelined GEMM factor slows a plan's whole-GPU GEMMs, not the sequential layer; a profile measured before it is noted", async () => {
+  const sustained = { gemmFactor: 1.1, attentionFactor: 1, elementwiseFactor: 1 };
+  const [older, sequentialClocks, hotter] = await shardPlansFrom((shipped) => [
+    { ...shipped, sustainedLoad: sustained },
+    { ...shipped, sustainedLoad: { ...sustained, pipelinedGemmFactor: 1.1 } },
+    { ...shipped, sustainedLoad: { ...sustained, pipelinedGemmFactor: 1.21 } },
+  ]);
+  assert.ok(older!.notes.some((note) => note.includes("predates its pipelined GEMM factor")));
+  assert.ok(!hotter!.notes.some((note) => note.includes("sustained-load")));
+  assert.equal(older!.prediction.layerUs, sequentialClocks!.prediction.layerUs, "a factor equal to the sequential one changes nothing");
+  assert.equal(hotter!.prediction.sequential.layerUs, sequentialClocks!.prediction.sequential.layerUs);
+  const durations = (plan: Plan) => new Map(plan.operations.filter((op) => op.layout === "whole" && op.kind.endsWith("_gemm")).map((op) => [op.id, op.endUs - op.startUs]));
+  const [cool, hot] = [durations(sequentialClocks!), durations(hotter!)];
+  const both = [...hot.keys()].filter((id) => cool.has(id));
+  assert.ok(both.length > 0, "both plans run GEMMs on the whole GPU");
+  for (const id of both) assert.ok(Math.abs(hot.get(id)! / cool.get(id)! - 1.1) < 1e-6, `${id}: ${hot.get(id)} against ${cool.get(id)} us`);
+  assert.deepEqual(replayViolations(hotter!), []);
 });
 
 test("a plan gives each op of nano-batch 0 its sequential time over every row, summing to the sequential layer", async () => {

@@ -117,7 +117,7 @@ test("lane switches are read from the profile by the split's partition count, th
 test("sustained-load factors slow work alone on the whole GPU, not on a partition (its co-run factors carry them); a measured profile without them is noted", async () => {
   const analytic = analyticProfile(await resolveGpu("h200"), request);
   const profile = ProfileSchema.parse({ ...analytic, source: "measured" });
-  const sustainedLoad = { gemmFactor: 1.2, attentionFactor: 1.05, elementwiseFactor: 1.1 };
+  const sustainedLoad = { gemmFactor: 1.2, pipelinedGemmFactor: 1.5, attentionFactor: 1.05, elementwiseFactor: 1.1 };
   const cool = new CostModel(profile);
   const hot = new CostModel(ProfileSchema.parse({ ...profile, sustainedLoad }));
   const sms = profile.provenance.sms;
@@ -135,4 +135,11 @@ test("sustained-load factors slow work alone on the whole GPU, not on a partitio
   assert.ok(![...hot.notes].some((n) => n.includes("sustained-load")), [...hot.notes].join("; "));
   assert.ok([...cool.notes].some((n) => n.includes("no sustained-load measurements") && n.includes("nanoweave profile --only sustained-load --merge")));
   assert.ok(![...new CostModel(analytic).notes].some((n) => n.includes("sustained-load")), "an analytic profile has no clocks to correct");
+  // A plan's whole-GPU GEMMs run hotter than the sequential loop by the two factors' ratio.
+  close(hot.pipelinedWholeGpuGemmRatio(), 1.5 / 1.2);
+  const { pipelinedGemmFactor: _, ...older } = sustainedLoad;
+  const before = new CostModel(ProfileSchema.parse({ ...profile, sustainedLoad: older }));
+  assert.equal(before.pipelinedWholeGpuGemmRatio(), 1);
+  assert.ok([...before.notes].some((n) => n.includes("predates its pipelined GEMM factor") && n.includes("--only sustained-load --merge")));
+  assert.equal(cool.pipelinedWholeGpuGemmRatio(), 1);
 });

@@ -176,8 +176,8 @@ const ONE_GPU_WHOLE_SECTIONS = [
     section: "sustained-load",
     call: "sustained load",
     read: (p: Profile) => p.sustainedLoad,
-    fake: { gemmFactor: 1.12, attentionFactor: 1.02, elementwiseFactor: 1.01 },
-    merged: { gemmFactor: 1.5, attentionFactor: 1.5, elementwiseFactor: 1.5 },
+    fake: { gemmFactor: 1.12, pipelinedGemmFactor: 1.2, attentionFactor: 1.02, elementwiseFactor: 1.01 },
+    merged: { gemmFactor: 1.5, pipelinedGemmFactor: 1.5, attentionFactor: 1.5, elementwiseFactor: 1.5 },
   },
 ] as const;
 

@@ -93,7 +93,7 @@ export class FakeMeasurer implements Measurer {
 
   async sustainedLoad(): Promise<SustainedLoadProfile> {
     this.count("sustained load");
-    return { gemmFactor: this.time(1.12), attentionFactor: this.time(1.02), elementwiseFactor: this.time(1.01) };
+    return { gemmFactor: this.time(1.12), pipelinedGemmFactor: this.time(1.2), attentionFactor: this.time(1.02), elementwiseFactor: this.time(1.01) };
   }
 
   methodNotes(sections: readonly ProfileSection[]): string[] {

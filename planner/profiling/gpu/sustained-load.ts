@@ -9,15 +9,25 @@
  * lets the clocks rise between them. On an H200 the GEMM run alone for half a second slowed
  * 1.16-1.17x, inside the mix 1.11-1.13x, and sequential layers ran within 3.5% of what the mix
  * predicts (bench/results/2026-11-21-session23-sustained-load/).
+ *
+ * A pipelined plan holds the GPU at lower clocks than that loop: its GEMMs co-run with attention on a
+ * split most of the time, and its whole-GPU GEMMs between those phases ran 1.08-1.21x what the
+ * sequential factor predicts (kernel traces, bench/results/2026-11-21-session24-where-time-goes/).
+ * So the same GEMM at a nano-batch's rows is also timed on the whole GPU inside a plan's mix: the
+ * co-running pair on a split (GEMM beside attention on PIPELINE_MEMORY_SMS), then the GEMM alone
+ * on every SM; the mix's sustained time less the pair's, over the GEMM's time cool.
  */
 import type { SustainedLoadProfile } from "../../profile/schema.js";
 import type { PointProgress } from "../measurer.js";
-import { INTERFERENCE_ATTENTION_POINT, INTERFERENCE_TOKENS, withPairOperands } from "./collectives.js";
+import { INTERFERENCE_ATTENTION_POINT, INTERFERENCE_TOKENS, withPairOperands, type PairOperands } from "./collectives.js";
 import { RMSNORM_CURVE_ROWS } from "./elementwise-workloads.js";
 import type { GpuContext } from "./gpu-context.js";
 import { round } from "./tables.js";
 import type { WorkTimer } from "./timer.js";
 import { graphWorkload, type Workload } from "./workload.js";
+
+/** The memory partition the Llama-2-70B TP8 shard plans give attention on an H100 and an H200. */
+const PIPELINE_MEMORY_SMS = 20;
 
 export function measureSustainedLoad(ctx: GpuContext, timer: WorkTimer, progress: PointProgress): Promise<SustainedLoadProfile> {
   return withPairOperands(ctx, ({ gemm, attention, norm }) => {
@@ -29,7 +39,7 @@ export function measureSustainedLoad(ctx: GpuContext, timer: WorkTimer, progress
     const sized = (work: Workload) => ({ work, aloneUs: timer.perRepUs(work) });
     const coolUs = ({ work, aloneUs }: ReturnType<typeof sized>): number => timer.windowUs(work, aloneUs);
     const sustainedUs = ({ work, aloneUs }: ReturnType<typeof sized>): number => timer.sustainedWindowUs(work, aloneUs);
-    const steps = 4;
+    const steps = 5;
 
     const attentionWork = sized(attention.workload(stream, sms, point));
     const attentionSustainedUs = sustainedUs(attentionWork);
@@ -46,6 +56,48 @@ export function measureSustainedLoad(ctx: GpuContext, timer: WorkTimer, progress
     }, Math.max(gemm.rotation, attention.rotation(point)));
     const gemmFactor = (sustainedUs(sized(mix)) - attentionSustainedUs) / gemmCoolUs;
     progress(4, steps);
-    return { gemmFactor: round(gemmFactor), attentionFactor: round(attentionFactor), elementwiseFactor: round(elementwiseFactor) };
+    const pipelinedGemmFactor = measurePipelinedGemmFactor(ctx, timer, gemm, attention);
+    progress(5, steps);
+    return {
+      gemmFactor: round(gemmFactor),
+      pipelinedGemmFactor: round(pipelinedGemmFactor),
+      attentionFactor: round(attentionFactor),
+      elementwiseFactor: round(elementwiseFactor),
+    };
   });
+}
+
+/** The GEMM at a nano-batch's rows on the whole GPU between co-running split phases, sustained, over its time cool. */
+function measurePipelinedGemmFactor(ctx: GpuContext, timer: WorkTimer, gemm: PairOperands["gemm"], attention: PairOperands["attention"]): number {
+  const whole = ctx.partitions.share(ctx.gpu.info.smCount);
+  const { group: compute, remainder: memory } = ctx.partitions.split(ctx.gpu.info.smCount - PIPELINE_MEMORY_SMS);
+  const point = INTERFERENCE_ATTENTION_POINT;
+  const nanoBatchTokens = INTERFERENCE_TOKENS / 2;
+  const [fork, computeDone, memoryDone] = [ctx.gpu.createEvent(), ctx.gpu.createEvent(), ctx.gpu.createEvent()];
+  try {
+    // The pair forks from the whole GPU's stream and joins it again, as a plan's lanes do.
+    const pair = (rep: number) => {
+      fork.record(whole.stream);
+      compute.stream.waitFor(fork);
+      memory.stream.waitFor(fork);
+      gemm.queue(compute.stream, compute.cublas, INTERFERENCE_TOKENS, rep);
+      attention.queue(memory.stream, PIPELINE_MEMORY_SMS, point, rep);
+      computeDone.record(compute.stream);
+      memoryDone.record(memory.stream);
+      whole.stream.waitFor(computeDone);
+      whole.stream.waitFor(memoryDone);
+    };
+    const rotation = Math.max(gemm.rotation, attention.rotation(point));
+    const sized = (work: Workload) => ({ work, aloneUs: timer.perRepUs(work) });
+    const sustainedUs = ({ work, aloneUs }: ReturnType<typeof sized>) => timer.sustainedWindowUs(work, aloneUs);
+    const pairUs = sustainedUs(sized(graphWorkload([whole.stream], (_, rep) => pair(rep), rotation)));
+    const mixUs = sustainedUs(sized(graphWorkload([whole.stream], (_, rep) => {
+      pair(rep);
+      gemm.queue(whole.stream, whole.cublas, nanoBatchTokens, rep);
+    }, rotation)));
+    const coolWork = sized(gemm.workload(whole.stream, whole.cublas, nanoBatchTokens));
+    return (mixUs - pairUs) / timer.windowUs(coolWork.work, coolWork.aloneUs);
+  } finally {
+    for (const event of [fork, computeDone, memoryDone]) event.dispose();
+  }
 }
