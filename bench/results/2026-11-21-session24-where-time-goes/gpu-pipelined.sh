@@ -3,18 +3,7 @@
 # factor), the shard planned from it, that plan and session 23's (PREVIOUS) run alternately, the new
 # plan's kernels traced, and the profile GPU test.
 # usage: GPU=h200 PROFILE=profiles/H200-SXM.json PREVIOUS=plan.json COMMIT=abc1234 bash gpu-pipelined.sh
-set -uo pipefail
-source .gpu/env.sh
-ln -sfn .gpu-modules/node_modules node_modules
-export NANOWEAVE_CACHE_DIR=$(mktemp -d)
-here=bench/results/2026-11-21-session24-where-time-goes
-hdr="# $(date -u +%FT%TZ) $(nvidia-smi --query-gpu=name,driver_version,power.limit,clocks.max.sm --format=csv,noheader | sort | uniq -c | tr -s ' '), code: commit ${COMMIT:-?}"
-t0=$SECONDS
-step() { # name timeout command...
-  local name=$1 limit=$2; shift 2
-  { echo "$hdr"; echo "\$ $*"; timeout -k 5 -s KILL $limit "$@" 2>&1; } > $OUT/$name.txt
-  pkill -9 -f "node "; echo "[$name $((SECONDS-t0)) s]"
-}
+source bench/results/2026-11-21-session24-where-time-goes/common.sh
 cp $PROFILE $OUT/profile.json
 step profile 120 node dist/cli/main.js profile --only sustained-load --merge --out $OUT/profile.json
 tail -2 $OUT/profile.txt; node -e "console.log(JSON.stringify(require('$OUT/profile.json').sustainedLoad))"

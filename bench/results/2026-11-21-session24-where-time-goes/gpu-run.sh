@@ -2,17 +2,7 @@
 # One GPU: the shard plan made from the shipped profile (now with each op's sequential time), run
 # with both modes, then optionally the GPU tests (TESTS=1).
 # usage: GPU=h100 COMMIT=abc1234 [TESTS=1] bash gpu-run.sh
-set -uo pipefail
-source .gpu/env.sh
-ln -sfn .gpu-modules/node_modules node_modules
-export NANOWEAVE_CACHE_DIR=$(mktemp -d)
-hdr="# $(date -u +%FT%TZ) $(nvidia-smi --query-gpu=name,driver_version,power.limit,clocks.max.sm --format=csv,noheader | sort | uniq -c | tr -s ' '), code: commit ${COMMIT:-?}"
-t0=$SECONDS
-step() { # name timeout command...
-  local name=$1 limit=$2; shift 2
-  { echo "$hdr"; echo "\$ $*"; timeout -k 5 -s KILL $limit "$@" 2>&1; } > $OUT/$name.txt
-  pkill -9 -f "node "; echo "[$name $((SECONDS-t0)) s]"
-}
+source bench/results/2026-11-21-session24-where-time-goes/common.sh
 step plan 120 node dist/cli/main.js plan --model llama-70b --gpus 8 --no-all-reduce --layers 16 --workload decode-1024 --batch 2048 --gpu $GPU --out $OUT/shard.plan.json
 grep -E "^(plan|sequential) |SM layout" $OUT/plan.txt
 step run 200 node dist/cli/main.js run --plan $OUT/shard.plan.json --iterations 30 --modes planned,sequential

@@ -3,18 +3,7 @@
 # (iterations.mjs) without (UNTRACED=1) and then with every kernel traced through CUPTI
 # (bench/trace/kernel_trace.cpp, built into .exp/trace/), the kernels as CSV.
 # usage: PLAN=path COMMIT=abc1234 [UNTRACED=1] [BETA=1] bash gpu-trace.sh
-set -uo pipefail
-source .gpu/env.sh
-ln -sfn .gpu-modules/node_modules node_modules
-export NANOWEAVE_CACHE_DIR=$(mktemp -d)
-here=bench/results/2026-11-21-session24-where-time-goes
-hdr="# $(date -u +%FT%TZ) $(nvidia-smi --query-gpu=name,driver_version,power.limit,clocks.max.sm --format=csv,noheader | sort | uniq -c | tr -s ' '), code: commit ${COMMIT:-?}"
-t0=$SECONDS
-step() { # name timeout command...
-  local name=$1 limit=$2; shift 2
-  { echo "$hdr"; echo "\$ $*"; timeout -k 5 -s KILL $limit "$@" 2>&1; } > $OUT/$name.txt
-  pkill -9 -f "node "; echo "[$name $((SECONDS-t0)) s]"; cat $OUT/$name.txt
-}
+source bench/results/2026-11-21-session24-where-time-goes/common.sh
 [ "${BETA:-0}" = 1 ] && step gemm-beta 150 node $here/gemm-beta.mjs
 [ "${UNTRACED:-0}" = 1 ] && step untraced 100 node $here/iterations.mjs $PLAN
 step traced 150 env CUDA_INJECTION64_PATH=$PWD/.exp/trace/libkernel_trace.so KERNEL_TRACE_OUT=$OUT/kernels.csv node $here/iterations.mjs $PLAN
