@@ -121,7 +121,8 @@ export class ModeExecution {
    * `repetitions` of launchAlone(op) captured as a CUDA graph per rank, replayed by `launch()`: the
    * op's kernels back to back without the host's cost of each launch, which bounds eager launches
    * of a short kernel (rope_kv_append alone: 15-21 us eager, 4.6 us in the iteration's graph on an
-   * H100). Undefined where graphs are off or capture across GPUs failed: launch eagerly then.
+   * H100). Undefined where graphs are off or capture across GPUs fails (as for the iteration):
+   * launch eagerly then.
    */
   captureAlone(op: PlanOperation, repetitions: number, useGraph: boolean): { launch(): void; dispose(): void } | undefined {
     if (!useGraph || this.graphFallback !== undefined) return undefined;
@@ -137,9 +138,16 @@ export class ModeExecution {
       for (let i = 0; i < repetitions; i++) this.launchAlone(op);
       while (capturing.length > 0) graphs.push(capturing.shift()!.endCapture());
     } catch (error) {
-      for (const stream of capturing) stream.endCapture().dispose();
+      for (const stream of capturing) {
+        try {
+          stream.endCapture().dispose();
+        } catch {
+          // A failed launch may already have invalidated the capture.
+        }
+      }
       for (const graph of graphs) graph.dispose();
-      throw error;
+      if (!this.allReduce) throw error;
+      return undefined;
     }
     return {
       launch: () => graphs.forEach((graph, rank) => graph.launch(streams[rank]!)),
