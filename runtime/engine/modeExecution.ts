@@ -138,13 +138,7 @@ export class ModeExecution {
       for (let i = 0; i < repetitions; i++) this.launchAlone(op);
       while (capturing.length > 0) graphs.push(capturing.shift()!.endCapture());
     } catch (error) {
-      for (const stream of capturing) {
-        try {
-          stream.endCapture().dispose();
-        } catch {
-          // A failed launch may already have invalidated the capture.
-        }
-      }
+      abandonCaptures(capturing);
       for (const graph of graphs) graph.dispose();
       if (!this.allReduce) throw error;
       return undefined;
@@ -264,14 +258,7 @@ export class ModeExecution {
       while (capturing.length > 0) graphs.push(capturing.shift()!.endCapture());
       return graphs;
     } catch (error) {
-      // End the captures so the streams are usable (and disposable) again.
-      for (const stream of capturing) {
-        try {
-          stream.endCapture().dispose();
-        } catch {
-          // A failed launch may already have invalidated the capture.
-        }
-      }
+      abandonCaptures(capturing);
       if (!this.allReduce) throw error;
       this.graphFallback = `CUDA graph capture across ${this.ranks.length} GPUs failed (${(error as Error).message}); issuing every launch each iteration instead`;
       return undefined;
@@ -329,6 +316,17 @@ export class ModeExecution {
       rank.originCublas.dispose();
       rank.origin.dispose();
       rank.lanes.dispose();
+    }
+  }
+}
+
+/** Ends the captures still open so the streams are usable (and disposable) again. */
+function abandonCaptures(streams: readonly Stream[]): void {
+  for (const stream of streams) {
+    try {
+      stream.endCapture().dispose();
+    } catch {
+      // A failed launch may already have invalidated the capture.
     }
   }
 }
