@@ -1,9 +1,10 @@
 /**
  * Finds the best steady-state schedule: the sequential one, or a pipelined one from the MILP at
  * each nano-batch count. Counts are tried in order of a cheap lower bound (with HiGHS several at
- * once, one worker thread each), each MILP is told to beat the best period found so far, and a
- * count whose bound cannot beat it is skipped; so the result is optimal over every count, within
- * the gap asked for.
+ * once, one worker thread each), each MILP is told to beat the best period found so far (full
+ * MILPs take turns in slices, so a long proof does not hold a solver while another count finds a
+ * better period), and a count whose bound cannot beat it is skipped; so the result is optimal over
+ * every count, within the gap asked for.
  */
 import { InputError, SolverError } from "../errors.js";
 import { availableParallelism } from "node:os";
@@ -16,6 +17,8 @@ import { candidateLayouts, layersTimeUs, nanoBatchSizes, sequentialSchedule, typ
 const FORCED_CUTOFF_FACTOR = 4;
 /** HiGHS workers at most: the search has at most a handful of counts to solve at once. */
 const MAX_PARALLEL_SOLVES = 4;
+/** The shortest slice a full solve is given before it goes back in the queue. */
+const MIN_SLICE_SECONDS = 1;
 
 function parallelSolves(): number {
   return Math.max(1, Math.min(MAX_PARALLEL_SOLVES, availableParallelism()));
@@ -85,24 +88,25 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
   const solvers = Array.from({ length: options.backend === "highs" ? parallelSolves() : 1 }, () => createSolver(options.backend));
   const results = new Map<number, CountResult>();
   let timedOut = false;
-  const tryCount = async (solver: MilpSolver, { count, bound }: { count: number; bound: number }, allowWholeGpu: boolean): Promise<void> => {
+  /** Solves one count for at most `sliceSeconds`; false when the slice ran out before it was proven. */
+  const tryCount = async (solver: MilpSolver, { count, bound }: { count: number; bound: number }, allowWholeGpu: boolean, sliceSeconds = Infinity): Promise<boolean> => {
     const t0 = elapsed();
     const previous = results.get(count);
     if (bound >= cutoff() * (1 - options.relativeGap)) {
       results.set(count, { count, status: "no_better", periodUs: previous?.periodUs ?? null, boundUs: bound, seconds: previous?.seconds ?? 0 });
-      return;
+      return true;
     }
     const remaining = options.timeLimitSeconds - t0;
     if (remaining <= 0.05) {
       timedOut = true;
       results.set(count, previous ?? { count, status: "time_limit", periodUs: null, boundUs: bound, seconds: 0 });
-      return;
+      return true;
     }
     const formulation = formulatePipeline(problem, count, cutoff(), { allowWholeGpu })!;
     options.onProgress?.(
       `${count} nano-batches${allowWholeGpu ? ", whole-GPU ops allowed" : ""}: ${formulation.model.variables.length} variables, ${remaining.toFixed(1)} s left`,
     );
-    const solution = await solver.solve(formulation.model, { timeLimitSeconds: remaining, relativeGap: options.relativeGap });
+    const solution = await solver.solve(formulation.model, { timeLimitSeconds: Math.min(remaining, sliceSeconds), relativeGap: options.relativeGap });
     const seconds = (previous?.seconds ?? 0) + elapsed() - t0;
     const proven = solution.status === "optimal" || solution.status === "infeasible";
     const schedule = solution.values.length > 0 ? formulation.decode(solution.values) : undefined;
@@ -111,15 +115,17 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
     if (!allowWholeGpu) {
       // Only a step towards the full MILP: its period stands, its bound does not.
       results.set(count, { count, status: "time_limit", periodUs: schedule?.periodUs ?? null, boundUs: bound, seconds });
-      return;
+      return true;
     }
-    timedOut ||= !proven;
+    const sliceEnded = !proven && elapsed() < options.timeLimitSeconds - 0.05;
+    timedOut ||= !proven && !sliceEnded;
     // An infeasible model proves no period below the cutoff it was given, not the current one.
     const solverBound = solution.status === "infeasible" ? formulation.cutoffUs : solution.bound * count;
     const boundUs = Number.isFinite(solverBound) ? Math.max(bound, solverBound) : bound;
     const periodUs = schedule?.periodUs ?? previous?.periodUs ?? null;
     const status: CountStatus = !proven ? "time_limit" : schedule ? "optimal" : "no_better";
     results.set(count, { count, status, periodUs, boundUs, seconds });
+    return !sliceEnded;
   };
   try {
     // First every op in its partition (small MILPs, quick good periods), then with whole-GPU ops
@@ -128,8 +134,22 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
       // The second pass starts from the counts that did best in the first, so the cutoff is tight early.
       if (allowWholeGpu) candidates.sort((a, b) => (results.get(a.count)?.periodUs ?? Infinity) - (results.get(b.count)?.periodUs ?? Infinity));
       const queue = [...candidates];
+      // Full solves take turns in slices: one count's long proof against a loose cutoff must not
+      // hold a solver while another count would find the period that tightens it (Llama-2-70B on 8
+      // H100s: 2 and 3 nano-batches took 5 s each to prove no better than 4's, found in 1-2 s).
+      // A count's slice doubles each turn, so a long proof still gets the time it needs.
+      const turns = new Map<number, number>();
+      const slice = (count: number): number => {
+        if (!allowWholeGpu) return Infinity;
+        const share = ((options.timeLimitSeconds - elapsed()) * solvers.length) / (queue.length + solvers.length);
+        return Math.max(MIN_SLICE_SECONDS, share) * 2 ** (turns.get(count) ?? 0);
+      };
       await Promise.all(solvers.map(async (solver) => {
-        for (let next = queue.shift(); next; next = queue.shift()) await tryCount(solver, next, allowWholeGpu);
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          if (await tryCount(solver, next, allowWholeGpu, slice(next.count))) continue;
+          turns.set(next.count, (turns.get(next.count) ?? 0) + 1);
+          queue.push(next);
+        }
       }));
     }
   } finally {
