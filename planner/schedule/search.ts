@@ -134,13 +134,15 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
       // The second pass starts from the counts that did best in the first, so the cutoff is tight early.
       if (allowWholeGpu) candidates.sort((a, b) => (results.get(a.count)?.periodUs ?? Infinity) - (results.get(b.count)?.periodUs ?? Infinity));
       const queue = [...candidates];
-      // Full solves take turns in slices: one count's long proof against a loose cutoff must not
-      // hold a solver while another count would find the period that tightens it (Llama-2-70B on 8
-      // H100s: 2 and 3 nano-batches took 5 s each to prove no better than 4's, found in 1-2 s).
-      // A count's slice doubles each turn, so a long proof still gets the time it needs.
+      // While no pipelined period is known (the cutoff is the sequential one), full solves take
+      // turns in slices: one count's long proof against that loose cutoff must not hold a solver
+      // while another count would find the period that tightens it (Llama-2-70B on 8 H100s: 2 and 3
+      // nano-batches took 5 s each to prove no better than 4's, found in 1-2 s). A restart loses the
+      // solve's progress, so once a period is known solves run to the end, and a count's slice
+      // doubles each turn.
       const turns = new Map<number, number>();
       const slice = (count: number): number => {
-        if (!allowWholeGpu) return Infinity;
+        if (!allowWholeGpu || best !== sequential) return Infinity;
         const share = ((options.timeLimitSeconds - elapsed()) * solvers.length) / (queue.length + solvers.length);
         return Math.max(MIN_SLICE_SECONDS, share) * 2 ** (turns.get(count) ?? 0);
       };
