@@ -127,19 +127,12 @@ export class ModeExecution {
   captureAlone(op: PlanOperation, repetitions: number, useGraph: boolean): { launch(): void; dispose(): void } | undefined {
     if (!useGraph || this.graphFallback !== undefined) return undefined;
     const streams = this.ranks.map((rank) => rank.lanes.lane(this.operations.laneOf(op)).stream);
-    const mode = this.ranks.length > 1 ? "relaxed" : "thread-local";
-    const capturing: Stream[] = [];
-    const graphs: CudaGraph[] = [];
+    let graphs: CudaGraph[];
     try {
-      for (const stream of streams) {
-        stream.beginCapture(mode);
-        capturing.push(stream);
-      }
-      for (let i = 0; i < repetitions; i++) this.launchAlone(op);
-      while (capturing.length > 0) graphs.push(capturing.shift()!.endCapture());
+      graphs = this.captureEach(streams, () => {
+        for (let i = 0; i < repetitions; i++) this.launchAlone(op);
+      });
     } catch (error) {
-      abandonCaptures(capturing);
-      for (const graph of graphs) graph.dispose();
       if (!this.allReduce) throw error;
       return undefined;
     }
@@ -244,24 +237,37 @@ export class ModeExecution {
       this.issue();
       for (const rank of this.ranks) rank.engine.gpu.synchronize();
     }
-    const capturing: Stream[] = [];
     try {
-      // Thread-local capture forbids instantiating rank 0's graph while rank 1's capture is open
-      // (CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED on 2 H200s); relaxed allows it.
-      const mode = this.ranks.length > 1 ? "relaxed" : "thread-local";
-      for (const rank of this.ranks) {
-        rank.origin.beginCapture(mode);
-        capturing.push(rank.origin);
+      return this.captureEach(this.ranks.map((rank) => rank.origin), () => this.issue(tracer));
+    } catch (error) {
+      if (!this.allReduce) throw error;
+      this.graphFallback = `CUDA graph capture across ${this.ranks.length} GPUs failed (${(error as Error).message}); issuing every launch each iteration instead`;
+      return undefined;
+    }
+  }
+
+  /**
+   * What `record` issues on `streams` (one per rank), captured as a graph per rank. On a failure
+   * the captures still open are ended and the graphs already made disposed, and the error is thrown.
+   */
+  private captureEach(streams: readonly Stream[], record: () => void): CudaGraph[] {
+    // Thread-local capture forbids instantiating rank 0's graph while rank 1's capture is open
+    // (CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED on 2 H200s); relaxed allows it.
+    const mode = this.ranks.length > 1 ? "relaxed" : "thread-local";
+    const capturing: Stream[] = [];
+    const graphs: CudaGraph[] = [];
+    try {
+      for (const stream of streams) {
+        stream.beginCapture(mode);
+        capturing.push(stream);
       }
-      this.issue(tracer);
-      const graphs: CudaGraph[] = [];
+      record();
       while (capturing.length > 0) graphs.push(capturing.shift()!.endCapture());
       return graphs;
     } catch (error) {
       abandonCaptures(capturing);
-      if (!this.allReduce) throw error;
-      this.graphFallback = `CUDA graph capture across ${this.ranks.length} GPUs failed (${(error as Error).message}); issuing every launch each iteration instead`;
-      return undefined;
+      for (const graph of graphs) graph.dispose();
+      throw error;
     }
   }
 
