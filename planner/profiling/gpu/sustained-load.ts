@@ -35,26 +35,22 @@ export function measureSustainedLoad(ctx: GpuContext, timer: WorkTimer, progress
     const whole = ctx.partitions.share(sms);
     const { stream, cublas } = whole;
     const point = INTERFERENCE_ATTENTION_POINT;
-    // The windows are sized by each work's time alone.
-    const sized = (work: Workload) => ({ work, aloneUs: timer.perRepUs(work) });
-    const coolUs = ({ work, aloneUs }: ReturnType<typeof sized>): number => timer.windowUs(work, aloneUs);
-    const sustainedUs = ({ work, aloneUs }: ReturnType<typeof sized>): number => timer.sustainedWindowUs(work, aloneUs);
     const steps = 5;
 
-    const attentionWork = sized(attention.workload(stream, sms, point));
-    const attentionSustainedUs = sustainedUs(attentionWork);
-    const attentionFactor = attentionSustainedUs / coolUs(attentionWork);
+    const attentionWindows = windowsOf(timer, attention.workload(stream, sms, point));
+    const attentionSustainedUs = attentionWindows.sustainedUs();
+    const attentionFactor = attentionSustainedUs / attentionWindows.coolUs();
     progress(1, steps);
-    const normWork = sized(norm.on(whole, RMSNORM_CURVE_ROWS));
-    const elementwiseFactor = sustainedUs(normWork) / coolUs(normWork);
+    const normWindows = windowsOf(timer, norm.on(whole, RMSNORM_CURVE_ROWS));
+    const elementwiseFactor = normWindows.sustainedUs() / normWindows.coolUs();
     progress(2, steps);
-    const gemmCoolUs = coolUs(sized(gemm.workload(stream, cublas, INTERFERENCE_TOKENS)));
+    const gemmCoolUs = windowsOf(timer, gemm.workload(stream, cublas, INTERFERENCE_TOKENS)).coolUs();
     progress(3, steps);
     const mix = graphWorkload([stream], (_, rep) => {
       gemm.queue(stream, cublas, INTERFERENCE_TOKENS, rep);
       attention.queue(stream, sms, point, rep);
-    }, Math.max(gemm.rotation, attention.rotation(point)));
-    const gemmFactor = (sustainedUs(sized(mix)) - attentionSustainedUs) / gemmCoolUs;
+    }, pairRotation(gemm, attention));
+    const gemmFactor = (windowsOf(timer, mix).sustainedUs() - attentionSustainedUs) / gemmCoolUs;
     progress(4, steps);
     const pipelinedGemmFactor = measurePipelinedGemmFactor(ctx, timer, gemm, attention);
     progress(5, steps);
@@ -87,17 +83,25 @@ function measurePipelinedGemmFactor(ctx: GpuContext, timer: WorkTimer, gemm: Pai
       whole.stream.waitFor(computeDone);
       whole.stream.waitFor(memoryDone);
     };
-    const rotation = Math.max(gemm.rotation, attention.rotation(point));
-    const sized = (work: Workload) => ({ work, aloneUs: timer.perRepUs(work) });
-    const sustainedUs = ({ work, aloneUs }: ReturnType<typeof sized>) => timer.sustainedWindowUs(work, aloneUs);
-    const pairUs = sustainedUs(sized(graphWorkload([whole.stream], (_, rep) => pair(rep), rotation)));
-    const mixUs = sustainedUs(sized(graphWorkload([whole.stream], (_, rep) => {
+    const rotation = pairRotation(gemm, attention);
+    const pairUs = windowsOf(timer, graphWorkload([whole.stream], (_, rep) => pair(rep), rotation)).sustainedUs();
+    const mixUs = windowsOf(timer, graphWorkload([whole.stream], (_, rep) => {
       pair(rep);
       gemm.queue(whole.stream, whole.cublas, nanoBatchTokens, rep);
-    }, rotation)));
-    const coolWork = sized(gemm.workload(whole.stream, whole.cublas, nanoBatchTokens));
-    return (mixUs - pairUs) / timer.windowUs(coolWork.work, coolWork.aloneUs);
+    }, rotation)).sustainedUs();
+    return (mixUs - pairUs) / windowsOf(timer, gemm.workload(whole.stream, whole.cublas, nanoBatchTokens)).coolUs();
   } finally {
     for (const event of [fork, computeDone, memoryDone]) event.dispose();
   }
+}
+
+/** `work`'s windows, sized by its time alone (measured once, here): cool, as the tables are, and after sustained load. */
+function windowsOf(timer: WorkTimer, work: Workload): { coolUs(): number; sustainedUs(): number } {
+  const aloneUs = timer.perRepUs(work);
+  return { coolUs: () => timer.windowUs(work, aloneUs), sustainedUs: () => timer.sustainedWindowUs(work, aloneUs) };
+}
+
+/** Repetitions that give every rep of a GEMM-and-attention mix its own operands. */
+function pairRotation(gemm: PairOperands["gemm"], attention: PairOperands["attention"]): number {
+  return Math.max(gemm.rotation, attention.rotation(INTERFERENCE_ATTENTION_POINT));
 }
