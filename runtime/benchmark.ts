@@ -3,15 +3,15 @@
  * tokens and page tables at the plan's decode context, a KV cache of random values, warm-up, then
  * CUDA-event timing of many graph replays, medians. The layers' time is the iteration's less the
  * prologue and epilogue (timed alone); each op is also timed alone on its lane, beside the plan's
- * prediction for it, and the planned mode's middle layer is traced while its ops run together, to
- * show where a mode's time goes. Then each mode runs a few seconds back to back with NVML readings
+ * prediction for it, and the planned mode's middle layer is traced while its ops run together
+ * (CUPTI's kernel records of replays of its graph), to show where a mode's time goes. Then each mode runs a few seconds back to back with NVML readings
  * around it (powerWindow.ts): its power, energy per iteration and time held at the power limit.
  * Across tensor-parallel GPUs every rank runs, timed by events on rank 0, whose all-reduces wait
  * for the other ranks.
  */
 import { compareTrace, type CoRunTrace } from "./coRunTrace.js";
 import type { AllReduceMethod } from "../planner/model/all-reduce-method.js";
-import type { GpuEvent, Stream } from "./gpu/index.js";
+import { isNativeError, type GpuEvent, type Stream } from "./gpu/index.js";
 import type { ModeExecution } from "./engine/modeExecution.js";
 import type { ExecutionMode } from "./plan/executionModes.js";
 import { measurePowerWindow, whyNoPowerReadings, type PowerWindow } from "./powerWindow.js";
@@ -53,6 +53,8 @@ export interface ModeTiming {
   operations: OperationTiming[];
   /** The planned mode's middle layer as its ops ran together (per op, medians of a few traced iterations). */
   coRun: CoRunTrace | undefined;
+  /** Why the planned mode has no co-run trace (no CUPTI, no CUDA graph), when it has none. */
+  coRunUnavailable: string | undefined;
   /** Iterations back to back for a few seconds, with power read around them; undefined where NVML cannot be read. */
   power: PowerWindow | undefined;
 }
@@ -100,7 +102,7 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
         layerUs,
         tokensPerSecondPerGpu: plan.batch.tokens / (iteration.medianUs * 1e-6) / plan.tensorParallel,
         operations: timeOperations(runtime, execution, start, end, settings),
-        coRun: mode === "planned" ? traceMiddleLayer(runtime, execution) : undefined,
+        ...(mode === "planned" ? traceMiddleLayer(runtime, execution) : { coRun: undefined, coRunUnavailable: undefined }),
         power: powerUnavailable === undefined ? measurePowerWindow({
           gpus: runtime.gpus,
           stream: execution.origin,
@@ -218,9 +220,17 @@ function timeOperations(runtime: Runtime, execution: ModeExecution, start: GpuEv
 /** Traced iterations of the middle layer: each op's start and durations are medians over these. */
 const TRACE_SAMPLES = 9;
 
-function traceMiddleLayer(runtime: Runtime, execution: ModeExecution): CoRunTrace {
+/** The trace, or why there is none: it needs the iteration's CUDA graph and CUPTI, which the rest of a run does not. */
+function traceMiddleLayer(runtime: Runtime, execution: ModeExecution): Pick<ModeTiming, "coRun" | "coRunUnavailable"> {
   const layer = Math.floor(runtime.shape.layers / 2);
-  return compareTrace(layer, execution.traceLayer(layer, runtime.useGraph, TRACE_SAMPLES), execution.operations.operations);
+  if (!runtime.useGraph) return { coRun: undefined, coRunUnavailable: "iterations run without CUDA graphs, and the trace reads the graph's kernels" };
+  if (execution.graphFallback !== undefined) return { coRun: undefined, coRunUnavailable: execution.graphFallback };
+  try {
+    return { coRun: compareTrace(layer, execution.traceLayer(layer, TRACE_SAMPLES), execution.operations.operations), coRunUnavailable: undefined };
+  } catch (error) {
+    if (isNativeError(error) && error.library === "CUPTI") return { coRun: undefined, coRunUnavailable: error.message };
+    throw error;
+  }
 }
 
 function distribution(samples: number[]): Distribution {

@@ -5,7 +5,7 @@
  */
 import type { PlanOperation } from "../planner/plan/schema.js";
 
-/** An op as traced: timing events on its lane around it, microseconds from the trace's start (rank 0's). */
+/** An op as traced: its first kernel's start to its last kernel's end, microseconds from the iteration's first kernel (rank 0's). */
 export interface TracedOperation {
   id: string;
   lane: string;
@@ -13,11 +13,12 @@ export interface TracedOperation {
   endUs: number;
   /** Its duration on every rank, rank 0 first: a collective lasts least on the rank that joined it last. */
   rankUs: number[];
+  /** Its kernels' (mangled) names on rank 0, in capture order. */
+  kernels: string[];
 }
 
-/** A layer's ops as traced, and whether inside the iteration's CUDA graph or issued eagerly. */
+/** A layer's ops as they ran inside the iteration's CUDA graph. */
 export interface LayerTrace {
-  inGraph: boolean;
   operations: TracedOperation[];
 }
 
@@ -32,12 +33,12 @@ export interface CoRunOperation {
   /** Its shortest and longest duration over the ranks (rank 0's alone on one GPU). */
   leastRankUs: number;
   mostRankUs: number;
+  kernels: string[];
 }
 
 export interface CoRunTrace {
   layer: number;
   ranks: number;
-  inGraph: boolean;
   /** First op start to last op end of the layer. */
   predictedSpanUs: number;
   measuredSpanUs: number;
@@ -64,6 +65,7 @@ export function compareTrace(layer: number, trace: LayerTrace, planned: readonly
       measuredUs: op.endUs - op.startUs,
       leastRankUs: Math.min(...op.rankUs),
       mostRankUs: Math.max(...op.rankUs),
+      kernels: op.kernels,
     };
   });
   const lanes = [...new Set(operations.map((op) => op.lane))].map((lane) => {
@@ -73,7 +75,6 @@ export function compareTrace(layer: number, trace: LayerTrace, planned: readonly
   return {
     layer,
     ranks: traced[0]!.rankUs.length,
-    inGraph: trace.inGraph,
     predictedSpanUs: Math.max(...planned.map((op) => op.endUs)) - predictedOrigin,
     measuredSpanUs: Math.max(...traced.map((op) => op.endUs)) - measuredOrigin,
     lanes,

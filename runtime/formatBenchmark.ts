@@ -31,6 +31,7 @@ export function formatBenchmark(report: BenchmarkReport): string {
     lines.push("  op                          rows  predicted   measured");
     for (const op of m.operations) lines.push(`  ${op.id.padEnd(27)} ${String(op.rows).padStart(5)}  ${column(op.predictedUs)}  ${column(op.measuredUs)}`);
     if (m.coRun) lines.push("", ...formatCoRun(m.mode, m.coRun));
+    if (m.coRunUnavailable !== undefined) lines.push("", `${m.mode}: no trace of a layer with its ops running together: ${m.coRunUnavailable}`);
   }
   return lines.join("\n");
 }
@@ -39,7 +40,7 @@ function formatCoRun(mode: string, trace: CoRunTrace): string[] {
   // Over several ranks a collective lasts least on the rank that joined it last: the gap to rank 0's is its wait for the others.
   const ranks = trace.ranks > 1;
   return [
-    `${mode}: layer ${trace.layer} with its ops running together (${trace.inGraph ? "in the iteration's CUDA graph" : "eager launches"}, timing events on each lane, each figure a median over traced iterations; us from the layer's first start${ranks ? `, rank 0's; times also on each of ${trace.ranks} ranks` : ""})`,
+    `${mode}: layer ${trace.layer} with its ops running together (its kernels in replays of the iteration's CUDA graph as CUPTI recorded them, nothing added; each figure a median over the replays; us from the layer's first start${ranks ? `, rank 0's; times also on each of ${trace.ranks} ranks` : ""})`,
     `  span: predicted ${trace.predictedSpanUs.toFixed(1)} us, measured ${trace.measuredSpanUs.toFixed(1)} us`,
     ...trace.lanes.map((lane) => `  ${lane.lane} busy: predicted ${lane.predictedBusyUs.toFixed(1)} us, measured ${lane.measuredBusyUs.toFixed(1)} us`),
     `  op                          lane                 start: predicted  measured   time: predicted  measured${ranks ? "  ranks: least     most" : ""}`,

@@ -11,9 +11,6 @@ import { Runtime } from "../../runtime/Runtime.js";
 import { checkPositiveInteger } from "../argumentChecks.js";
 import { checkExecutionMode, runtimeArgumentOptions, runtimeOptionsOf, type RuntimeArguments } from "../runtimeArguments.js";
 
-/** CUDA's most hardware queues a device may use. */
-const TRACE_HARDWARE_QUEUES = 32;
-
 interface RunArguments extends RuntimeArguments {
   iterations: number;
   modes: string;
@@ -32,11 +29,6 @@ export const runCommand: CommandModule<object, RunArguments> = {
   handler: async (args: ArgumentsCamelCase<RunArguments>) => {
     const modes = args.modes.split(",").map((mode) => checkExecutionMode(mode.trim(), "--modes"));
     checkPositiveInteger(args.iterations, "--iterations");
-    // The traced layer's timing events share CUDA's hardware queues (8 by default) with the plan's
-    // lanes. On 4 GPUs, with 8, ops that ran together read far over (gate/up 430-465 us against
-    // 247 with 32), and untraced times were the same within 1% (4 x H200, session 21); on one GPU
-    // the two measure the same (session 23). CUDA reads it once, at initialisation, after this.
-    process.env.CUDA_DEVICE_MAX_CONNECTIONS ??= String(TRACE_HARDWARE_QUEUES);
     const runtime = await Runtime.create({ ...runtimeOptionsOf(args), modes });
     try {
       const report = await benchmarkModes(runtime, { iterations: args.iterations });

@@ -2,7 +2,7 @@
 // Compiled, never linked, by test/native/declarations.test.ts:
 //   g++ -std=c++20 -fsyntax-only -I native/src -I <headers> -DCHECK_<LIBRARY> this-file
 // with one of CHECK_CUDA_DRIVER (cuda.h), CHECK_CUBLAS (cublas_v2.h), CHECK_CUBLASLT (cublasLt.h), CHECK_NCCL (nccl.h),
-// CHECK_NVRTC (nvrtc.h), CHECK_NVML (nvml.h). Every static_assert names what differs.
+// CHECK_NVRTC (nvrtc.h), CHECK_NVML (nvml.h), CHECK_CUPTI (cupti.h). Every static_assert names what differs.
 #include <array>
 #include <cstddef>
 #include <type_traits>
@@ -228,4 +228,32 @@ CHECK_FIELD(ViolationTime, referenceTime, nvmlViolationTime_t)
 CHECK_FIELD(ViolationTime, violationTime, nvmlViolationTime_t)
 CHECK_SAME(sizeof(Device), sizeof(nvmlDevice_t))
 }  // namespace nanoweave::nvml
+#endif
+
+#if defined(CHECK_CUPTI)
+#include <cupti.h>
+
+#include "cupti_api.h"
+
+namespace nanoweave::cupti {
+NANOWEAVE_CUPTI_FUNCTIONS(CHECK_FUNCTION)
+CHECK_SAME(kSuccess, CUPTI_SUCCESS)
+CHECK_SAME(kErrorMaxLimitReached, CUPTI_ERROR_MAX_LIMIT_REACHED)
+CHECK_SAME(kActivityKindConcurrentKernel, CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL)
+CHECK_SAME(kActivityFlagFlushForced, CUPTI_ACTIVITY_FLAG_FLUSH_FORCED)
+CHECK_SAME(sizeof(Result), sizeof(CUptiResult))
+CHECK_SAME(sizeof(ActivityKind), sizeof(CUpti_ActivityKind))
+static_assert(kFirstApiVersion <= CUPTI_API_VERSION && CUPTI_API_VERSION <= kLastApiVersion,
+              "the kernel record layout is checked against another CUPTI major");
+CHECK_FIELD(Activity, kind, CUpti_Activity)
+CHECK_FIELD(KernelRecord, kind, CUpti_ActivityKernel10)
+CHECK_FIELD(KernelRecord, start, CUpti_ActivityKernel10)
+CHECK_FIELD(KernelRecord, end, CUpti_ActivityKernel10)
+CHECK_FIELD(KernelRecord, deviceId, CUpti_ActivityKernel10)
+CHECK_FIELD(KernelRecord, correlationId, CUpti_ActivityKernel10)
+CHECK_FIELD(KernelRecord, name, CUpti_ActivityKernel10)
+CHECK_FIELD(KernelRecord, sharedMemoryExecuted, CUpti_ActivityKernel10)
+CHECK_FIELD(KernelRecord, graphNodeId, CUpti_ActivityKernel10)
+CHECK_SAME(sizeof(cu::Context), sizeof(CUcontext))
+}  // namespace nanoweave::cupti
 #endif

@@ -9,6 +9,7 @@
 #include "event.h"
 #include "gpu_power.h"
 #include "green_partition.h"
+#include "kernel_activity.h"
 #include "kernel_library.h"
 #include "nccl_communicators.h"
 #include "nvrtc_compiler.h"
@@ -36,6 +37,8 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("readGpuPower", Napi::Function::New(env, ReadGpuPower, "readGpuPower"));
   exports.Set("greenContextSupport", Napi::Function::New(env, GreenContextSupport, "greenContextSupport"));
   exports.Set("compileProgram", Napi::Function::New(env, CompileProgram, "compileProgram"));
+  exports.Set("startKernelActivity", Napi::Function::New(env, StartKernelActivity, "startKernelActivity"));
+  exports.Set("stopKernelActivity", Napi::Function::New(env, StopKernelActivity, "stopKernelActivity"));
   exports.Set("createNcclCommunicators", Napi::Function::New(env, NcclCommunicators::Create, "createNcclCommunicators"));
   return exports;
 }

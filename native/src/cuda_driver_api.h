@@ -19,6 +19,8 @@ using Kernel = struct CUkern_st*;
 using Function = struct CUfunc_st*;
 using Graph = struct CUgraph_st*;
 using GraphExec = struct CUgraphExec_st*;
+using GraphNode = struct CUgraphNode_st*;
+using GraphEdgeData = struct CUgraphEdgeData_st;
 using GreenContext = struct CUgreenCtx_st*;
 using DevResourceDesc = struct CUdevResourceDesc_st*;
 
@@ -49,10 +51,11 @@ enum class FunctionAttribute : int {
 constexpr unsigned int kStreamNonBlocking = 0x1;     // CU_STREAM_NON_BLOCKING
 constexpr unsigned int kEventDefault = 0x0;          // CU_EVENT_DEFAULT
 constexpr unsigned int kEventDisableTiming = 0x2;    // CU_EVENT_DISABLE_TIMING
-constexpr unsigned int kEventRecordExternal = 0x1;   // CU_EVENT_RECORD_EXTERNAL
 constexpr int kStreamCaptureModeGlobal = 0;          // CU_STREAM_CAPTURE_MODE_GLOBAL
 constexpr int kStreamCaptureModeThreadLocal = 1;     // CU_STREAM_CAPTURE_MODE_THREAD_LOCAL
 constexpr int kStreamCaptureModeRelaxed = 2;         // CU_STREAM_CAPTURE_MODE_RELAXED
+constexpr int kStreamCaptureStatusActive = 1;        // CU_STREAM_CAPTURE_STATUS_ACTIVE
+constexpr int kGraphNodeTypeKernel = 0;              // CU_GRAPH_NODE_TYPE_KERNEL
 constexpr int kDevResourceTypeSm = 1;                // CU_DEV_RESOURCE_TYPE_SM
 constexpr unsigned int kSmSplitIgnoreCoscheduling = 0x1;  // CU_DEV_SM_RESOURCE_SPLIT_IGNORE_SM_COSCHEDULING
 constexpr unsigned int kGreenContextDefaultStream = 0x1;  // CU_GREEN_CTX_DEFAULT_STREAM
@@ -111,7 +114,6 @@ struct DevResource {
   X(cuEventCreate, "cuEventCreate", Result, (Event*, unsigned int))                               \
   X(cuEventDestroy, "cuEventDestroy_v2", Result, (Event))                                         \
   X(cuEventRecord, "cuEventRecord", Result, (Event, Stream))                                      \
-  X(cuEventRecordWithFlags, "cuEventRecordWithFlags", Result, (Event, Stream, unsigned int))      \
   X(cuEventSynchronize, "cuEventSynchronize", Result, (Event))                                    \
   X(cuEventQuery, "cuEventQuery", Result, (Event))                                                \
   X(cuEventElapsedTime, "cuEventElapsedTime_v2", Result, (float*, Event, Event))                  \
@@ -129,7 +131,11 @@ struct DevResource {
   X(cuGraphInstantiate, "cuGraphInstantiateWithFlags", Result, (GraphExec*, Graph, unsigned long long)) \
   X(cuGraphLaunch, "cuGraphLaunch", Result, (GraphExec, Stream))                                  \
   X(cuGraphExecDestroy, "cuGraphExecDestroy", Result, (GraphExec))                               \
-  X(cuGraphDestroy, "cuGraphDestroy", Result, (Graph))
+  X(cuGraphDestroy, "cuGraphDestroy", Result, (Graph))                                            \
+  X(cuStreamGetCaptureInfo, "cuStreamGetCaptureInfo_v3", Result,                                  \
+    (Stream, int*, unsigned long long*, Graph*, const GraphNode**, const GraphEdgeData**, std::size_t*)) \
+  X(cuGraphGetNodes, "cuGraphGetNodes", Result, (Graph, GraphNode*, std::size_t*))                \
+  X(cuGraphNodeGetType, "cuGraphNodeGetType", Result, (GraphNode, int*))
 
 // Green contexts (driver for CUDA 12.4+). Without them partitions fall back to plain streams.
 #define NANOWEAVE_CUDA_DRIVER_GREEN_CONTEXTS(X)                                                    \

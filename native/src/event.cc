@@ -23,16 +23,10 @@ Napi::Object Event::Create(Napi::Env env, std::shared_ptr<DeviceContext> device,
 
 cu::Event Event::HandleOf(const Napi::Value& value, const char* role) { return From(value, role)->event; }
 
-// record(stream, inGraph): marks the point in the stream's work this event stands for. inGraph, on
-// a capturing stream, makes it a node of the graph, recorded (and timed) at every launch; otherwise
-// capture turns a record into an ordering between streams.
+// record(stream): marks the point in the stream's work this event stands for (in a capture, an
+// ordering between streams).
 Napi::Value Event::Record(const Napi::CallbackInfo& info) {
-  const cu::Stream stream = Stream::HandleOf(info[0], "the stream to record on");
-  if (info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value()) {
-    CU_CALL(cuEventRecordWithFlags, resource().event, stream, cu::kEventRecordExternal);
-  } else {
-    CU_CALL(cuEventRecord, resource().event, stream);
-  }
+  CU_CALL(cuEventRecord, resource().event, Stream::HandleOf(info[0], "the stream to record on"));
   return info.Env().Undefined();
 }
 

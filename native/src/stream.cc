@@ -1,7 +1,10 @@
 #include "stream.h"
 
+#include <vector>
+
 #include "cuda_graph.h"
 #include "event.h"
+#include "native_error.h"
 
 namespace nanoweave {
 
@@ -13,7 +16,7 @@ void Stream::Init(Napi::Env env, Napi::Object exports) {
   Define(env, exports,
          {Guarded<&Stream::Synchronize>("synchronize"), Guarded<&Stream::IsIdle>("isIdle"),
           Guarded<&Stream::WaitEvent>("waitEvent"), Guarded<&Stream::BeginCapture>("beginCapture"),
-          Guarded<&Stream::EndCapture>("endCapture"),
+          Guarded<&Stream::EndCapture>("endCapture"), Guarded<&Stream::CapturedKernelNodes>("capturedKernelNodes"),
           GuardedGetter<&Stream::IsInPartition>("inGreenPartition")});
 }
 
@@ -57,6 +60,26 @@ Napi::Value Stream::EndCapture(const Napi::CallbackInfo& info) {
   cu::Graph graph = nullptr;
   CU_CALL(cuStreamEndCapture, resource().stream, &graph);
   return CudaGraph::Instantiate(info.Env(), resource().device, graph);
+}
+
+// capturedKernelNodes(): how many kernel nodes the graph this stream is capturing into holds so far.
+// Counted before and after an op's launches, it says which of the graph's kernels are that op's.
+Napi::Value Stream::CapturedKernelNodes(const Napi::CallbackInfo& info) {
+  int status = 0;
+  cu::Graph graph = nullptr;
+  CU_CALL(cuStreamGetCaptureInfo, resource().stream, &status, nullptr, &graph, nullptr, nullptr, nullptr);
+  if (status != cu::kStreamCaptureStatusActive) throw NativeError::Misuse("capturedKernelNodes() needs a stream that is capturing");
+  std::size_t count = 0;
+  CU_CALL(cuGraphGetNodes, graph, nullptr, &count);
+  std::vector<cu::GraphNode> nodes(count);
+  CU_CALL(cuGraphGetNodes, graph, nodes.data(), &count);
+  std::size_t kernels = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    int type = -1;
+    CU_CALL(cuGraphNodeGetType, nodes[i], &type);
+    if (type == cu::kGraphNodeTypeKernel) ++kernels;
+  }
+  return Napi::Number::New(info.Env(), static_cast<double>(kernels));
 }
 
 Napi::Value Stream::IsInPartition(const Napi::CallbackInfo& info) {

@@ -41,6 +41,7 @@ class Stream : public NativeObject<Stream, StreamResource> {
   Napi::Value WaitEvent(const Napi::CallbackInfo& info);
   Napi::Value BeginCapture(const Napi::CallbackInfo& info);
   Napi::Value EndCapture(const Napi::CallbackInfo& info);
+  Napi::Value CapturedKernelNodes(const Napi::CallbackInfo& info);
   Napi::Value IsInPartition(const Napi::CallbackInfo& info);
 };
 

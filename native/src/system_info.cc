@@ -5,6 +5,7 @@
 
 #include "cublas_api.h"
 #include "cuda_driver_api.h"
+#include "cupti_api.h"
 #include "green_partition.h"
 #include "nccl_api.h"
 #include "native_error.h"
@@ -57,6 +58,9 @@ Napi::Value LibraryInfo(const Napi::CallbackInfo& info) {
       result.Set("path", nvrtc::Nvrtc().path);
       result.Set("version", nvrtc::NvrtcVersion());
       result.Set("architectures", NvrtcArchitectures(info.Env()));
+    } else if (name == "cupti") {
+      result.Set("path", cupti::Cupti().path);
+      result.Set("version", cupti::CuptiVersion());
     } else if (name == "nvml") {
       result.Set("path", nvml::Nvml().path);
       result.Set("version", nvml::NvmlVersion());

@@ -7,7 +7,7 @@
 
 namespace nanoweave {
 
-// libraryInfo("cuda" | "cublas" | "nccl" | "nvrtc" | "nvml") -> {path, version}; throws the loader's error.
+// libraryInfo("cuda" | "cublas" | "nccl" | "nvrtc" | "nvml" | "cupti") -> {path, version}; throws the loader's error.
 Napi::Value LibraryInfo(const Napi::CallbackInfo& info);
 // librarySearchDirectories() -> string[]: where libraries are looked for, in order.
 Napi::Value SearchDirectories(const Napi::CallbackInfo& info);

@@ -12,7 +12,7 @@ export interface NativeErrorFields {
   /** call-failed: a library call returned an error; library-missing: a library was not found;
    * symbol-missing: it lacks an entry point (too old); misuse: a wrong or disposed object. */
   kind: "call-failed" | "library-missing" | "symbol-missing" | "misuse";
-  /** "CUDA driver", "cuBLAS", "NCCL", "NVRTC" or "NVML". */
+  /** "CUDA driver", "cuBLAS", "NCCL", "NVRTC", "NVML" or "CUPTI". */
   library?: string;
   /** The failing call, e.g. "cuMemAlloc". */
   call?: string;
@@ -30,7 +30,7 @@ export interface NativeErrorFields {
   searched?: string[];
 }
 
-export type LibraryName = "cuda" | "cublas" | "nccl" | "nvrtc" | "nvml";
+export type LibraryName = "cuda" | "cublas" | "nccl" | "nvrtc" | "nvml" | "cupti";
 
 export interface NativeLibraryInfo {
   path: string;
@@ -126,11 +126,12 @@ export interface NativeStream extends NativeDisposable {
   /** mode: 0 global, 1 thread-local, 2 relaxed (cudaStreamCaptureMode). */
   beginCapture(mode: 0 | 1 | 2): void;
   endCapture(): NativeCudaGraph;
+  /** While capturing: the kernel nodes in the graph being captured so far (over all its streams). */
+  capturedKernelNodes(): number;
 }
 
 export interface NativeEvent extends NativeDisposable {
-  /** inGraph: on a capturing stream, a node of the graph (recorded, and timed, at every launch). */
-  record(stream: NativeStream, inGraph: boolean): void;
+  record(stream: NativeStream): void;
   synchronize(): void;
   isComplete(): boolean;
   /** GPU milliseconds from start to this event; both recorded, completed and timing-enabled. */
@@ -236,6 +237,19 @@ export interface NativeNcclCommunicators extends NativeDisposable {
   allReduce(ops: readonly NativeAllReduceOp[]): void;
 }
 
+/** Every kernel CUPTI recorded between startKernelActivity() and stopKernelActivity(), one entry per kernel. */
+export interface NativeKernelActivity {
+  /** Nanoseconds from the earliest start (the GPUs' global timer). */
+  startNs: Float64Array;
+  endNs: Float64Array;
+  /** The device ordinal it ran on. */
+  device: Uint32Array;
+  /** CUPTI's id of the graph node that ran it; 0n outside CUDA graphs. */
+  graphNode: BigUint64Array;
+  /** The kernel's (mangled) name. */
+  name: string[];
+}
+
 export interface NanoweaveAddon {
   openDevice(ordinal: number): NativeDevice;
   listDevices(): NativeDeviceInfo[];
@@ -248,4 +262,8 @@ export interface NanoweaveAddon {
   compileProgram(source: string, name: string, options: readonly string[]): Promise<{ image: Uint8Array; log: string }>;
   /** Rank i on devices[i]; NCCL init off the JS thread. */
   createNcclCommunicators(devices: readonly NativeDevice[], options: { maxCTAs?: number; minCTAs?: number }): Promise<NativeNcclCommunicators>;
+  /** Through CUPTI (process-wide, one recording at a time): throws where CUPTI is missing. */
+  startKernelActivity(): void;
+  /** Ends the recording; throws if CUPTI dropped or could not time any kernel. */
+  stopKernelActivity(): NativeKernelActivity;
 }

@@ -10,8 +10,9 @@ import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, CudaGraph, GpuEvent, Stream } from "../gpu/index.js";
 import { operationsFor, type ExecutionMode, type ModeOperations } from "../plan/executionModes.js";
 import { buildIssueSchedule, type IssueSchedule, type IssueStep, type OpInstance } from "../plan/issueSchedule.js";
-import { median } from "../../planner/median.js";
-import type { LayerTrace, TracedOperation } from "../coRunTrace.js";
+import type { LayerTrace } from "../coRunTrace.js";
+import { layerTraceFromKernels, type CapturedOperation } from "../layerTraceFromKernels.js";
+import { recordKernels } from "../gpu/kernelActivity.js";
 import type { ResidualAllReduce } from "./collectives.js";
 import { disposeInReverse, own } from "../owned.js";
 import type { GemmAlgorithms } from "../gemmAlgorithmTable.js";
@@ -20,22 +21,13 @@ import { launchEpilogue, launchOperation, launchPrologue } from "./launchOperati
 import type { RankEngine } from "./RankEngine.js";
 
 /**
- * Timing events of one traced iteration, one per rank in rank order: `start` on the origin stream
- * before the prologue, and around an op on its lane the events `marks` gives (none for untraced
- * ops). In a graph they are recorded as its nodes.
+ * While an iteration is captured for a trace: per traced op of `layer` and rank, where its kernels
+ * are among the rank's graph's kernel nodes ([first, end) in capture order), and each rank's total.
  */
-interface OpTracer {
-  start: GpuEvent[];
-  marks(instance: OpInstance): TracedMarks | undefined;
-  /** The marks made so far, in issue order: one per traced op, reused when it is issued again. */
-  traced: TracedMarks[];
-  inGraph: boolean;
-}
-
-interface TracedMarks {
-  instance: OpInstance;
-  begin: GpuEvent[];
-  end: GpuEvent[];
+interface KernelCounter {
+  layer: number;
+  operations: CapturedOperation[];
+  kernelNodes: number[];
 }
 
 /** What one rank issues on: its lanes, origin stream and events. */
@@ -143,82 +135,31 @@ export class ModeExecution {
   }
 
   /**
-   * `samples` iterations with timing events around every op of `layer` on every rank: when each op
-   * ran beside the others, from the iteration's start (rank 0's), and how long on each rank, each
-   * the median over the samples. With `useGraph` the events are nodes of a graph of the iteration,
-   * launched once to warm up and then once per sample; otherwise (or where capture fails) each sample
-   * is issued eagerly, and the host's issue time shows in it.
+   * `samples` launches of a graph of the iteration (after one to warm up), back to back, with every
+   * kernel recorded through CUPTI and nothing added to the graph: when each op of `layer` ran beside
+   * the others, from the iteration's first kernel (rank 0's), and how long on each rank, each the
+   * median over the samples. Needs CUPTI and the iteration as a CUDA graph: where capture across GPUs
+   * fell back to eager launches this throws, saying so.
    */
-  traceLayer(layer: number, useGraph: boolean, samples: number): LayerTrace {
+  traceLayer(layer: number, samples: number): LayerTrace {
     if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`Expected a positive whole number of traced iterations but received ${samples}`);
     const layers = this.ranks[0]!.engine.state.shape.layers;
     if (!Number.isInteger(layer) || layer < 0 || layer >= layers) throw new RangeError(`Expected a layer from 0 to ${layers - 1} but received ${layer}`);
-    const created: GpuEvent[] = [];
-    const eventsOnRanks = (): GpuEvent[] =>
-      this.ranks.map((rank) => {
-        const made = rank.engine.gpu.createEvent();
-        created.push(made);
-        return made;
-      });
-    const tracer = (inGraph: boolean): OpTracer => {
-      const byInstance = new Map<OpInstance, TracedMarks>();
-      const traced: TracedMarks[] = [];
-      return {
-        start: eventsOnRanks(),
-        inGraph,
-        traced,
-        marks: (instance) => {
-          if (instance.layer !== layer) return undefined;
-          let marks = byInstance.get(instance);
-          if (!marks) {
-            marks = { instance, begin: eventsOnRanks(), end: eventsOnRanks() };
-            byInstance.set(instance, marks);
-            traced.push(marks);
-          }
-          return marks;
-        },
-      };
-    };
-    const synchronize = () => this.ranks.forEach((rank) => rank.engine.gpu.synchronize());
-    try {
-      const graphTracer = useGraph && this.graphFallback === undefined ? tracer(true) : undefined;
-      const graphs = graphTracer ? this.capture(graphTracer) : undefined;
-      const used = graphs ? graphTracer! : tracer(false);
-      const sampled: TracedOperation[][] = [];
-      const read = (): TracedOperation[] => {
-        const sinceStart = (events: GpuEvent[], rank: number) => events[rank]!.elapsedMsSince(used.start[rank]!) * 1000;
-        return used.traced.map(({ instance, begin, end }) => ({
-          id: instance.op.id,
-          lane: instance.lane,
-          startUs: sinceStart(begin, 0),
-          endUs: sinceStart(end, 0),
-          rankUs: this.ranks.map((_, rank) => sinceStart(end, rank) - sinceStart(begin, rank)),
-        }));
-      };
-      if (graphs) {
-        try {
-          const launch = () => this.launchGraphs(graphs);
-          launch();
-          synchronize();
-          for (let sample = 0; sample < samples; sample++) {
-            launch();
-            synchronize();
-            sampled.push(read());
-          }
-        } finally {
-          for (const graph of graphs) graph.dispose();
-        }
-      } else {
-        for (let sample = 0; sample < samples; sample++) {
-          this.issue(used);
-          synchronize();
-          sampled.push(read());
-        }
+    if (this.graphFallback !== undefined) throw new Error(`The co-run trace reads the kernels of the iteration's CUDA graph, and here there is none: ${this.graphFallback}`);
+    const counter: KernelCounter = { layer, operations: [], kernelNodes: [] };
+    const warmup = 1;
+    const kernels = recordKernels(() => {
+      const graphs = this.capture(counter);
+      if (!graphs) throw new Error(`The co-run trace reads the kernels of the iteration's CUDA graph, and here there is none: ${this.graphFallback}`);
+      try {
+        for (let launch = 0; launch < warmup + samples; launch++) this.launchGraphs(graphs);
+        for (const rank of this.ranks) rank.engine.gpu.synchronize();
+      } finally {
+        for (const graph of graphs) graph.dispose();
       }
-      return { inGraph: used.inGraph, operations: medianOperations(sampled) };
-    } finally {
-      for (const made of created) made.dispose();
-    }
+    });
+    const devices = this.ranks.map((rank) => rank.engine.gpu.ordinal);
+    return layerTraceFromKernels({ devices, kernelNodes: counter.kernelNodes, operations: counter.operations }, kernels, warmup + samples, warmup);
   }
 
   /** Prologue and epilogue alone, eagerly: the part of an iteration outside the layers. */
@@ -228,17 +169,17 @@ export class ModeExecution {
   }
 
   /**
-   * Every rank's iteration as a graph (with the tracer's events as its nodes), or undefined (with
+   * Every rank's iteration as a graph (counting its kernels for a trace), or undefined (with
    * graphFallback set) where capture fails across GPUs: iterations are then issued eagerly.
    */
-  private capture(tracer?: OpTracer): CudaGraph[] | undefined {
+  private capture(counter?: KernelCounter): CudaGraph[] | undefined {
     if (this.allReduce) {
       // NCCL connects its ranks on their first collective, which a capture cannot record.
       this.issue();
       for (const rank of this.ranks) rank.engine.gpu.synchronize();
     }
     try {
-      return this.captureEach(this.ranks.map((rank) => rank.origin), () => this.issue(tracer));
+      return this.captureEach(this.ranks.map((rank) => rank.origin), () => this.issue(counter));
     } catch (error) {
       if (!this.allReduce) throw error;
       this.graphFallback = `CUDA graph capture across ${this.ranks.length} GPUs failed (${(error as Error).message}); issuing every launch each iteration instead`;
@@ -272,8 +213,7 @@ export class ModeExecution {
   }
 
   /** Prologue, fork, every lane's steps in host order on every rank, join, epilogue. */
-  private issue(tracer?: OpTracer): void {
-    tracer?.start.forEach((event, rank) => record(tracer, event, this.ranks[rank]!.origin));
+  private issue(counter?: KernelCounter): void {
     this.issuePrologue();
     for (const rank of this.ranks) {
       const fork = rank.events[this.schedule.events]!;
@@ -282,7 +222,7 @@ export class ModeExecution {
     }
     for (const step of this.schedule.steps) {
       if (step.kind === "run") {
-        this.run(step, tracer);
+        this.run(step, counter);
         continue;
       }
       for (const rank of this.ranks) {
@@ -295,17 +235,21 @@ export class ModeExecution {
       for (const event of this.schedule.joinEvents.values()) rank.origin.waitFor(rank.events[event]!);
       launchEpilogue(rank.engine.state, rank.origin, rank.originCublas);
     }
+    if (counter) counter.kernelNodes = this.ranks.map((rank) => rank.origin.capturedKernelNodes());
   }
 
   /** One op on its lane of every rank: an all-reduce as one NCCL group call across them. */
-  private run(step: Extract<IssueStep, { kind: "run" }>, tracer: OpTracer | undefined): void {
+  private run(step: Extract<IssueStep, { kind: "run" }>, counter: KernelCounter | undefined): void {
     const { op, layer } = step.instance;
     const lanes = this.ranks.map((rank) => rank.lanes.lane(step.lane));
-    const marks = tracer?.marks(step.instance);
-    marks?.begin.forEach((event, rank) => record(tracer!, event, lanes[rank]!.stream));
+    const counted = () => lanes.map((lane) => lane.stream.capturedKernelNodes());
+    const first = counter?.layer === layer ? counted() : undefined;
     if (op.kind === "all_reduce") this.allReduce!.sumRows(lanes.map((lane) => lane.stream), op.rows, op.sms);
     else this.ranks.forEach((rank, index) => launchOperation(rank.engine.state, lanes[index]!, op, layer));
-    marks?.end.forEach((event, rank) => record(tracer!, event, lanes[rank]!.stream));
+    if (first) {
+      const end = counted();
+      counter!.operations.push({ id: op.id, lane: step.lane, kernels: first.map((at, rank) => [at, end[rank]!] as const) });
+    }
   }
 
   /** Each rank embeds its vocabulary's tokens; across ranks, the sum is every token's embedding. */
@@ -335,23 +279,4 @@ function abandonCaptures(streams: readonly Stream[]): void {
       // A failed launch may already have invalidated the capture.
     }
   }
-}
-
-function record(tracer: OpTracer, event: GpuEvent, stream: Stream): void {
-  if (tracer.inGraph) event.recordInGraph(stream);
-  else event.record(stream);
-}
-
-/** Each op's median start, duration and duration on each rank over samples of the same ops in the same order. */
-function medianOperations(samples: readonly TracedOperation[][]): TracedOperation[] {
-  return samples[0]!.map((op, index) => {
-    const of = (value: (traced: TracedOperation) => number) => median(samples.map((sample) => value(sample[index]!)));
-    const startUs = of((traced) => traced.startUs);
-    return {
-      ...op,
-      startUs,
-      endUs: startUs + of((traced) => traced.endUs - traced.startUs),
-      rankUs: op.rankUs.map((_, rank) => of((traced) => traced.rankUs[rank]!)),
-    };
-  });
 }

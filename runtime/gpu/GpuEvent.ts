@@ -15,20 +15,8 @@ export class GpuEvent extends GpuResource<NativeEvent> {
 
   /** Marks the current end of stream's queued work (in a capture: an ordering between streams). */
   record(stream: Stream): void {
-    this.recordOn(stream, false, "record()");
-  }
-
-  /**
-   * On a stream being captured: a node of the graph that records this event each time the graph
-   * runs, so it times work inside the graph. The driver refuses it on a stream not capturing.
-   */
-  recordInGraph(stream: Stream): void {
-    this.recordOn(stream, true, "recordInGraph()");
-  }
-
-  private recordOn(stream: Stream, inGraph: boolean, method: string): void {
     expectInstance(stream, Stream, "the stream to record on");
-    this.nativeFor(method).record(stream.nativeFor("the stream to record on"), inGraph);
+    this.nativeFor("record()").record(stream.nativeFor("the stream to record on"));
   }
 
   synchronize(): void {

@@ -48,4 +48,12 @@ export class Stream extends GpuResource<NativeStream> {
   endCapture(): CudaGraph {
     return new CudaGraph(this.nativeFor("endCapture()").endCapture(), this.gpu);
   }
+
+  /**
+   * While this stream is capturing: the kernel nodes the graph holds so far, over every stream
+   * joined to the capture. Read before and after some launches, it says which kernels are theirs.
+   */
+  capturedKernelNodes(): number {
+    return this.nativeFor("capturedKernelNodes()").capturedKernelNodes();
+  }
 }

@@ -6,6 +6,7 @@ export { DeviceArray, type DevicePointer, type HostArray, type HostSource } from
 export { bytesPerElement, DTYPES, type DType } from "./dtype.js";
 export { Gpu } from "./Gpu.js";
 export { GpuEvent } from "./GpuEvent.js";
+export { recordKernels, type RecordedKernel } from "./kernelActivity.js";
 export { Kernel, KernelModule, type KernelArguments, type KernelParamType, type LaunchConfig } from "./Kernel.js";
 export { compileCuda, type CompiledImage, type CompileOptions } from "./KernelCompiler.js";
 export { kernelCacheDirectory } from "./kernelCache.js";

@@ -1,5 +1,5 @@
 /**
- * What `nanoweave doctor` reports: the addon, the driver, cuBLAS, NCCL, NVRTC and NVML (version and
+ * What `nanoweave doctor` reports: the addon, the driver, cuBLAS, NCCL, NVRTC, NVML and CUPTI (version and
  * path, or every place searched), each GPU with its green-context granularity, and the problems
  * that stop the runtime from working here.
  */
@@ -11,7 +11,7 @@ import { isNativeError } from "./nativeErrors.js";
 
 export interface LibraryReport {
   name: LibraryName;
-  /** As users know it: "CUDA driver", "cuBLAS", "NCCL", "NVRTC", "NVML". */
+  /** As users know it: "CUDA driver", "cuBLAS", "NCCL", "NVRTC", "NVML", "CUPTI". */
   label: string;
   available: boolean;
   path?: string;
@@ -52,6 +52,7 @@ const LIBRARIES: ReadonlyArray<{ name: LibraryName; label: string }> = [
   { name: "nccl", label: "NCCL" },
   { name: "nvrtc", label: "NVRTC" },
   { name: "nvml", label: "NVML" },
+  { name: "cupti", label: "CUPTI" },
 ];
 
 export function collectSystemReport(): SystemReport {
@@ -133,6 +134,9 @@ function judge(report: SystemReport): void {
   // Only power and energy figures need NVML.
   const nvml = byName.get("nvml");
   if (nvml && !nvml.available) report.warnings.push(unavailable(nvml));
+  // Only the co-run trace of nanoweave run needs CUPTI.
+  const cupti = byName.get("cupti");
+  if (cupti && !cupti.available) report.warnings.push(unavailable(cupti));
   if (byName.get("cuda")?.available && report.gpus.length === 0 && !report.problems.some((p) => p.includes("list GPUs"))) {
     report.problems.push("The CUDA driver loaded but reports no GPU");
   }

@@ -97,39 +97,54 @@ test("a CUDA failure while creating becomes a JS error naming the call, and noth
   assert.ok(after >= before - 64 * 2 ** 20, `${((before - after) / 2 ** 20).toFixed(0)} MiB not freed`);
 });
 
-test("the co-run trace times every op of the traced layer on its lane, inside the iteration's graph and eagerly", { skip: gpuSkip, timeout: 300_000 }, async () => {
+/** Our kernels' names by op kind; a GEMM's kernels are cuBLAS's, none of these. */
+const OUR_KERNELS: Record<string, RegExp> = {
+  rmsnorm: /^rmsnorm$/,
+  rope_kv_append: /^rope_kv_append$/,
+  decode_attention: /^decode_attention/,
+  silu_mul: /^silu_and_mul$/,
+};
+const ANY_OF_OURS = /^(embedding|rmsnorm|rope_kv_append|decode_attention|silu_and_mul|argmax|peer_sum)/;
+
+test("the co-run trace reads every op of the traced layer from CUPTI's records of the iteration graph, each op with its own kernels", { skip: gpuSkip, timeout: 300_000 }, async () => {
   const runtime = await Runtime.create({ plan: planForThisGpu(), modes: ["planned"], maxContext: 64 });
   try {
     runtime.step([{ token: 1, position: 3, pages: [0] }]);
     const execution = runtime.execution("planned");
     const layer = Math.floor(runtime.shape.layers / 2);
     const ops = execution.operations.operations;
-    for (const useGraph of [true, false]) {
-      const trace = execution.traceLayer(layer, useGraph, 3);
-      assert.equal(trace.inGraph, useGraph);
-      const traced = trace.operations;
-      assert.deepEqual(traced.map((op) => op.id).sort(), ops.map((op) => op.id).sort(), "each op of the layer once");
-      for (const op of traced) {
-        assert.equal(op.lane, execution.operations.laneOf(ops.find((planned) => planned.id === op.id)!));
-        assert.ok(op.startUs > 0 && op.endUs > op.startUs, `${op.id}: ${op.startUs}..${op.endUs} us`);
-        assert.deepEqual(op.rankUs, [op.endUs - op.startUs], `${op.id}: one rank's duration`);
-      }
-      console.log(`# layer ${layer} traced ${useGraph ? "in the graph" : "eagerly"}: ${traced.length} ops over ${(Math.max(...traced.map((op) => op.endUs)) - Math.min(...traced.map((op) => op.startUs))).toFixed(1)} us`);
+    const trace = execution.traceLayer(layer, 5);
+    const traced = trace.operations;
+    assert.deepEqual(traced.map((op) => op.id).sort(), ops.map((op) => op.id).sort(), "each op of the layer once");
+    for (const op of traced) {
+      const planned = ops.find((candidate) => candidate.id === op.id)!;
+      assert.equal(op.lane, execution.operations.laneOf(planned));
+      assert.ok(op.startUs > 0 && op.endUs > op.startUs, `${op.id}: ${op.startUs}..${op.endUs} us`);
+      assert.deepEqual(op.rankUs, [op.endUs - op.startUs], `${op.id}: one rank's duration`);
+      assert.ok(op.kernels.length > 0, `${op.id}: its kernels`);
+      const ours = OUR_KERNELS[planned.kind];
+      if (ours) assert.ok(op.kernels.every((name) => ours.test(name)), `${op.id} (${planned.kind}) ran ${op.kernels.join(", ")}`);
+      else assert.ok(op.kernels.every((name) => !ANY_OF_OURS.test(name)), `${op.id} (${planned.kind}, cuBLAS) ran ${op.kernels.join(", ")}`);
     }
-    assert.throws(() => execution.traceLayer(runtime.shape.layers, true, 3), /Expected a layer from 0 to/);
-    assert.throws(() => execution.traceLayer(layer, true, 0), /positive whole number of traced iterations/);
+    const span = Math.max(...traced.map((op) => op.endUs)) - Math.min(...traced.map((op) => op.startUs));
+    console.log(`# layer ${layer} traced: ${traced.length} ops over ${span.toFixed(1)} us; ${traced.map((op) => `${op.id} ${op.kernels.join("+")}`).join("; ")}`);
+    assert.throws(() => execution.traceLayer(runtime.shape.layers, 3), /Expected a layer from 0 to/);
+    assert.throws(() => execution.traceLayer(layer, 0), /positive whole number of traced iterations/);
   } finally {
     runtime.dispose();
   }
 });
 
-test("nanoweave run reads each mode's power through NVML around iterations run back to back", { skip: gpuSkip, timeout: 300_000 }, () => {
+test("nanoweave run reads each mode's power through NVML around iterations run back to back, and traces the planned layer through CUPTI", { skip: gpuSkip, timeout: 300_000 }, () => {
   const run = (json: boolean) =>
     spawnSync(process.execPath, [CLI_ENTRY, "run", "--plan", planForThisGpu(), "--iterations", "5", "--modes", "planned,sequential", ...(json ? ["--json"] : [])], { encoding: "utf8", timeout: 240_000 });
   const json = run(true);
   assert.equal(json.status, 0, json.stderr);
   const report = JSON.parse(json.stdout) as BenchmarkReport;
   assert.equal(report.powerUnavailable, undefined);
+  const planned = report.modes.find((m) => m.mode === "planned")!;
+  assert.equal(planned.coRunUnavailable, undefined);
+  assert.ok(planned.coRun && planned.coRun.operations.every((op) => op.measuredUs > 0 && op.kernels.length > 0), "the planned mode's co-run trace, from CUPTI");
   const limit = firstGpu().readPower().powerLimitMilliwatts / 1000;
   for (const { mode, power, iteration } of report.modes) {
     assert.ok(power, `${mode}: power measured`);
@@ -147,6 +162,7 @@ test("nanoweave run reads each mode's power through NVML around iterations run b
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /^power: each mode's iterations back to back for 3 s, read through NVML \(power limit \d+ W\)$/m);
   assert.match(text.stdout, /^planned {5}\d+\.\d us +\d+ +\d+\.\d{3} +\d+ +\d+% +\d+% +\d+ MHz$/m);
+  assert.match(text.stdout, /^planned: layer \d+ with its ops running together \(its kernels in replays of the iteration's CUDA graph as CUPTI recorded them, nothing added;/m);
   assert.match(text.stdout, /^planned vs sequential back to back: \d\.\d{3}x the speed, \d\.\d{3}x the energy per iteration$/m);
   const lines = text.stdout.split("\n");
   const first = lines.findIndex((line) => line.startsWith("power:"));

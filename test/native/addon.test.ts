@@ -5,7 +5,7 @@ import { isNativeError } from "../../runtime/gpu/nativeErrors.js";
 import { whyNoGpu } from "../support/driverPresence.js";
 
 const CLASSES = ["Device", "DeviceBuffer", "Stream", "Event", "GreenPartition", "CublasHandle", "KernelLibrary", "Kernel", "CudaGraph", "NcclCommunicators"];
-const FUNCTIONS = ["openDevice", "listDevices", "libraryInfo", "librarySearchDirectories", "greenContextSupport", "readGpuPower", "compileProgram", "createNcclCommunicators"];
+const FUNCTIONS = ["openDevice", "listDevices", "libraryInfo", "librarySearchDirectories", "greenContextSupport", "readGpuPower", "compileProgram", "createNcclCommunicators", "startKernelActivity", "stopKernelActivity"];
 
 test("the addon loads without any CUDA library and exports the surface AddonTypes.ts states", () => {
   const addon = loadAddon() as unknown as Record<string, unknown>;
@@ -75,6 +75,15 @@ test("a wrong object passed to the native layer is refused, not a crash", () => 
     assert.ok(isNativeError(error));
     assert.equal(error.kind, "misuse");
     assert.match(error.message, /Expected a Device for an NCCL rank's device/);
+    return true;
+  });
+});
+
+test("ending a kernel recording that was never started is refused, not a crash", () => {
+  assert.throws(() => loadAddon().stopKernelActivity(), (error: unknown) => {
+    assert.ok(isNativeError(error));
+    assert.equal(error.kind, "misuse");
+    assert.match(error.message, /No kernel activity recording is open: start one first/);
     return true;
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The addon declares the CUDA, cuBLAS, cuBLASLt, NCCL, NVRTC and NVML entry points it uses by hand. This compiles
+ * The addon declares the CUDA, cuBLAS, cuBLASLt, NCCL, NVRTC, NVML and CUPTI entry points it uses by hand. This compiles
  * native/checks/declarations_match_headers.cc against each library's real header, wherever the
  * header exists, so a wrong symbol, signature, enum value or struct layout fails here.
  */
@@ -26,6 +26,7 @@ const LIBRARIES: Library[] = [
   { name: "cuBLASLt", header: "cublasLt.h", define: "CHECK_CUBLASLT", extraRoots: [] },
   { name: "NVRTC", header: "nvrtc.h", define: "CHECK_NVRTC", extraRoots: [] },
   { name: "NVML", header: "nvml.h", define: "CHECK_NVML", extraRoots: ["/usr"] },
+  { name: "CUPTI", header: "cupti.h", define: "CHECK_CUPTI", extraRoots: [] },
   { name: "NCCL", header: "nccl.h", define: "CHECK_NCCL", extraRoots: [process.env.NCCL_HOME ?? "", "/usr", ...pythonNcclRoots()].filter(Boolean) },
 ];
 

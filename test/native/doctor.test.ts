@@ -26,7 +26,7 @@ test("doctor --json prints the same report as JSON on stdout only", () => {
   const run = doctor(["--json"]);
   const report = JSON.parse(run.stdout) as SystemReport;
   assert.equal(report.addon.loaded, true);
-  assert.deepEqual(report.libraries.map((library) => library.name), ["cuda", "cublas", "nccl", "nvrtc", "nvml"]);
+  assert.deepEqual(report.libraries.map((library) => library.name), ["cuda", "cublas", "nccl", "nvrtc", "nvml", "cupti"]);
   assert.equal(run.status, report.problems.length === 0 ? 0 : 1);
   if (noGpu !== undefined) {
     const driver = report.libraries[0]!;
@@ -47,6 +47,7 @@ test("with a GPU, doctor lists each GPU with its SMs, memory, compute capability
   }
   assert.match(run.stdout, /^CUDA driver\s+(driver [0-9.]+, )?supports CUDA \d+\.\d/m);
   assert.match(run.stdout, /^NVML {9}\d+\.[0-9.]+ {2}\(\S*libnvidia-ml\.so/m);
+  assert.match(run.stdout, /^CUPTI {8}13\.\d+ \(API 13\d{4}\) {2}\(\S*libcupti\.so/m);
   for (const gpu of report.gpus) assert.ok(gpu.powerLimitWatts! > 0, `GPU ${gpu.ordinal}: power limit ${gpu.powerLimitWatts}`);
   assert.match(run.stdout, /, power limit \d+ W$/m);
 });

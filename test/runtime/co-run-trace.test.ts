@@ -22,9 +22,9 @@ test("a trace of the plan's timeline, shifted and each op 10% slower on rank 0 t
     startUs: 5000 + (op.startUs - origin),
     endUs: 5000 + (op.startUs - origin) + 1.1 * (op.endUs - op.startUs),
     rankUs: [1.1 * (op.endUs - op.startUs), op.endUs - op.startUs],
+    kernels: [`${op.kind}_kernel`],
   }));
-  const trace = compareTrace(8, { inGraph: true, operations: traced }, plan.operations);
-  assert.equal(trace.inGraph, true);
+  const trace = compareTrace(8, { operations: traced }, plan.operations);
   assert.equal(trace.layer, 8);
   assert.equal(trace.ranks, 2);
   assert.equal(trace.operations.length, plan.operations.length);
@@ -32,6 +32,7 @@ test("a trace of the plan's timeline, shifted and each op 10% slower on rank 0 t
     assert.ok(Math.abs(op.measuredStartUs - op.predictedStartUs) < 1e-9, `${op.id} start`);
     assert.ok(Math.abs(op.measuredUs - 1.1 * op.predictedUs) < 1e-9, `${op.id} duration`);
     assert.ok(Math.abs(op.leastRankUs - op.predictedUs) < 1e-9 && Math.abs(op.mostRankUs - 1.1 * op.predictedUs) < 1e-9, `${op.id} on the ranks`);
+    assert.deepEqual(op.kernels, [`${plan.operations.find((planned) => planned.id === op.id)!.kind}_kernel`], `${op.id} kernels`);
   }
   const starts = trace.operations.map((op) => op.measuredStartUs);
   assert.deepEqual(starts, [...starts].sort((a, b) => a - b), "ops are listed in the order they started");
@@ -42,6 +43,6 @@ test("a trace of the plan's timeline, shifted and each op 10% slower on rank 0 t
 
 test("a traced op the plan does not have, or an empty trace, is an error that says so", async () => {
   const plan = await readPlanFile(SHARD_PLAN);
-  assert.throws(() => compareTrace(0, { inGraph: false, operations: [{ id: "nope.0.gemm", lane: "x", startUs: 0, endUs: 1, rankUs: [1] }] }, plan.operations), /Traced op nope\.0\.gemm is not in the plan/);
-  assert.throws(() => compareTrace(3, { inGraph: false, operations: [] }, plan.operations), /No op of layer 3 was traced/);
+  assert.throws(() => compareTrace(0, { operations: [{ id: "nope.0.gemm", lane: "x", startUs: 0, endUs: 1, rankUs: [1], kernels: ["k"] }] }, plan.operations), /Traced op nope\.0\.gemm is not in the plan/);
+  assert.throws(() => compareTrace(3, { operations: [] }, plan.operations), /No op of layer 3 was traced/);
 });

@@ -66,6 +66,7 @@ function report(modes: Partial<ModeTiming>[], powerUnavailable?: string): Benchm
       tokensPerSecondPerGpu: 136533,
       operations: [],
       coRun: undefined,
+      coRunUnavailable: undefined,
       power: undefined,
       ...m,
     })),
