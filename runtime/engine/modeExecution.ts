@@ -145,12 +145,13 @@ export class ModeExecution {
     if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`Expected a positive whole number of traced iterations but received ${samples}`);
     const layers = this.ranks[0]!.engine.state.shape.layers;
     if (!Number.isInteger(layer) || layer < 0 || layer >= layers) throw new RangeError(`Expected a layer from 0 to ${layers - 1} but received ${layer}`);
-    if (this.graphFallback !== undefined) throw new Error(`The co-run trace reads the kernels of the iteration's CUDA graph, and here there is none: ${this.graphFallback}`);
+    const noGraph = () => new Error(`The co-run trace reads the kernels of the iteration's CUDA graph, and here there is none: ${this.graphFallback}`);
+    if (this.graphFallback !== undefined) throw noGraph();
     const counter: KernelCounter = { layer, operations: [], kernelNodes: [] };
     const warmup = 1;
     const kernels = recordKernels(() => {
       const graphs = this.capture(counter);
-      if (!graphs) throw new Error(`The co-run trace reads the kernels of the iteration's CUDA graph, and here there is none: ${this.graphFallback}`);
+      if (!graphs) throw noGraph();
       try {
         for (let launch = 0; launch < warmup + samples; launch++) this.launchGraphs(graphs);
         for (const rank of this.ranks) rank.engine.gpu.synchronize();
