@@ -41,16 +41,14 @@ export function layerTraceFromKernels(captured: CapturedKernels, kernels: readon
         const runs = nodes[rank]!.slice(first, end).map((node) => node[launch]!);
         return { startUs: Math.min(...runs.map((run) => run.startUs)), endUs: Math.max(...runs.map((run) => run.endUs)), names: runs.map((run) => run.name) };
       };
-      const onRankZero = span(0);
+      const spans = op.kernels.map((_, rank) => span(rank));
+      const onRankZero = spans[0]!;
       return {
         id: op.id,
         lane: op.lane,
         startUs: onRankZero.startUs - origin,
         endUs: onRankZero.endUs - origin,
-        rankUs: op.kernels.map((_, rank) => {
-          const { startUs, endUs } = span(rank);
-          return endUs - startUs;
-        }),
+        rankUs: spans.map(({ startUs, endUs }) => endUs - startUs),
         kernels: onRankZero.names,
       };
     }));
