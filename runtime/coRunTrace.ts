@@ -11,6 +11,8 @@ export interface TracedOperation {
   lane: string;
   startUs: number;
   endUs: number;
+  /** Its start on every rank, rank 0 first, on the same clock as startUs: the rank that starts a collective last keeps the others waiting. */
+  rankStartUs: number[];
   /** Its duration on every rank, rank 0 first: a collective lasts least on the rank that joined it last. */
   rankUs: number[];
   /** Its kernels' (mangled) names on rank 0, in capture order. */
@@ -33,6 +35,9 @@ export interface CoRunOperation {
   /** Its shortest and longest duration over the ranks (rank 0's alone on one GPU). */
   leastRankUs: number;
   mostRankUs: number;
+  /** Its start (from the layer's first op start) and duration on every rank, rank 0 first. */
+  rankStartUs: number[];
+  rankUs: number[];
   kernels: string[];
 }
 
@@ -65,6 +70,8 @@ export function compareTrace(layer: number, trace: LayerTrace, planned: readonly
       measuredUs: op.endUs - op.startUs,
       leastRankUs: Math.min(...op.rankUs),
       mostRankUs: Math.max(...op.rankUs),
+      rankStartUs: op.rankStartUs.map((start) => start - measuredOrigin),
+      rankUs: op.rankUs,
       kernels: op.kernels,
     };
   });

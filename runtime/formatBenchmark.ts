@@ -37,16 +37,21 @@ export function formatBenchmark(report: BenchmarkReport): string {
 }
 
 function formatCoRun(mode: string, trace: CoRunTrace): string[] {
-  // Over several ranks a collective lasts least on the rank that joined it last: the gap to rank 0's is its wait for the others.
+  // Over several ranks a collective lasts least on the rank that joined it last, and the others wait
+  // for that rank from their own start: the last column names it and how long after the first it started.
   const ranks = trace.ranks > 1;
+  const lastStart = (starts: readonly number[]) => {
+    const last = starts.indexOf(Math.max(...starts));
+    return `r${last} +${(starts[last]! - Math.min(...starts)).toFixed(1)}`.padStart(12);
+  };
   return [
-    `${mode}: layer ${trace.layer} with its ops running together (its kernels in replays of the iteration's CUDA graph as CUPTI recorded them, nothing added; each figure a median over the replays; us from the layer's first start${ranks ? `, rank 0's; times also on each of ${trace.ranks} ranks` : ""})`,
+    `${mode}: layer ${trace.layer} with its ops running together (its kernels in replays of the iteration's CUDA graph as CUPTI recorded them, nothing added; each figure a median over the replays; us from the layer's first start${ranks ? `, rank 0's; times also on each of ${trace.ranks} ranks, on one clock` : ""})`,
     `  span: predicted ${trace.predictedSpanUs.toFixed(1)} us, measured ${trace.measuredSpanUs.toFixed(1)} us`,
     ...trace.lanes.map((lane) => `  ${lane.lane} busy: predicted ${lane.predictedBusyUs.toFixed(1)} us, measured ${lane.measuredBusyUs.toFixed(1)} us`),
-    `  op                          lane                 start: predicted  measured   time: predicted  measured${ranks ? "  ranks: least     most" : ""}`,
+    `  op                          lane                 start: predicted  measured   time: predicted  measured${ranks ? "  ranks: least     most   last start" : ""}`,
     ...trace.operations.map((op) =>
       `  ${op.id.padEnd(27)} ${op.lane.padEnd(20)} ${column(op.predictedStartUs)} ${column(op.measuredStartUs)}         ${column(op.predictedUs)} ${column(op.measuredUs)}` +
-      (ranks ? `         ${column(op.leastRankUs)} ${column(op.mostRankUs)}` : "")),
+      (ranks ? `         ${column(op.leastRankUs)} ${column(op.mostRankUs)} ${lastStart(op.rankStartUs)}` : "")),
   ];
 }
 

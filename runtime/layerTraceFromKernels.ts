@@ -25,8 +25,8 @@ export interface CapturedKernels {
 
 /**
  * The traced ops in each of `launches` launches of the graphs after the first `skipped` (warm-up),
- * each op's start, duration and duration per rank the median over them; starts from rank 0's first
- * kernel of each launch.
+ * each op's start, duration, and start and duration per rank the median over them; starts from rank
+ * 0's first kernel of each launch (CUPTI puts every GPU's kernels on one clock).
  */
 export function layerTraceFromKernels(captured: CapturedKernels, kernels: readonly RecordedKernel[], launches: number, skipped: number): LayerTrace {
   if (!(skipped >= 0 && skipped < launches)) throw new RangeError(`Expected fewer skipped launches (${skipped}) than launches (${launches})`);
@@ -48,6 +48,7 @@ export function layerTraceFromKernels(captured: CapturedKernels, kernels: readon
         lane: op.lane,
         startUs: onRankZero.startUs - origin,
         endUs: onRankZero.endUs - origin,
+        rankStartUs: spans.map(({ startUs }) => startUs - origin),
         rankUs: spans.map(({ startUs, endUs }) => endUs - startUs),
         kernels: onRankZero.names,
       };
@@ -75,7 +76,7 @@ function kernelsByNode(kernels: readonly RecordedKernel[], device: number, expec
   });
 }
 
-/** Each op's median start, duration and duration on each rank over samples of the same ops in the same order. */
+/** Each op's median start, duration, and start and duration on each rank over samples of the same ops in the same order. */
 function medianOperations(samples: readonly TracedOperation[][]): TracedOperation[] {
   return samples[0]!.map((op, index) => {
     const of = (value: (traced: TracedOperation) => number) => median(samples.map((sample) => value(sample[index]!)));
@@ -84,6 +85,7 @@ function medianOperations(samples: readonly TracedOperation[][]): TracedOperatio
       ...op,
       startUs,
       endUs: startUs + of((traced) => traced.endUs - traced.startUs),
+      rankStartUs: op.rankStartUs.map((_, rank) => of((traced) => traced.rankStartUs[rank]!)),
       rankUs: op.rankUs.map((_, rank) => of((traced) => traced.rankUs[rank]!)),
     };
   });

@@ -120,7 +120,7 @@ test("the co-run trace reads every op of the traced layer from CUPTI's records o
       const planned = ops.find((candidate) => candidate.id === op.id)!;
       assert.equal(op.lane, execution.operations.laneOf(planned));
       assert.ok(op.startUs > 0 && op.endUs > op.startUs, `${op.id}: ${op.startUs}..${op.endUs} us`);
-      assert.deepEqual(op.rankUs, [op.endUs - op.startUs], `${op.id}: one rank's duration`);
+      assert.deepEqual([op.rankStartUs, op.rankUs], [[op.startUs], [op.endUs - op.startUs]], `${op.id}: one rank's start and duration`);
       assert.ok(op.kernels.length > 0, `${op.id}: its kernels`);
       const ours = OUR_KERNELS[planned.kind];
       if (ours) assert.ok(op.kernels.every((name) => ours.test(name)), `${op.id} (${planned.kind}) ran ${op.kernels.join(", ")}`);

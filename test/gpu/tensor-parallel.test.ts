@@ -5,7 +5,8 @@
  * ranks round their partial sums to bf16 before the all-reduce, so a token may differ only where
  * one GPU's logits had a near tie (seen: 3 of 200 in one step on 2 H200s). The same again with a
  * vocabulary of 1001, which splits into shards of 501 rows, the second rank's last row padding; and
- * again with nanoweave's peer kernel summing across the GPUs in place of NCCL, each rank still one graph.
+ * again with nanoweave's peer kernel summing across the GPUs in place of NCCL, each rank still one graph,
+ * its co-run trace showing the ranks meet in each all-reduce.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -75,12 +76,31 @@ async function compareTp2WithOneGpu(model: TinyModel, seed: number, allReduce: A
     console.log(`# ${model.shape.name}, TP2 (${allReduce}) vs one GPU, ${STEPS} steps of ${REQUESTS} requests: logits worst relative error ${worst.toExponential(2)}, at most ${differing} next tokens differ a step; ${notes.join("; ")}`);
     assert.ok(worst < 2e-2, `logits differ by ${worst}`);
     // The peer all-reduce orders the ranks by flags, not events across GPUs, so every rank keeps its graph.
-    if (allReduce === "peer") for (const mode of MODES) assert.equal(tp.execution(mode).graphFallback, undefined, `${mode}: ${tp.execution(mode).graphFallback}`);
+    if (allReduce === "peer") {
+      for (const mode of MODES) assert.equal(tp.execution(mode).graphFallback, undefined, `${mode}: ${tp.execution(mode).graphFallback}`);
+      assertRanksMeetInAllReduces(tp);
+    }
   } finally {
     tp?.dispose();
     single?.dispose();
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * The co-run trace puts every rank's kernels on one clock: a peer all-reduce releases all ranks at
+ * once, so each one ends at about the same time on every rank, however apart they started.
+ */
+function assertRanksMeetInAllReduces(tp: Runtime): void {
+  const execution = tp.execution("planned");
+  const planned = new Map(execution.operations.operations.map((op) => [op.id, op]));
+  const allReduces = execution.traceLayer(Math.floor(tp.shape.layers / 2), 5).operations.filter((op) => planned.get(op.id)!.kind === "all_reduce");
+  assert.ok(allReduces.length > 0, "the traced layer has all-reduces");
+  for (const op of allReduces) {
+    const ends = op.rankStartUs.map((start, rank) => start + op.rankUs[rank]!);
+    assert.ok(Math.max(...ends) - Math.min(...ends) < 10, `${op.id}: ends on the ranks ${ends.map((end) => end.toFixed(1)).join(", ")} us`);
+  }
+  console.log(`# TP2 peer trace: ${allReduces.map((op) => `${op.id} starts ${op.rankStartUs.map((start) => start.toFixed(1)).join("/")} us, lasts ${op.rankUs.map((us) => us.toFixed(1)).join("/")} us`).join("; ")}`);
 }
 
 test("planned, sequential and streams over 2 GPUs match the single-GPU runtime on the same weights", { skip, timeout: 600_000 }, () => compareTp2WithOneGpu(TINY_LLAMA, 13));

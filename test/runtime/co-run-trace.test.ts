@@ -12,7 +12,7 @@ import { REPOSITORY_ROOT } from "../support/repository.js";
 
 const SHARD_PLAN = path.join(REPOSITORY_ROOT, "bench/runtime/llama-70b-tp8-shard-h100.plan.json");
 
-test("a trace of the plan's timeline, shifted and each op 10% slower on rank 0 than on rank 1, compares as such", async () => {
+test("a trace of the plan's timeline, shifted, each op 10% slower on rank 0 than on rank 1 and 3 us later on rank 1, compares as such", async () => {
   const plan = await readPlanFile(SHARD_PLAN);
   const mode = operationsFor(plan, "planned");
   const origin = Math.min(...plan.operations.map((op) => op.startUs));
@@ -21,6 +21,7 @@ test("a trace of the plan's timeline, shifted and each op 10% slower on rank 0 t
     lane: mode.laneOf(op),
     startUs: 5000 + (op.startUs - origin),
     endUs: 5000 + (op.startUs - origin) + 1.1 * (op.endUs - op.startUs),
+    rankStartUs: [5000 + (op.startUs - origin), 5003 + (op.startUs - origin)],
     rankUs: [1.1 * (op.endUs - op.startUs), op.endUs - op.startUs],
     kernels: [`${op.kind}_kernel`],
   }));
@@ -32,6 +33,7 @@ test("a trace of the plan's timeline, shifted and each op 10% slower on rank 0 t
     assert.ok(Math.abs(op.measuredStartUs - op.predictedStartUs) < 1e-9, `${op.id} start`);
     assert.ok(Math.abs(op.measuredUs - 1.1 * op.predictedUs) < 1e-9, `${op.id} duration`);
     assert.ok(Math.abs(op.leastRankUs - op.predictedUs) < 1e-9 && Math.abs(op.mostRankUs - 1.1 * op.predictedUs) < 1e-9, `${op.id} on the ranks`);
+    assert.ok(Math.abs(op.rankStartUs[0]! - op.measuredStartUs) < 1e-9 && Math.abs(op.rankStartUs[1]! - op.measuredStartUs - 3) < 1e-9, `${op.id} starts on the ranks`);
     assert.deepEqual(op.kernels, [`${plan.operations.find((planned) => planned.id === op.id)!.kind}_kernel`], `${op.id} kernels`);
   }
   const starts = trace.operations.map((op) => op.measuredStartUs);
@@ -43,6 +45,6 @@ test("a trace of the plan's timeline, shifted and each op 10% slower on rank 0 t
 
 test("a traced op the plan does not have, or an empty trace, is an error that says so", async () => {
   const plan = await readPlanFile(SHARD_PLAN);
-  assert.throws(() => compareTrace(0, { operations: [{ id: "nope.0.gemm", lane: "x", startUs: 0, endUs: 1, rankUs: [1], kernels: ["k"] }] }, plan.operations), /Traced op nope\.0\.gemm is not in the plan/);
+  assert.throws(() => compareTrace(0, { operations: [{ id: "nope.0.gemm", lane: "x", startUs: 0, endUs: 1, rankStartUs: [0], rankUs: [1], kernels: ["k"] }] }, plan.operations), /Traced op nope\.0\.gemm is not in the plan/);
   assert.throws(() => compareTrace(3, { operations: [] }, plan.operations), /No op of layer 3 was traced/);
 });

@@ -43,12 +43,15 @@ function records(launches: number): RecordedKernel[] {
   return all.reverse();
 }
 
-test("each op spans its kernels, from rank 0's first kernel of the launch, with every rank's duration and rank 0's kernel names", () => {
+test("each op spans its kernels, from rank 0's first kernel of the launch, with every rank's start and duration and rank 0's kernel names", () => {
   const trace = layerTraceFromKernels(captured, records(4), 4, 1);
   assert.deepEqual(trace.operations.map((op) => op.id), ["a.0.rmsnorm", "b.0.gate_up_gemm"]);
   const [a, b] = trace.operations;
   assert.deepEqual([a!.startUs, a!.endUs, a!.rankUs], [10, 30, [20, 30]]);
   assert.deepEqual([b!.startUs, b!.endUs, b!.rankUs], [30, 90, [60, 90]]);
+  // Rank 1 runs 7 us later and 1.5x slower, on the same clock as rank 0.
+  assert.deepEqual(a!.rankStartUs, [10, 22]);
+  assert.deepEqual(b!.rankStartUs, [30, 52]);
   assert.deepEqual(b!.kernels, ["sm90_gemm", "splitk_reduce"]);
   assert.equal(a!.lane, "whole");
 });
