@@ -226,7 +226,7 @@ function traceMiddleLayer(runtime: Runtime, execution: ModeExecution): Pick<Mode
   if (!runtime.useGraph) return { coRun: undefined, coRunUnavailable: "iterations run without CUDA graphs, and the trace reads the graph's kernels" };
   if (execution.graphFallback !== undefined) return { coRun: undefined, coRunUnavailable: execution.graphFallback };
   try {
-    return { coRun: compareTrace(layer, execution.traceLayer(layer, TRACE_SAMPLES), execution.operations.operations), coRunUnavailable: undefined };
+    return { coRun: compareTrace(layer, execution.traceLayer(layer, TRACE_SAMPLES), execution.operations), coRunUnavailable: undefined };
   } catch (error) {
     if (isNativeError(error) && error.library === "CUPTI") return { coRun: undefined, coRunUnavailable: error.message };
     throw error;

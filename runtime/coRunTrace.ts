@@ -3,7 +3,8 @@
  * beside the plan's prediction for it. It splits a miss of the prediction into ops that ran slower
  * beside each other than the profile says (durations) and time lost between them (starts, spans).
  */
-import type { PlanOperation } from "../planner/plan/schema.js";
+import type { ModeOperations } from "./plan/executionModes.js";
+import { replayedPeriodUs } from "./plan/replaySchedule.js";
 
 /** An op as traced: its first kernel's start to its last kernel's end, microseconds from the iteration's first kernel (rank 0's). */
 export interface TracedOperation {
@@ -49,12 +50,20 @@ export interface CoRunTrace {
   measuredSpanUs: number;
   /** Per lane, the sum of its ops' durations in the layer. */
   lanes: { lane: string; predictedBusyUs: number; measuredBusyUs: number }[];
+  /**
+   * The layer time the plan's issue order gives with nothing between ops (plan/replaySchedule.ts),
+   * with the traced durations and with the plan's own: their difference is what the ops' own times
+   * cost, and the measured layer less the first is what time between ops costs.
+   */
+  replayedLayerUs: number;
+  replayedPredictedLayerUs: number;
   operations: CoRunOperation[];
 }
 
-export function compareTrace(layer: number, trace: LayerTrace, planned: readonly PlanOperation[]): CoRunTrace {
+export function compareTrace(layer: number, trace: LayerTrace, mode: ModeOperations): CoRunTrace {
   const traced = trace.operations;
   if (traced.length === 0) throw new Error(`No op of layer ${layer} was traced`);
+  const planned = mode.operations;
   const predictedOf = new Map(planned.map((op) => [op.id, op]));
   const measuredOrigin = Math.min(...traced.map((op) => op.startUs));
   const predictedOrigin = Math.min(...planned.map((op) => op.startUs));
@@ -79,12 +88,18 @@ export function compareTrace(layer: number, trace: LayerTrace, planned: readonly
     const on = operations.filter((op) => op.lane === lane);
     return { lane, predictedBusyUs: sum(on.map((op) => op.predictedUs)), measuredBusyUs: sum(on.map((op) => op.measuredUs)) };
   });
+  const rankUsOf = new Map(traced.map((op) => [op.id, op.rankUs]));
+  const untraced = planned.find((op) => !rankUsOf.has(op.id));
+  if (untraced) throw new Error(`Op ${untraced.id} of layer ${layer} was not traced`);
+  const ranks = traced[0]!.rankUs.length;
   return {
     layer,
-    ranks: traced[0]!.rankUs.length,
+    ranks,
     predictedSpanUs: Math.max(...planned.map((op) => op.endUs)) - predictedOrigin,
     measuredSpanUs: Math.max(...traced.map((op) => op.endUs)) - measuredOrigin,
     lanes,
+    replayedLayerUs: replayedPeriodUs(mode, ranks, (op, rank) => rankUsOf.get(op.id)![rank]!),
+    replayedPredictedLayerUs: replayedPeriodUs(mode, 1, (op) => op.endUs - op.startUs),
     operations: operations.sort((a, b) => a.measuredStartUs - b.measuredStartUs),
   };
 }

@@ -30,7 +30,7 @@ export function formatBenchmark(report: BenchmarkReport): string {
     if (m.graphFallback) lines.push(`  note: ${m.graphFallback}`);
     lines.push("  op                          rows  predicted   measured");
     for (const op of m.operations) lines.push(`  ${op.id.padEnd(27)} ${String(op.rows).padStart(5)}  ${column(op.predictedUs)}  ${column(op.measuredUs)}`);
-    if (m.coRun) lines.push("", ...formatCoRun(m.mode, m.coRun));
+    if (m.coRun) lines.push("", ...formatCoRun(m.mode, m.coRun), formatReplay(m.coRun, p.predictedLayerUs, m.layerUs));
     if (m.coRunUnavailable !== undefined) lines.push("", `${m.mode}: no trace of a layer with its ops running together: ${m.coRunUnavailable}`);
   }
   return lines.join("\n");
@@ -53,6 +53,14 @@ function formatCoRun(mode: string, trace: CoRunTrace): string[] {
       `  ${op.id.padEnd(27)} ${op.lane.padEnd(20)} ${column(op.predictedStartUs)} ${column(op.measuredStartUs)}         ${column(op.predictedUs)} ${column(op.measuredUs)}` +
       (ranks ? `         ${column(op.leastRankUs)} ${column(op.mostRankUs)} ${lastStart(op.rankStartUs)}` : "")),
   ];
+}
+
+/** Splits the planned layer's miss into what its ops' own times cost and what time between them costs. */
+function formatReplay(trace: CoRunTrace, predictedUs: number, measuredUs: number): string {
+  const signed = (us: number) => `${us >= 0 ? "+" : ""}${us.toFixed(1)} us`;
+  const { replayedLayerUs: replayed, replayedPredictedLayerUs: replayedPlan } = trace;
+  return `  the plan's order replayed with nothing between ops: ${replayedPlan.toFixed(1)} us a layer with its op times, ${replayed.toFixed(1)} with these (the ops' own times: ${signed(replayed - replayedPlan)}); ` +
+    `measured ${measuredUs.toFixed(1)} (time between ops: ${signed(measuredUs - replayed)}; the plan counts ${(predictedUs - replayedPlan).toFixed(1)})`;
 }
 
 function formatPower(report: BenchmarkReport): string[] {

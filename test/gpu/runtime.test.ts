@@ -145,6 +145,9 @@ test("nanoweave run reads each mode's power through NVML around iterations run b
   const planned = report.modes.find((m) => m.mode === "planned")!;
   assert.equal(planned.coRunUnavailable, undefined);
   assert.ok(planned.coRun && planned.coRun.operations.every((op) => op.measuredUs > 0 && op.kernels.length > 0), "the planned mode's co-run trace, from CUPTI");
+  // Replayed with nothing between ops, a layer takes at least its busiest lane's time.
+  const busiest = Math.max(...planned.coRun.lanes.map((lane) => lane.measuredBusyUs));
+  assert.ok(planned.coRun.replayedLayerUs >= busiest - 1e-6, `replayed ${planned.coRun.replayedLayerUs} us, busiest lane ${busiest} us`);
   const limit = firstGpu().readPower().powerLimitMilliwatts / 1000;
   for (const { mode, power, iteration } of report.modes) {
     assert.ok(power, `${mode}: power measured`);
@@ -163,6 +166,7 @@ test("nanoweave run reads each mode's power through NVML around iterations run b
   assert.match(text.stdout, /^power: each mode's iterations back to back for 3 s, read through NVML \(power limit \d+ W\)$/m);
   assert.match(text.stdout, /^planned {5}\d+\.\d us +\d+ +\d+\.\d{3} +\d+ +\d+% +\d+% +\d+ MHz$/m);
   assert.match(text.stdout, /^planned: layer \d+ with its ops running together \(its kernels in replays of the iteration's CUDA graph as CUPTI recorded them, nothing added;/m);
+  assert.match(text.stdout, /^ {2}the plan's order replayed with nothing between ops: \d+\.\d us a layer with its op times, \d+\.\d with these \(the ops' own times: [+-]\d+\.\d us\); measured \d+\.\d \(time between ops: [+-]\d+\.\d us; the plan counts -?\d+\.\d\)$/m);
   assert.match(text.stdout, /^planned vs sequential back to back: \d\.\d{3}x the speed, \d\.\d{3}x the energy per iteration$/m);
   const lines = text.stdout.split("\n");
   const first = lines.findIndex((line) => line.startsWith("power:"));

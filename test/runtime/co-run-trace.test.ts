@@ -8,6 +8,7 @@ import path from "node:path";
 import { readPlanFile } from "../../planner/plan/plan-file.js";
 import { compareTrace, type TracedOperation } from "../../runtime/coRunTrace.js";
 import { operationsFor } from "../../runtime/plan/executionModes.js";
+import { replayedPeriodUs } from "../../runtime/plan/replaySchedule.js";
 import { REPOSITORY_ROOT } from "../support/repository.js";
 
 const SHARD_PLAN = path.join(REPOSITORY_ROOT, "bench/runtime/llama-70b-tp8-shard-h100.plan.json");
@@ -25,7 +26,7 @@ test("a trace of the plan's timeline, shifted, each op 10% slower on rank 0 than
     rankUs: [1.1 * (op.endUs - op.startUs), op.endUs - op.startUs],
     kernels: [`${op.kind}_kernel`],
   }));
-  const trace = compareTrace(8, { operations: traced }, plan.operations);
+  const trace = compareTrace(8, { operations: traced }, mode);
   assert.equal(trace.layer, 8);
   assert.equal(trace.ranks, 2);
   assert.equal(trace.operations.length, plan.operations.length);
@@ -41,10 +42,17 @@ test("a trace of the plan's timeline, shifted, each op 10% slower on rank 0 than
   assert.deepEqual(new Set(trace.lanes.map((lane) => lane.lane)), new Set(plan.operations.map((op) => mode.laneOf(op))));
   for (const lane of trace.lanes) assert.ok(Math.abs(lane.measuredBusyUs - 1.1 * lane.predictedBusyUs) < 1e-6, lane.lane);
   assert.ok(trace.measuredSpanUs > trace.predictedSpanUs && trace.measuredSpanUs <= 1.1 * trace.predictedSpanUs + 1e-6);
+  // No all-reduce couples the ranks: the slower one sets the replayed layer, 1.1x the plan's own order replayed.
+  const replayedPlan = replayedPeriodUs(mode, 1, (op) => op.endUs - op.startUs);
+  assert.ok(Math.abs(trace.replayedLayerUs - 1.1 * replayedPlan) < 1e-6, `replayed ${trace.replayedLayerUs} us against 1.1 x ${replayedPlan}`);
+  assert.equal(trace.replayedPredictedLayerUs, replayedPlan);
 });
 
-test("a traced op the plan does not have, or an empty trace, is an error that says so", async () => {
+test("a traced op the plan does not have, an empty trace, or one missing an op is an error that says so", async () => {
   const plan = await readPlanFile(SHARD_PLAN);
-  assert.throws(() => compareTrace(0, { operations: [{ id: "nope.0.gemm", lane: "x", startUs: 0, endUs: 1, rankStartUs: [0], rankUs: [1], kernels: ["k"] }] }, plan.operations), /Traced op nope\.0\.gemm is not in the plan/);
-  assert.throws(() => compareTrace(3, { operations: [] }, plan.operations), /No op of layer 3 was traced/);
+  const mode = operationsFor(plan, "planned");
+  assert.throws(() => compareTrace(0, { operations: [{ id: "nope.0.gemm", lane: "x", startUs: 0, endUs: 1, rankStartUs: [0], rankUs: [1], kernels: ["k"] }] }, mode), /Traced op nope\.0\.gemm is not in the plan/);
+  assert.throws(() => compareTrace(3, { operations: [] }, mode), /No op of layer 3 was traced/);
+  const first = plan.operations[0]!;
+  assert.throws(() => compareTrace(3, { operations: [{ id: first.id, lane: "x", startUs: 0, endUs: 1, rankStartUs: [0], rankUs: [1], kernels: ["k"] }] }, mode), /Op .* of layer 3 was not traced/);
 });
