@@ -36,7 +36,7 @@ export interface CoRunOperation {
   /** Its shortest and longest duration over the ranks (rank 0's alone on one GPU). */
   leastRankUs: number;
   mostRankUs: number;
-  /** Its start (from the layer's first op start) and duration on every rank, rank 0 first. */
+  /** Its start (from rank 0's first op start of the layer, so another rank's may be negative) and duration on every rank, rank 0 first. */
   rankStartUs: number[];
   rankUs: number[];
   kernels: string[];
