@@ -10,8 +10,8 @@
 import { readPlanFile } from "../planner/plan/plan-file.js";
 import type { Plan } from "../planner/plan/schema.js";
 import { createNcclCommunicators, Gpu, type NcclCommunicators } from "./gpu/index.js";
-import { ALL_REDUCE_METHODS, type AllReduceMethod } from "../planner/model/all-reduce-method.js";
-import { collectiveCtas, NcclAllReduce, type ResidualAllReduce } from "./engine/collectives.js";
+import { collectiveCtas, NcclAllReduce, RUNTIME_ALL_REDUCES, type ResidualAllReduce, type RuntimeAllReduce } from "./engine/collectives.js";
+import { HeldAllReduce } from "./engine/heldAllReduce.js";
 import { PeerAllReduce } from "./engine/peerAllReduce.js";
 import type { ModelState } from "./engine/launchOperation.js";
 import { ModeExecution } from "./engine/modeExecution.js";
@@ -34,7 +34,10 @@ export interface RuntimeOptions {
   plan: Plan | string;
   /** Default: random weights of seed 0. */
   weights?: WeightsOption;
-  /** CUDA device ordinals, one per rank (default 0 .. ranks - 1; ranks: the plan's tensorParallel where it all-reduces, else 1). */
+  /**
+   * CUDA device ordinals, one per rank (default 0 .. ranks - 1; ranks: the plan's tensorParallel
+   * where it all-reduces, else 1). With allReduce "hold", fewer: the plan's first ranks alone.
+   */
   devices?: readonly number[];
   /** Modes step() may use; the first is the default (default: planned only). */
   modes?: readonly ExecutionMode[];
@@ -53,9 +56,11 @@ export interface RuntimeOptions {
    * How ranks sum the residual (default: the plan's allReduceMethod, what its prediction assumed):
    * NCCL's kernels on the plan's network partition, or peer: one kernel of ours on the same SMs that
    * reads the peers' partial sums and writes the sums back directly (needs peer access between every
-   * pair of GPUs, e.g. NVLink).
+   * pair of GPUs, e.g. NVLink). Or hold, for timing only: each sum replaced by a kernel holding its
+   * SMs for the plan's predicted time of it (engine/heldAllReduce.ts), so the ranks run apart and
+   * step() is refused (no model output is computed); use queueIteration().
    */
-  allReduce?: AllReduceMethod;
+  allReduce?: RuntimeAllReduce;
 }
 
 export interface StepOptions {
@@ -90,8 +95,8 @@ export class Runtime {
     private readonly executions: Map<ExecutionMode, ModeExecution>,
     /** Each mode's all-reduce (undefined on one GPU), kept to remake its execution. */
     private readonly allReduces: ReadonlyMap<ExecutionMode, ResidualAllReduce | undefined>,
-    /** How the ranks sum the residual; undefined on one GPU. */
-    readonly allReduce: AllReduceMethod | undefined,
+    /** How the ranks sum the residual; undefined for a plan without all-reduces. */
+    readonly allReduce: RuntimeAllReduce | undefined,
     /** Whether iterations run as CUDA graphs (eagerly issued launches otherwise). */
     readonly useGraph: boolean,
     /** What the runtime owns besides the executions, disposed last (the GPUs last of all). */
@@ -102,14 +107,14 @@ export class Runtime {
     const modes = options.modes ?? ["planned"];
     for (const mode of modes) if (!EXECUTION_MODES.includes(mode)) throw new TypeError(`Expected modes among ${EXECUTION_MODES.join(", ")} but received ${String(mode)}`);
     if (modes.length === 0) throw new TypeError("Expected at least one execution mode");
-    if (options.allReduce !== undefined && !ALL_REDUCE_METHODS.includes(options.allReduce)) {
-      throw new TypeError(`Expected allReduce among ${ALL_REDUCE_METHODS.join(", ")} but received ${String(options.allReduce)}`);
+    if (options.allReduce !== undefined && !RUNTIME_ALL_REDUCES.includes(options.allReduce)) {
+      throw new TypeError(`Expected allReduce among ${RUNTIME_ALL_REDUCES.join(", ")} but received ${String(options.allReduce)}`);
     }
     const planName = typeof options.plan === "string" ? options.plan : "given";
     const plan = typeof options.plan === "string" ? await readPlanFile(options.plan) : options.plan;
     const allReduce = options.allReduce ?? plan.allReduceMethod;
     const shape = modelShapeOf(plan);
-    const gpus = openGpus(options.devices, ranksOf(plan), planName);
+    const gpus = openGpus(options.devices, ranksOf(plan), allReduce === "hold", planName);
     const owned: { dispose(): void }[] = [...gpus];
     const executions = new Map<ExecutionMode, ModeExecution>();
     let source: WeightSource | undefined;
@@ -128,7 +133,7 @@ export class Runtime {
       const allReduces = await modeAllReduces(modes, plan, engines, allReduce, owned);
       for (const mode of modes) executions.set(mode, ModeExecution.create(plan, mode, engines, allReduces.get(mode), gemmAlgorithms));
       for (const gpu of gpus) gpu.synchronize();
-      return new Runtime(gpus, plan, shape, vocab, engines, executions, allReduces, gpus.length > 1 ? allReduce : undefined, options.useGraph ?? true, owned);
+      return new Runtime(gpus, plan, shape, vocab, engines, executions, allReduces, ranksOf(plan) > 1 ? allReduce : undefined, options.useGraph ?? true, owned);
     } catch (error) {
       for (const execution of executions.values()) execution.dispose();
       disposeInReverse(owned);
@@ -187,16 +192,27 @@ export class Runtime {
   /** One decode iteration for `requests` (checked before anything is launched) on every rank. */
   step(requests: readonly DecodeRequest[], options: StepOptions = {}): StepResult {
     this.assertLive("step()");
-    const execution = this.execution(options.mode ?? this.modes[0]!);
-    const inputs = checkDecodeRequests(requests, this.rows, this.vocab, this.state.cache.layout);
-    for (const engine of this.engines) engine.upload(inputs);
-    execution.launch(this.useGraph);
-    const n = inputs.requests;
+    if (this.allReduce === "hold") throw new Error(`step() needs the ranks' sums, and allReduce "hold" computes none (it is for timing, with queueIteration()): create the runtime with allReduce ${RUNTIME_ALL_REDUCES.filter((method) => method !== "hold").join(" or ")}`);
+    const n = this.queueIteration(requests, options.mode);
     const candidates = this.engines.map(({ state: { buffers: b } }) => ({ ids: b.nextTokens.download(0, n), maxima: b.maxLogits.download(0, n) }));
     const nextTokens = combineVocabArgmax(candidates, this.vocabSplit);
     if (!options.logits) return { nextTokens };
     const slices = this.engines.map(({ state: { buffers: b } }) => b.logits.download(0, n * this.shape.vocab));
     return { nextTokens, logits: gatherVocabLogits(slices, n, this.vocabSplit) };
+  }
+
+  /**
+   * Checks `requests` (before anything is launched), uploads them to every rank and queues one
+   * iteration of `mode` (default: the first), capturing its graph on first use; reads nothing back.
+   * For timing. Returns how many requests it took.
+   */
+  queueIteration(requests: readonly DecodeRequest[], mode: ExecutionMode = this.modes[0]!): number {
+    this.assertLive("queueIteration()");
+    const execution = this.execution(mode);
+    const inputs = checkDecodeRequests(requests, this.rows, this.vocab, this.state.cache.layout);
+    for (const engine of this.engines) engine.upload(inputs);
+    execution.launch(this.useGraph);
+    return inputs.requests;
   }
 
   /** Waits for every rank's queued work. */
@@ -226,10 +242,13 @@ export class Runtime {
   }
 }
 
-/** The plan's GPUs, checked to be there: `devices`, or the first `ranks` ordinals. */
-function openGpus(devices: readonly number[] | undefined, ranks: number, planName: string): Gpu[] {
+/** The plan's GPUs, checked to be there: `devices` (where `apart`, as few as one: the first ranks), or the first `ranks` ordinals. */
+function openGpus(devices: readonly number[] | undefined, ranks: number, apart: boolean, planName: string): Gpu[] {
   const ordinals = devices ?? Array.from({ length: ranks }, (_, rank) => rank);
-  if (ordinals.length !== ranks) throw new TypeError(`Expected ${ranks} devices for the plan ${planName} (tensor parallel over ${ranks} GPUs) but received ${ordinals.length}: [${ordinals.join(", ")}]`);
+  if (apart ? ordinals.length < 1 || ordinals.length > ranks : ordinals.length !== ranks) {
+    const expected = apart ? `1 to ${ranks} devices` : `${ranks} devices`;
+    throw new TypeError(`Expected ${expected} for the plan ${planName} (tensor parallel over ${ranks} GPUs) but received ${ordinals.length}: [${ordinals.join(", ")}]`);
+  }
   if (new Set(ordinals).size !== ordinals.length) throw new TypeError(`Expected distinct devices, one per rank, but received [${ordinals.join(", ")}]`);
   const visible = Gpu.count();
   const missing = ordinals.filter((ordinal) => !Number.isInteger(ordinal) || ordinal < 0 || ordinal >= visible);
@@ -264,14 +283,19 @@ function rankWeights(option: WeightsOption | undefined, source: WeightSource, pl
 }
 
 /**
- * Each mode's all-reduce across the engines (none on one GPU). NCCL: one set of communicators per
- * CTA cap the modes need (the planned network partition's SMs, or the whole GPU's). Peer: one for
- * every mode, as the modes share the residual it sums (each launch takes its op's SMs).
+ * Each mode's all-reduce across the engines (none for a plan without all-reduces). NCCL: one set of
+ * communicators per CTA cap the modes need (the planned network partition's SMs, or the whole
+ * GPU's). Peer: one for every mode, as the modes share the residual it sums (each launch takes its
+ * op's SMs). Hold: one per mode, holding for that mode's planned all-reduce times.
  */
-async function modeAllReduces(modes: readonly ExecutionMode[], plan: Plan, engines: readonly RankEngine[], method: AllReduceMethod, owned: { dispose(): void }[]): Promise<Map<ExecutionMode, ResidualAllReduce | undefined>> {
+async function modeAllReduces(modes: readonly ExecutionMode[], plan: Plan, engines: readonly RankEngine[], method: RuntimeAllReduce, owned: { dispose(): void }[]): Promise<Map<ExecutionMode, ResidualAllReduce | undefined>> {
   const byMode = new Map<ExecutionMode, ResidualAllReduce | undefined>();
-  if (engines.length === 1) {
+  if (ranksOf(plan) === 1) {
     for (const mode of modes) byMode.set(mode, undefined);
+    return byMode;
+  }
+  if (method === "hold") {
+    for (const mode of modes) byMode.set(mode, own(owned, HeldAllReduce.create(engines, operationsFor(plan, mode).operations)));
     return byMode;
   }
   if (method === "peer") {

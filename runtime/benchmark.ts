@@ -11,6 +11,7 @@
  */
 import { compareTrace, type CoRunTrace } from "./coRunTrace.js";
 import type { AllReduceMethod } from "../planner/model/all-reduce-method.js";
+import type { RuntimeAllReduce } from "./engine/collectives.js";
 import { isNativeError, type GpuEvent, type Stream } from "./gpu/index.js";
 import type { ModeExecution } from "./engine/modeExecution.js";
 import type { ExecutionMode } from "./plan/executionModes.js";
@@ -63,9 +64,9 @@ export interface BenchmarkReport {
   gpu: string;
   /** GPUs the iteration spans (tensor parallel). */
   gpus: number;
-  /** How those GPUs sum the residual; undefined on one GPU. */
-  allReduce: AllReduceMethod | undefined;
-  plan: { model: string; tokens: number; layers: number; nanoBatches: number; allReduceMethod: AllReduceMethod; predictedLayerUs: number; predictedIterationUs: number; predictedSequentialLayerUs: number; predictedTokensPerSecondPerGpu: number };
+  /** How those GPUs sum the residual; undefined for a plan without all-reduces. */
+  allReduce: RuntimeAllReduce | undefined;
+  plan: { model: string; tokens: number; layers: number; nanoBatches: number; tensorParallel: number; allReduceMethod: AllReduceMethod; predictedLayerUs: number; predictedIterationUs: number; predictedSequentialLayerUs: number; predictedTokensPerSecondPerGpu: number };
   edgesUs: number;
   modes: ModeTiming[];
   /** sequential / planned, measured layer time. */
@@ -89,7 +90,7 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
     const modes: ModeTiming[] = [];
     let edgesUs = 0;
     for (const mode of runtime.modes) {
-      runtime.step(requests, { mode }); // captures the graph
+      runtime.queueIteration(requests, mode); // captures the graph
       const execution = runtime.execution(mode);
       const iteration = timeRepeatedly(runtime, start, end, execution.origin, settings, () => execution.launch(true));
       if (edgesUs === 0) edgesUs = timeRepeatedly(runtime, start, end, execution.origin, settings, () => execution.issueEdges()).medianUs;
@@ -124,6 +125,7 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
         tokens: plan.batch.tokens,
         layers: runtime.shape.layers,
         nanoBatches: plan.nanoBatches.length,
+        tensorParallel: plan.tensorParallel,
         allReduceMethod: plan.allReduceMethod,
         predictedLayerUs: plan.prediction.layerUs,
         predictedIterationUs: plan.prediction.iterationUs,

@@ -9,10 +9,8 @@ const column = (us: number | undefined) => (us === undefined ? "-" : us.toFixed(
 export function formatBenchmark(report: BenchmarkReport): string {
   const p = report.plan;
   const us = (value: number) => `${value.toFixed(1)} us`;
-  // The prediction assumed the plan's method: another one run in its place is said beside it.
-  const madeFor = report.allReduce !== undefined && report.allReduce !== p.allReduceMethod ? `; the plan was made for ${p.allReduceMethod}` : "";
   const lines = [
-    `${p.model}, ${p.tokens} decode tokens, ${p.layers} layers, ${p.nanoBatches} nano-batches, on ${report.gpus > 1 ? `${report.gpus} x ${report.gpu} (tensor parallel, all-reduce: ${report.allReduce}${madeFor})` : report.gpu}`,
+    `${p.model}, ${p.tokens} decode tokens, ${p.layers} layers, ${p.nanoBatches} nano-batches, on ${formatGpus(report)}`,
     `prologue + epilogue: ${us(report.edgesUs)}`,
     "",
     "mode        layer        iteration (p10-p90)                 tokens/s/GPU",
@@ -61,6 +59,17 @@ function formatReplay(trace: CoRunTrace, predictedUs: number, measuredUs: number
   const { replayedLayerUs: replayed, replayedPredictedLayerUs: replayedPlan } = trace;
   return `  the plan's order replayed with nothing between ops: ${replayedPlan.toFixed(1)} us a layer with its op times, ${replayed.toFixed(1)} with these (the ops' own times: ${signed(replayed - replayedPlan)}); ` +
     `measured ${measuredUs.toFixed(1)} (time between ops: ${signed(measuredUs - replayed)}; the plan counts ${(predictedUs - replayedPlan).toFixed(1)})`;
+}
+
+/** The GPUs and, for a tensor-parallel plan, its ranks run and how they summed. */
+function formatGpus(report: BenchmarkReport): string {
+  const p = report.plan;
+  if (report.allReduce === undefined) return report.gpu;
+  // The prediction assumed the plan's method: another one run in its place is said beside it.
+  const madeFor = report.allReduce !== p.allReduceMethod ? `; the plan was made for ${p.allReduceMethod}` : "";
+  const held = report.allReduce === "hold" ? " (each sum held for its planned time, nothing summed)" : "";
+  const ranks = report.gpus < p.tensorParallel ? `, its first ${report.gpus} of ${p.tensorParallel} ranks alone` : "";
+  return `${report.gpus} x ${report.gpu} (tensor parallel${ranks}, all-reduce: ${report.allReduce}${held}${madeFor})`;
 }
 
 function formatPower(report: BenchmarkReport): string[] {

@@ -21,7 +21,7 @@ export const runCommand: CommandModule<object, RunArguments> = {
   command: "run",
   describe: "Run a plan's decode iterations on this GPU (a tensor-parallel plan on its GPUs) and time them: planned, sequential and plain streams, with each mode's power and energy per iteration (through NVML)",
   builder: (yargs: Argv) =>
-    runtimeArgumentOptions(yargs)
+    runtimeArgumentOptions(yargs, { timing: true })
       .option("iterations", { type: "number", default: 100, describe: "Timed iterations per mode (after 10 of warm-up)" })
       .option("modes", { type: "string", default: EXECUTION_MODES.join(","), describe: `Modes to run, comma-separated: ${EXECUTION_MODES.join(", ")}` })
       .option("json", { type: "boolean", default: false, describe: "Print the report as JSON" })

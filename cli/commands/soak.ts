@@ -28,7 +28,7 @@ export const soakCommand: CommandModule<object, SoakArguments> = {
   command: "soak",
   describe: "Endurance check: run a plan's decode iterations many times on a fixed batch and fail if host or GPU memory grows",
   builder: (yargs: Argv) =>
-    runtimeArgumentOptions(yargs)
+    runtimeArgumentOptions(yargs, { timing: false })
       .option("iterations", { type: "number", default: 10000, describe: `Iterations to run after ${SOAK_WARMUP} of warm-up` })
       .option("mode", { type: "string", default: "planned", describe: `Mode to run: ${EXECUTION_MODES.join(", ")}` })
       .option("sample-every", { type: "number", default: 1000, describe: "Iterations between memory samples (one is taken after warm-up and one at the end)" })

@@ -5,14 +5,22 @@
  * residual over the ranks, in place, completes both. Two ways to sum: NCCL's kernels, or one
  * kernel of ours that reads and writes the peers' memory directly (peerAllReduce.ts).
  */
+import { ALL_REDUCE_METHODS } from "../../planner/model/all-reduce-method.js";
 import type { PlanOperation } from "../../planner/plan/schema.js";
 import type { NcclCommunicators, Stream } from "../gpu/index.js";
 import type { RankEngine } from "./RankEngine.js";
 
+/** What the runtime can sum with: a plan's methods, and hold, a stand-in that times without summing (heldAllReduce.ts). */
+export const RUNTIME_ALL_REDUCES = [...ALL_REDUCE_METHODS, "hold"] as const;
+export type RuntimeAllReduce = (typeof RUNTIME_ALL_REDUCES)[number];
+
 /** Sums rows of every rank's residual across the ranks, in place. */
 export interface ResidualAllReduce {
-  /** Sums rows [begin, end) of the residual, rank r's part queued on streams[r], each on `sms` SMs. */
-  sumRows(streams: readonly Stream[], rows: readonly [number, number], sms: number): void;
+  /**
+   * Sums rows [begin, end) of the residual, rank r's part queued on streams[r], each on `sms` SMs.
+   * plannedUs: the plan's predicted time of this sum, where it is one of the plan's ops.
+   */
+  sumRows(streams: readonly Stream[], rows: readonly [number, number], sms: number, plannedUs?: number): void;
 }
 
 /** NCCL's ceiling for maxCTAs. */

@@ -104,7 +104,7 @@ export class ModeExecution {
   /** One op of layer 0 on its lane of every rank (an all-reduce across them); rank 0's lane stream. */
   launchAlone(op: PlanOperation): Stream {
     const lane = this.operations.laneOf(op);
-    if (op.kind === "all_reduce") this.allReduce!.sumRows(this.ranks.map((rank) => rank.lanes.lane(lane).stream), op.rows, op.sms);
+    if (op.kind === "all_reduce") this.allReduce!.sumRows(this.ranks.map((rank) => rank.lanes.lane(lane).stream), op.rows, op.sms, op.endUs - op.startUs);
     else for (const rank of this.ranks) launchOperation(rank.engine.state, rank.lanes.lane(lane), op, 0);
     return this.ranks[0]!.lanes.lane(lane).stream;
   }
@@ -245,7 +245,7 @@ export class ModeExecution {
     const lanes = this.ranks.map((rank) => rank.lanes.lane(step.lane));
     const counted = () => lanes.map((lane) => lane.stream.capturedKernelNodes());
     const first = counter?.layer === layer ? counted() : undefined;
-    if (op.kind === "all_reduce") this.allReduce!.sumRows(lanes.map((lane) => lane.stream), op.rows, op.sms);
+    if (op.kind === "all_reduce") this.allReduce!.sumRows(lanes.map((lane) => lane.stream), op.rows, op.sms, op.endUs - op.startUs);
     else this.ranks.forEach((rank, index) => launchOperation(rank.engine.state, lanes[index]!, op, layer));
     if (first) {
       const end = counted();

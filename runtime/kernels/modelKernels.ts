@@ -99,6 +99,11 @@ export class ModelKernels {
     this.kernels.silu_and_mul.launch(stream, { grid: [Math.ceil(intermediate / 8 / 256), r.rowEnd - r.rowBegin, 1], block: 256 }, gateUp, out, r.rowBegin, r.rowEnd, intermediate);
   }
 
+  /** One block per SM of the `sms` it may use, each spinning `ns` nanoseconds; `sink` (one int32) is never written in practice. */
+  hold(stream: Stream, sms: number, ns: number, sink: Int32): void {
+    this.kernels.hold.launch(stream, { grid: sms, block: 128 }, BigInt(Math.round(ns)), sink);
+  }
+
   /** Over the first `vocab` logits of each row, rows `rowStride` logits apart. */
   argmax(stream: Stream, r: Rows, logits: Bf16, ids: Int32, maxima: Fp32, vocab: number, rowStride: number): void {
     this.kernels.argmax.launch(stream, { grid: r.rowEnd - r.rowBegin, block: 512 }, logits, ids, maxima, r.rowBegin, r.rowEnd, vocab, rowStride);

@@ -14,14 +14,16 @@ import { Runtime } from "../../runtime/Runtime.js";
 import { CpuLlama } from "../support/cpuLlama.js";
 import { firstGpu, gpuSkip, relativeError } from "../support/gpuTesting.js";
 import { CLI_ENTRY } from "../support/repository.js";
-import { TINY_SHAPE, tinyPlanPath, writeTinyLlama } from "../support/tinyLlama.js";
+import { TINY_SHAPE, tinyPlanPath, tinyTp2PlanPath, writeTinyLlama } from "../support/tinyLlama.js";
 
 const STEPS = 12;
 const REQUESTS = 200; // of the plan's 256 rows: the rest is padding
 const CHECKED = 6; // requests also decoded by the CPU reference
 
+const gpuKind = () => (/H200/i.test(firstGpu().info.name) ? "h200" : "h100");
+
 function planForThisGpu(): string {
-  return tinyPlanPath(/H200/i.test(firstGpu().info.name) ? "h200" : "h100");
+  return tinyPlanPath(gpuKind());
 }
 
 test("planned, streams and sequential agree over many steps and match the CPU reference", { skip: gpuSkip, timeout: 600_000 }, async () => {
@@ -171,4 +173,30 @@ test("nanoweave run reads each mode's power through NVML around iterations run b
   const lines = text.stdout.split("\n");
   const first = lines.findIndex((line) => line.startsWith("power:"));
   console.log(lines.slice(first, lines.findIndex((line, i) => i > first && line === "")).join("\n"));
+});
+
+test("the hold stand-in times a tensor-parallel plan's first rank alone on one GPU, its held sums in the trace; step() is refused", { skip: gpuSkip, timeout: 300_000 }, async () => {
+  const plan = tinyTp2PlanPath(gpuKind());
+  const run = spawnSync(process.execPath, [CLI_ENTRY, "run", "--plan", plan, "--all-reduce", "hold", "--devices", "0", "--iterations", "5", "--modes", "planned,sequential", "--json"], { encoding: "utf8", timeout: 240_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const report = JSON.parse(run.stdout) as BenchmarkReport;
+  assert.deepEqual([report.gpus, report.allReduce, report.plan.tensorParallel], [1, "hold", 2]);
+  const planned = report.modes.find((m) => m.mode === "planned")!;
+  for (const m of report.modes) assert.ok(m.layerUs > 0 && m.iteration.medianUs > 0, `${m.mode}: ${m.layerUs} us a layer`);
+  // Each held sum spins its planned time, give or take a launch: alone, and in the traced layer.
+  for (const op of planned.operations.filter((timed) => timed.id.includes("all_reduce"))) {
+    assert.ok(op.predictedUs !== undefined && op.measuredUs >= op.predictedUs && op.measuredUs < op.predictedUs + 10, `${op.id} alone: held ${op.measuredUs} us for ${op.predictedUs}`);
+  }
+  const held = planned.coRun!.operations.filter((op) => op.id.includes("all_reduce"));
+  assert.ok(held.length > 0 && held.every((op) => op.kernels.every((name) => name === "hold") && op.measuredUs >= op.predictedUs), `held sums in the trace: ${held.map((op) => `${op.id} ${op.kernels.join("+")} ${op.measuredUs}`).join("; ")}`);
+  console.log(`# TP2 plan, rank 0 alone with held sums: planned ${planned.layerUs.toFixed(1)} us a layer, predicted ${report.plan.predictedLayerUs.toFixed(1)}`);
+
+  const runtime = await Runtime.create({ plan, allReduce: "hold", devices: [0], maxContext: 64 });
+  try {
+    assert.throws(() => runtime.step([{ token: 1, position: 3, pages: [0] }]), /step\(\) needs the ranks' sums, and allReduce "hold" computes none .* create the runtime with allReduce nccl or peer/);
+    assert.equal(runtime.queueIteration([{ token: 1, position: 3, pages: [0] }]), 1);
+    runtime.synchronize();
+  } finally {
+    runtime.dispose();
+  }
 });

@@ -55,7 +55,7 @@ function report(modes: Partial<ModeTiming>[], powerUnavailable?: string): Benchm
     gpu: "NVIDIA H100 80GB HBM3",
     gpus: 1,
     allReduce: undefined,
-    plan: { model: "Llama-2-70B", tokens: 2048, layers: 16, nanoBatches: 2, allReduceMethod: "nccl", predictedLayerUs: 845, predictedIterationUs: 14148, predictedSequentialLayerUs: 1012, predictedTokensPerSecondPerGpu: 18094 },
+    plan: { model: "Llama-2-70B", tokens: 2048, layers: 16, nanoBatches: 2, tensorParallel: 8, allReduceMethod: "nccl", predictedLayerUs: 845, predictedIterationUs: 14148, predictedSequentialLayerUs: 1012, predictedTokensPerSecondPerGpu: 18094 },
     edgesUs: 326,
     modes: modes.map((m) => ({
       mode: "planned",
@@ -90,10 +90,12 @@ test("without NVML the run report says why it has no power figures", () => {
   assert.doesNotMatch(text, /tokens\/J/);
 });
 
-test("a tensor-parallel run report names how its GPUs summed, and the plan's method where the run used another", () => {
+test("a tensor-parallel run report names how its GPUs summed, the plan's method where the run used another, and the ranks the hold stand-in ran alone", () => {
   const base = report([{ mode: "planned" }]);
-  const tp = { ...base, gpu: "NVIDIA H200", gpus: 4, allReduce: "peer" as const, plan: { ...base.plan, allReduceMethod: "peer" as const } };
+  const tp = { ...base, gpu: "NVIDIA H200", gpus: 4, allReduce: "peer" as const, plan: { ...base.plan, tensorParallel: 4, allReduceMethod: "peer" as const } };
   assert.match(formatBenchmark(tp), /on 4 x NVIDIA H200 \(tensor parallel, all-reduce: peer\)$/m);
   assert.match(formatBenchmark({ ...tp, allReduce: "nccl" }), /\(tensor parallel, all-reduce: nccl; the plan was made for peer\)$/m);
+  assert.match(formatBenchmark({ ...tp, allReduce: "hold" }), /on 4 x NVIDIA H200 \(tensor parallel, all-reduce: hold \(each sum held for its planned time, nothing summed\); the plan was made for peer\)$/m);
+  assert.match(formatBenchmark({ ...tp, gpus: 1, allReduce: "hold" }), /on 1 x NVIDIA H200 \(tensor parallel, its first 1 of 4 ranks alone, all-reduce: hold \(each sum held for its planned time, nothing summed\); the plan was made for peer\)$/m);
   assert.doesNotMatch(formatBenchmark(base), /tensor parallel/);
 });
