@@ -1,8 +1,12 @@
 /**
  * Timing of the execution modes in one process, on the same weights, cache and inputs: random
  * tokens and page tables at the plan's decode context, a KV cache of random values, warm-up, then
- * CUDA-event timing of many graph replays, medians. The layers' time is the iteration's less the
- * prologue and epilogue (timed alone); each op is also timed alone on its lane, beside the plan's
+ * CUDA-event timing of many graph replays, medians. A layer's time is what an iteration gains a
+ * layer: whole iterations and iterations of the first quarter of the layers, timed in turn, differ
+ * by whole layers in steady state, as the plan's layer (its period) is. The pipeline's fill and
+ * drain, which a plan overlapping layers spends once an iteration, stays out of it and is reported
+ * apart (with few layers, as where a model's cache fills the GPU at a tenth of its layers, it would
+ * otherwise weigh on every layer). Each op is also timed alone on its lane, beside the plan's
  * prediction for it, and the planned mode's middle layer is traced while its ops run together
  * (CUPTI's kernel records of replays of its graph), to show where a mode's time goes. Then each mode runs a few seconds back to back with NVML readings
  * around it (powerWindow.ts): its power, energy per iteration and time held at the power limit.
@@ -49,7 +53,12 @@ export interface ModeTiming {
   /** Why iterations ran without a CUDA graph, when they did. */
   graphFallback: string | undefined;
   iteration: Distribution;
+  /** What an iteration gains a layer in steady state: the median difference of whole iterations and iterations of `shorterLayers`, over the layers between. */
   layerUs: number;
+  /** Layers of the shorter iterations; undefined for a model of one layer, whose layer is its iteration less prologue and epilogue. */
+  shorterLayers: number | undefined;
+  /** The iteration beyond prologue, epilogue and its layers: a plan's pipeline filling and draining. */
+  fillUs: number;
   tokensPerSecondPerGpu: number;
   operations: OperationTiming[];
   /** The planned mode's middle layer as its ops ran together (per op, medians of a few traced iterations). */
@@ -92,15 +101,16 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
     for (const mode of runtime.modes) {
       runtime.queueIteration(requests, mode); // captures the graph
       const execution = runtime.execution(mode);
-      const iteration = timeRepeatedly(runtime, start, end, execution.origin, settings, () => execution.launch(true));
       if (edgesUs === 0) edgesUs = timeRepeatedly(runtime, start, end, execution.origin, settings, () => execution.issueEdges()).medianUs;
-      const layerUs = (iteration.medianUs - edgesUs) / runtime.shape.layers;
+      const { iteration, layerUs, shorterLayers } = timeLayers(runtime, start, end, execution, settings, edgesUs);
       modes.push({
         mode,
         isolation: [...execution.lanes.lanes.values()].map((lane) => `${lane.name}: ${lane.isolation}`),
         graphFallback: execution.graphFallback,
         iteration,
         layerUs,
+        shorterLayers,
+        fillUs: iteration.medianUs - edgesUs - runtime.shape.layers * layerUs,
         tokensPerSecondPerGpu: plan.batch.tokens / (iteration.medianUs * 1e-6) / plan.tensorParallel,
         operations: timeOperations(runtime, execution, start, end, settings),
         ...(mode === "planned" ? traceMiddleLayer(runtime, execution) : { coRun: undefined, coRunUnavailable: undefined }),
@@ -176,6 +186,36 @@ export function fillCacheWithRandomValues(runtime: Runtime): void {
       random.dispose();
     }
   }
+}
+
+/**
+ * Whole iterations, and iterations of a quarter of the layers (rounded up), timed in turn: the whole
+ * ones' distribution, and a layer's time in steady state, the median of each pair's difference over
+ * the layers between them (pairs cancel drift in clocks and power). A model of one layer has no
+ * shorter iteration: its layer is the iteration less prologue and epilogue.
+ */
+function timeLayers(runtime: Runtime, start: GpuEvent, end: GpuEvent, execution: ModeExecution, settings: BenchmarkOptions, edgesUs: number): Pick<ModeTiming, "iteration" | "layerUs" | "shorterLayers"> {
+  const layers = execution.layers;
+  const whole = () => execution.launch(true);
+  if (layers === 1) {
+    const iteration = timeRepeatedly(runtime, start, end, execution.origin, settings, whole);
+    return { iteration, layerUs: iteration.medianUs - edgesUs, shorterLayers: undefined };
+  }
+  const shorterLayers = Math.ceil(layers / 4);
+  const shorter = () => execution.launch(true, shorterLayers);
+  for (let i = 0; i < settings.warmup; i++) {
+    whole();
+    shorter();
+  }
+  runtime.synchronize();
+  const wholeUs: number[] = [];
+  const perLayerUs: number[] = [];
+  for (let i = 0; i < settings.iterations; i++) {
+    const us = timeOnce(runtime, start, end, execution.origin, whole);
+    wholeUs.push(us);
+    perLayerUs.push((us - timeOnce(runtime, start, end, execution.origin, shorter)) / (layers - shorterLayers));
+  }
+  return { iteration: distribution(wholeUs), layerUs: distribution(perLayerUs).medianUs, shorterLayers };
 }
 
 /** Rank 0's GPU time of `work`; every rank finishes before the next sample, so none runs ahead. */

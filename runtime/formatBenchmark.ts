@@ -17,8 +17,9 @@ export function formatBenchmark(report: BenchmarkReport): string {
     ...report.modes.map((m) =>
       `${m.mode.padEnd(11)} ${us(m.layerUs).padEnd(12)} ${`${us(m.iteration.medianUs)} (${m.iteration.p10Us.toFixed(1)}-${m.iteration.p90Us.toFixed(1)})`.padEnd(35)} ${m.tokensPerSecondPerGpu.toFixed(0)}`),
     `plan        ${us(p.predictedLayerUs).padEnd(12)} ${us(p.predictedIterationUs).padEnd(35)} ${p.predictedTokensPerSecondPerGpu.toFixed(0)}   (sequential predicted ${us(p.predictedSequentialLayerUs)} a layer)`,
+    formatLayerMethod(report),
     "",
-    report.speedupOverSequential === undefined ? "speedup: needs planned and sequential" : `planned vs sequential: ${report.speedupOverSequential.toFixed(3)}x (layer time)`,
+    report.speedupOverSequential === undefined ? "speedup: needs planned and sequential" : `planned vs sequential: ${report.speedupOverSequential.toFixed(3)}x (layer time)${formatIterationSpeedup(report)}`,
     report.predictionError === undefined ? "prediction: needs planned" : `prediction error (planned layer): ${(100 * report.predictionError).toFixed(1)}%`,
     "",
     ...formatPower(report),
@@ -51,6 +52,21 @@ function formatCoRun(mode: string, trace: CoRunTrace): string[] {
       `  ${op.id.padEnd(27)} ${op.lane.padEnd(20)} ${column(op.predictedStartUs)} ${column(op.measuredStartUs)}         ${column(op.predictedUs)} ${column(op.measuredUs)}` +
       (ranks ? `         ${column(op.leastRankUs)} ${column(op.mostRankUs)} ${lastStart(op.rankStartUs)}` : "")),
   ];
+}
+
+/** How the layer column was measured, and what each iteration spends once beyond its layers. */
+function formatLayerMethod(report: BenchmarkReport): string {
+  const shorter = report.modes[0]?.shorterLayers;
+  if (shorter === undefined) return "layer: the iteration less prologue and epilogue (a model of one layer)";
+  const fills = report.modes.map((m) => `${m.mode} ${m.fillUs.toFixed(1)} us`).join(", ");
+  return `layer: what an iteration gains a layer in steady state, as the plan's layer (iterations of ${report.plan.layers} and ${shorter} layers timed in turn); ` +
+    `beyond its layers an iteration fills and drains its pipeline once: ${fills}`;
+}
+
+/** The whole iterations' ratio: the layers' speedup diluted by the pipeline's fill and drain, and by prologue and epilogue. */
+function formatIterationSpeedup(report: BenchmarkReport): string {
+  const [planned, sequential] = (["planned", "sequential"] as const).map((mode) => report.modes.find((m) => m.mode === mode)?.iteration.medianUs);
+  return planned && sequential ? `, ${(sequential / planned).toFixed(3)}x the ${report.plan.layers}-layer iteration` : "";
 }
 
 /** Splits the planned layer's miss into what its ops' own times cost and what time between them costs. */

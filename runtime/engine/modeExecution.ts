@@ -2,7 +2,8 @@
  * One execution mode made ready to run on every rank's GPU: each rank's lanes, the issue schedule
  * (the same on every rank, so the ranks' collectives line up), each rank's events, and the whole
  * iteration (prologue, every layer, epilogue) captured once per rank as a CUDA graph from a plain
- * origin stream that forks to every lane and joins them at the end. One thread issues every rank in
+ * origin stream that forks to every lane and joins them at the end. For timing, an iteration of
+ * only the first layers can be run too, with its own schedule and graphs. One thread issues every rank in
  * lockstep: a step runs on all ranks before the next, and an all-reduce is one call for all ranks,
  * each part on that rank's network lane.
  */
@@ -40,18 +41,25 @@ interface RankIssue {
 }
 
 export class ModeExecution {
-  private graphs: CudaGraph[] | undefined;
+  /** Each rank's graph of an iteration, by its layers (the model's, or fewer for timing). */
+  private readonly graphs = new Map<number, CudaGraph[]>();
+  /** Issue schedules by layers; the model's is made first, and no other needs more events. */
+  private readonly schedules = new Map<number, IssueSchedule>();
   /** Set when the graph could not be captured and iterations are issued eagerly instead: why. */
   graphFallback: string | undefined;
 
   private constructor(
     readonly mode: ExecutionMode,
     readonly operations: ModeOperations,
-    readonly schedule: IssueSchedule,
+    /** The model's layers: an iteration's. */
+    readonly layers: number,
+    schedule: IssueSchedule,
     private readonly ranks: readonly RankIssue[],
     /** How the ranks sum the residual; undefined on one GPU. */
     private readonly allReduce: ResidualAllReduce | undefined,
-  ) {}
+  ) {
+    this.schedules.set(layers, schedule);
+  }
 
   static create(
     plan: Plan,
@@ -61,7 +69,8 @@ export class ModeExecution {
     gemmAlgorithms?: GemmAlgorithms,
   ): ModeExecution {
     const operations = operationsFor(plan, mode);
-    const schedule = buildIssueSchedule(operations, engines[0]!.state.shape.layers);
+    const layers = engines[0]!.state.shape.layers;
+    const schedule = buildIssueSchedule(operations, layers);
     const owned: { dispose(): void }[] = [];
     try {
       const ranks = engines.map((engine) => ({
@@ -71,7 +80,7 @@ export class ModeExecution {
         originCublas: own(owned, engine.gpu.createCublas()),
         events: Array.from({ length: schedule.events + 1 }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
       }));
-      return new ModeExecution(mode, operations, schedule, ranks, allReduce);
+      return new ModeExecution(mode, operations, layers, schedule, ranks, allReduce);
     } catch (error) {
       disposeInReverse(owned);
       throw error;
@@ -88,12 +97,20 @@ export class ModeExecution {
     return this.ranks[0]!.lanes;
   }
 
-  /** Queues one iteration on every rank: the captured graphs, captured on first use. */
-  launch(useGraph: boolean): void {
-    if (!useGraph || this.graphFallback !== undefined) return this.issue();
-    this.graphs ??= this.capture();
-    if (!this.graphs) return this.issue();
-    this.launchGraphs(this.graphs);
+  /**
+   * Queues one iteration on every rank: the captured graphs, captured on first use. `layers`: of
+   * the model's first layers only (for timing: the model's output is then not the model's).
+   */
+  launch(useGraph: boolean, layers = this.layers): void {
+    const schedule = this.scheduleFor(layers);
+    if (!useGraph || this.graphFallback !== undefined) return this.issue(schedule);
+    let graphs = this.graphs.get(layers);
+    if (!graphs) {
+      graphs = this.capture(schedule);
+      if (!graphs) return this.issue(schedule);
+      this.graphs.set(layers, graphs);
+    }
+    this.launchGraphs(graphs);
   }
 
   /** Each rank's graph on its origin. */
@@ -150,7 +167,7 @@ export class ModeExecution {
     const counter: KernelCounter = { layer, operations: [], kernelNodes: [] };
     const warmup = 1;
     const kernels = recordKernels(() => {
-      const graphs = this.capture(counter);
+      const graphs = this.capture(this.scheduleFor(this.layers), counter);
       if (!graphs) throw noGraph();
       try {
         for (let launch = 0; launch < warmup + samples; launch++) this.launchGraphs(graphs);
@@ -173,14 +190,14 @@ export class ModeExecution {
    * Every rank's iteration as a graph (counting its kernels for a trace), or undefined (with
    * graphFallback set) where capture fails across GPUs: iterations are then issued eagerly.
    */
-  private capture(counter?: KernelCounter): CudaGraph[] | undefined {
+  private capture(schedule: IssueSchedule, counter?: KernelCounter): CudaGraph[] | undefined {
     if (this.allReduce) {
       // NCCL connects its ranks on their first collective, which a capture cannot record.
-      this.issue();
+      this.issue(schedule);
       for (const rank of this.ranks) rank.engine.gpu.synchronize();
     }
     try {
-      return this.captureEach(this.ranks.map((rank) => rank.origin), () => this.issue(counter));
+      return this.captureEach(this.ranks.map((rank) => rank.origin), () => this.issue(schedule, counter));
     } catch (error) {
       if (!this.allReduce) throw error;
       this.graphFallback = `CUDA graph capture across ${this.ranks.length} GPUs failed (${(error as Error).message}); issuing every launch each iteration instead`;
@@ -213,15 +230,30 @@ export class ModeExecution {
     }
   }
 
-  /** Prologue, fork, every lane's steps in host order on every rank, join, epilogue. */
-  private issue(counter?: KernelCounter): void {
-    this.issuePrologue();
-    for (const rank of this.ranks) {
-      const fork = rank.events[this.schedule.events]!;
-      fork.record(rank.origin);
-      for (const name of this.schedule.lanes) rank.lanes.lane(name).stream.waitFor(fork);
+  /** The issue schedule of an iteration of the first `layers` layers, made on first use. */
+  private scheduleFor(layers: number): IssueSchedule {
+    if (!Number.isInteger(layers) || layers < 1 || layers > this.layers) throw new RangeError(`Expected an iteration of 1 to ${this.layers} layers but received ${layers}`);
+    let schedule = this.schedules.get(layers);
+    if (!schedule) {
+      schedule = buildIssueSchedule(this.operations, layers);
+      // The model's schedule sized the events (its count, and one to fork).
+      if (schedule.events >= this.ranks[0]!.events.length) throw new Error(`an iteration of ${layers} layers needs ${schedule.events + 1} events, more than the ${this.ranks[0]!.events.length} made for ${this.layers}`);
+      this.schedules.set(layers, schedule);
     }
-    for (const step of this.schedule.steps) {
+    return schedule;
+  }
+
+  /** Prologue, fork, every lane's steps in host order on every rank, join, epilogue. */
+  private issue(schedule: IssueSchedule, counter?: KernelCounter): void {
+    this.issuePrologue();
+    // The fork's event is the last: the schedule's own are numbered from 0.
+    const forkEvent = this.ranks[0]!.events.length - 1;
+    for (const rank of this.ranks) {
+      const fork = rank.events[forkEvent]!;
+      fork.record(rank.origin);
+      for (const name of schedule.lanes) rank.lanes.lane(name).stream.waitFor(fork);
+    }
+    for (const step of schedule.steps) {
       if (step.kind === "run") {
         this.run(step, counter);
         continue;
@@ -233,7 +265,7 @@ export class ModeExecution {
       }
     }
     for (const rank of this.ranks) {
-      for (const event of this.schedule.joinEvents.values()) rank.origin.waitFor(rank.events[event]!);
+      for (const event of schedule.joinEvents.values()) rank.origin.waitFor(rank.events[event]!);
       launchEpilogue(rank.engine.state, rank.origin, rank.originCublas);
     }
     if (counter) counter.kernelNodes = this.ranks.map((rank) => rank.origin.capturedKernelNodes());
@@ -261,7 +293,7 @@ export class ModeExecution {
   }
 
   dispose(): void {
-    for (const graph of this.graphs ?? []) graph.dispose();
+    for (const graphs of this.graphs.values()) for (const graph of graphs) graph.dispose();
     for (const rank of this.ranks) {
       for (const event of rank.events) event.dispose();
       rank.originCublas.dispose();

@@ -131,6 +131,10 @@ test("the co-run trace reads every op of the traced layer from CUPTI's records o
     const span = Math.max(...traced.map((op) => op.endUs)) - Math.min(...traced.map((op) => op.startUs));
     console.log(`# layer ${layer} traced: ${traced.length} ops over ${span.toFixed(1)} us; ${traced.map((op) => `${op.id} ${op.kernels.join("+")}`).join("; ")}`);
     assert.throws(() => execution.traceLayer(runtime.shape.layers, 3), /Expected a layer from 0 to/);
+    // Iterations of fewer layers, for timing a layer in steady state: 1 to all of them.
+    for (const layers of [0, runtime.shape.layers + 1, 1.5]) assert.throws(() => execution.launch(true, layers), { name: "RangeError", message: `Expected an iteration of 1 to ${runtime.shape.layers} layers but received ${layers}` });
+    execution.launch(true, 1);
+    runtime.synchronize();
     assert.throws(() => execution.traceLayer(layer, 0), /positive whole number of traced iterations/);
   } finally {
     runtime.dispose();
@@ -145,6 +149,12 @@ test("nanoweave run reads each mode's power through NVML around iterations run b
   const report = JSON.parse(json.stdout) as BenchmarkReport;
   assert.equal(report.powerUnavailable, undefined);
   const planned = report.modes.find((m) => m.mode === "planned")!;
+  for (const m of report.modes) {
+    // A layer from whole iterations against a quarter of them; the iteration holds its layers, prologue, epilogue and fill.
+    assert.equal(m.shorterLayers, Math.ceil(report.plan.layers / 4), m.mode);
+    assert.ok(m.layerUs > 0 && m.layerUs * report.plan.layers < m.iteration.medianUs, `${m.mode}: ${m.layerUs} us a layer, iteration ${m.iteration.medianUs}`);
+    assert.ok(Math.abs(m.iteration.medianUs - report.edgesUs - report.plan.layers * m.layerUs - m.fillUs) < 1e-6, `${m.mode}: fill ${m.fillUs} us`);
+  }
   assert.equal(planned.coRunUnavailable, undefined);
   assert.ok(planned.coRun && planned.coRun.operations.every((op) => op.measuredUs > 0 && op.kernels.length > 0), "the planned mode's co-run trace, from CUPTI");
   // Replayed with nothing between ops, a layer takes at least its busiest lane's time.
@@ -169,6 +179,7 @@ test("nanoweave run reads each mode's power through NVML around iterations run b
   assert.match(text.stdout, /^planned {5}\d+\.\d us +\d+ +\d+\.\d{3} +\d+ +\d+% +\d+% +\d+ MHz$/m);
   assert.match(text.stdout, /^planned: layer \d+ with its ops running together \(its kernels in replays of the iteration's CUDA graph as CUPTI recorded them, nothing added;/m);
   assert.match(text.stdout, /^ {2}the plan's order replayed with nothing between ops: \d+\.\d us a layer with its op times, \d+\.\d with these \(the ops' own times: [+-]\d+\.\d us\); measured \d+\.\d \(time between ops: [+-]\d+\.\d us; the plan counts -?\d+\.\d\)$/m);
+  assert.match(text.stdout, /^layer: what an iteration gains a layer in steady state, as the plan's layer \(iterations of \d+ and \d+ layers timed in turn\); beyond its layers an iteration fills and drains its pipeline once: planned -?\d+\.\d us, sequential -?\d+\.\d us$/m);
   assert.match(text.stdout, /^planned vs sequential back to back: \d\.\d{3}x the speed, \d\.\d{3}x the energy per iteration$/m);
   const lines = text.stdout.split("\n");
   const first = lines.findIndex((line) => line.startsWith("power:"));

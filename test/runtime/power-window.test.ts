@@ -63,6 +63,8 @@ function report(modes: Partial<ModeTiming>[], powerUnavailable?: string): Benchm
       graphFallback: undefined,
       iteration: { medianUs: 15000, p10Us: 14900, p90Us: 15100, samples: 50 },
       layerUs: 917,
+      shorterLayers: 4,
+      fillUs: 2,
       tokensPerSecondPerGpu: 136533,
       operations: [],
       coRun: undefined,
@@ -82,6 +84,15 @@ test("the run report prints each mode's power and the planned mode's speed and e
   assert.match(text, /^planned +15608\.6 us +700 +10\.960 +187 +100% +0% +1515 MHz$/m);
   assert.match(text, /^sequential +17385\.3 us +700 +12\.136 +169 /m);
   assert.match(text, /^planned vs sequential back to back: 1\.114x the speed, 0\.903x the energy per iteration$/m);
+});
+
+test("the run report's layer is the steady state's, from whole and shorter iterations; the pipeline's fill and drain and the whole iterations' ratio are said beside it", () => {
+  const text = formatBenchmark(report([{ mode: "planned", fillUs: 148.2 }, { mode: "sequential", fillUs: -2.5, iteration: { medianUs: 16500, p10Us: 16400, p90Us: 16600, samples: 50 } }]));
+  assert.match(text, /^layer: what an iteration gains a layer in steady state, as the plan's layer \(iterations of 16 and 4 layers timed in turn\); beyond its layers an iteration fills and drains its pipeline once: planned 148\.2 us, sequential -2\.5 us$/m);
+  assert.match(text, /^planned vs sequential: 1\.100x \(layer time\), 1\.100x the 16-layer iteration$/m);
+  const oneLayer = formatBenchmark(report([{ mode: "planned", shorterLayers: undefined }]));
+  assert.match(oneLayer, /^layer: the iteration less prologue and epilogue \(a model of one layer\)$/m);
+  assert.match(oneLayer, /^planned vs sequential: 1\.100x \(layer time\)$/m);
 });
 
 test("without NVML the run report says why it has no power figures", () => {
