@@ -93,7 +93,7 @@ export class Runtime {
     readonly vocabSplit: VocabSplit,
     readonly engines: readonly RankEngine[],
     private readonly executions: Map<ExecutionMode, ModeExecution>,
-    /** Each mode's all-reduce (undefined on one GPU), kept to remake its execution. */
+    /** Each mode's all-reduce (undefined for a plan without all-reduces), kept to remake its execution. */
     private readonly allReduces: ReadonlyMap<ExecutionMode, ResidualAllReduce | undefined>,
     /** How the ranks sum the residual; undefined for a plan without all-reduces. */
     readonly allReduce: RuntimeAllReduce | undefined,

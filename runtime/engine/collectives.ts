@@ -3,7 +3,8 @@
  * a partial sum of the layer's output rows in its residual stream (rank 0 with the residual added),
  * and after the vocabulary-parallel embedding each rank holds its vocabulary's rows only; summing the
  * residual over the ranks, in place, completes both. Two ways to sum: NCCL's kernels, or one
- * kernel of ours that reads and writes the peers' memory directly (peerAllReduce.ts).
+ * kernel of ours that reads and writes the peers' memory directly (peerAllReduce.ts); and, for
+ * timing only, a stand-in that holds the SMs for the planned time and sums nothing (heldAllReduce.ts).
  */
 import { ALL_REDUCE_METHODS } from "../../planner/model/all-reduce-method.js";
 import type { PlanOperation } from "../../planner/plan/schema.js";
