@@ -80,6 +80,8 @@ export interface BenchmarkReport {
   modes: ModeTiming[];
   /** sequential / planned, measured layer time. */
   speedupOverSequential: number | undefined;
+  /** sequential / planned, the whole iterations' medians: the layers' speedup diluted by the pipeline's fill and drain, and by prologue and epilogue. */
+  iterationSpeedupOverSequential: number | undefined;
   /** (predicted - measured) / measured, planned layer time. */
   predictionError: number | undefined;
   /** Why no mode has power figures (NVML missing or refusing), when none has. */
@@ -145,6 +147,7 @@ export async function benchmarkModes(runtime: Runtime, options: Partial<Benchmar
       edgesUs,
       modes,
       speedupOverSequential: planned && sequential ? sequential.layerUs / planned.layerUs : undefined,
+      iterationSpeedupOverSequential: planned && sequential ? sequential.iteration.medianUs / planned.iteration.medianUs : undefined,
       predictionError: planned ? (plan.prediction.layerUs - planned.layerUs) / planned.layerUs : undefined,
       powerUnavailable,
     };

@@ -63,10 +63,10 @@ function formatLayerMethod(report: BenchmarkReport): string {
     `beyond its layers an iteration fills and drains its pipeline once: ${fills}`;
 }
 
-/** The whole iterations' ratio: the layers' speedup diluted by the pipeline's fill and drain, and by prologue and epilogue. */
+/** The whole iterations' ratio beside the layers'. */
 function formatIterationSpeedup(report: BenchmarkReport): string {
-  const [planned, sequential] = (["planned", "sequential"] as const).map((mode) => report.modes.find((m) => m.mode === mode)?.iteration.medianUs);
-  return planned && sequential ? `, ${(sequential / planned).toFixed(3)}x the ${report.plan.layers}-layer iteration` : "";
+  const speedup = report.iterationSpeedupOverSequential;
+  return speedup === undefined ? "" : `, ${speedup.toFixed(3)}x the ${report.plan.layers}-layer iteration`;
 }
 
 /** Splits the planned layer's miss into what its ops' own times cost and what time between them costs. */

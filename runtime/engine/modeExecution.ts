@@ -55,7 +55,7 @@ export class ModeExecution {
     readonly layers: number,
     schedule: IssueSchedule,
     private readonly ranks: readonly RankIssue[],
-    /** How the ranks sum the residual; undefined on one GPU. */
+    /** How the ranks sum the residual; undefined for a plan without all-reduces. */
     private readonly allReduce: ResidualAllReduce | undefined,
   ) {
     this.schedules.set(layers, schedule);
@@ -121,7 +121,7 @@ export class ModeExecution {
   /** One op of layer 0 on its lane of every rank (an all-reduce across them); rank 0's lane stream. */
   launchAlone(op: PlanOperation): Stream {
     const lane = this.operations.laneOf(op);
-    if (op.kind === "all_reduce") this.allReduce!.sumRows(this.ranks.map((rank) => rank.lanes.lane(lane).stream), op.rows, op.sms, op.endUs - op.startUs);
+    if (op.kind === "all_reduce") this.sumOperation(this.ranks.map((rank) => rank.lanes.lane(lane).stream), op);
     else for (const rank of this.ranks) launchOperation(rank.engine.state, rank.lanes.lane(lane), op, 0);
     return this.ranks[0]!.lanes.lane(lane).stream;
   }
@@ -160,8 +160,7 @@ export class ModeExecution {
    */
   traceLayer(layer: number, samples: number): LayerTrace {
     if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`Expected a positive whole number of traced iterations but received ${samples}`);
-    const layers = this.ranks[0]!.engine.state.shape.layers;
-    if (!Number.isInteger(layer) || layer < 0 || layer >= layers) throw new RangeError(`Expected a layer from 0 to ${layers - 1} but received ${layer}`);
+    if (!Number.isInteger(layer) || layer < 0 || layer >= this.layers) throw new RangeError(`Expected a layer from 0 to ${this.layers - 1} but received ${layer}`);
     const noGraph = () => new Error(`The co-run trace reads the kernels of the iteration's CUDA graph, and here there is none: ${this.graphFallback}`);
     if (this.graphFallback !== undefined) throw noGraph();
     const counter: KernelCounter = { layer, operations: [], kernelNodes: [] };
@@ -277,12 +276,17 @@ export class ModeExecution {
     const lanes = this.ranks.map((rank) => rank.lanes.lane(step.lane));
     const counted = () => lanes.map((lane) => lane.stream.capturedKernelNodes());
     const first = counter?.layer === layer ? counted() : undefined;
-    if (op.kind === "all_reduce") this.allReduce!.sumRows(lanes.map((lane) => lane.stream), op.rows, op.sms, op.endUs - op.startUs);
+    if (op.kind === "all_reduce") this.sumOperation(lanes.map((lane) => lane.stream), op);
     else this.ranks.forEach((rank, index) => launchOperation(rank.engine.state, lanes[index]!, op, layer));
     if (first) {
       const end = counted();
       counter!.operations.push({ id: op.id, lane: step.lane, kernels: first.map((at, rank) => [at, end[rank]!] as const) });
     }
+  }
+
+  /** A plan's all-reduce op on every rank, rank r's part on streams[r], with its rows, SMs and planned time. */
+  private sumOperation(streams: readonly Stream[], op: PlanOperation): void {
+    this.allReduce!.sumRows(streams, op.rows, op.sms, op.endUs - op.startUs);
   }
 
   /** Each rank embeds its vocabulary's tokens; across ranks, the sum is every token's embedding. */

@@ -47,6 +47,11 @@ export const KERNEL_SIGNATURES = {
 } as const satisfies Record<string, readonly KernelParamType[]>;
 export type KernelName = keyof typeof KERNEL_SIGNATURES;
 
+/** hold.cu: one block of 128 threads per SM of the partition it may use. */
+export function holdLaunch(sms: number): LaunchConfig {
+  return { grid: sms, block: 128 };
+}
+
 export type AttentionKernelName = "decode_attention" | "decode_attention_pairs";
 /** The files the decode attention kernels are built from. */
 export const ATTENTION_SOURCES = ["decode_attention.cu", "decode_attention_pairs.cu", "attention_tile.cuh", "common.cuh"] as const;

@@ -3,7 +3,7 @@
  * each source's header states. Every launch takes a row range [rowBegin, rowEnd) of the dense batch.
  */
 import type { DeviceArray, Gpu, Kernel, KernelModule, Stream } from "../gpu/index.js";
-import { allowAttentionSharedMemory, compileKernelModule, KERNEL_SIGNATURES, launchDecodeAttention } from "./kernelContracts.js";
+import { allowAttentionSharedMemory, compileKernelModule, holdLaunch, KERNEL_SIGNATURES, launchDecodeAttention } from "./kernelContracts.js";
 
 type Bf16 = DeviceArray<"bf16">;
 type Int32 = DeviceArray<"int32">;
@@ -101,7 +101,7 @@ export class ModelKernels {
 
   /** One block per SM of the `sms` it may use, each spinning `ns` nanoseconds; `sink` (one int32) is never written in practice. */
   hold(stream: Stream, sms: number, ns: number, sink: Int32): void {
-    this.kernels.hold.launch(stream, { grid: sms, block: 128 }, BigInt(Math.round(ns)), sink);
+    this.kernels.hold.launch(stream, holdLaunch(sms), BigInt(Math.round(ns)), sink);
   }
 
   /** Over the first `vocab` logits of each row, rows `rowStride` logits apart. */

@@ -9,6 +9,7 @@ import {
   type AttentionKernelName,
   type AttentionKernels,
   compileKernelModule,
+  holdLaunch,
   KERNEL_SIGNATURES,
   type KernelName,
   launchDecodeAttention,
@@ -45,7 +46,7 @@ export class NativeKernels {
   /** One block of 128 threads per SM of the stream's partition (`sms`), each spinning `ns` nanoseconds. */
   async hold(): Promise<(stream: Stream, sms: number, ns: number, sink: DeviceArray<"int32">) => void> {
     const kernel = await this.kernel("hold", KERNEL_SIGNATURES.hold);
-    return (stream, sms, ns, sink) => kernel.launch(stream, { grid: sms, block: 128 }, BigInt(ns), sink);
+    return (stream, sms, ns, sink) => kernel.launch(stream, holdLaunch(sms), BigInt(ns), sink);
   }
 
   private async attentionKernel(name: AttentionKernelName): Promise<Kernel<(typeof KERNEL_SIGNATURES)[AttentionKernelName]>> {
