@@ -25,6 +25,20 @@ export interface PowerWindow {
   thermalCappedShare: number;
   /** Median SM clock over readings taken during the window, all GPUs. */
   smClockMhz: number;
+  /**
+   * Each GPU apart, in rank order: in lockstep the slowest GPU sets every rank's pace, and at the
+   * power limit GPUs doing the same work can hold different clocks.
+   */
+  perGpu: GpuPowerShare[];
+}
+
+export interface GpuPowerShare {
+  /** The CUDA device ordinal. */
+  device: number;
+  averageWatts: number;
+  /** Median SM clock over this GPU's readings during the window. */
+  smClockMhz: number;
+  powerCappedShare: number;
 }
 
 /** Run before the window (µs), so that clocks settle at their sustained level. */
@@ -74,25 +88,35 @@ export function measurePowerWindow(work: PowerWindowWork): PowerWindow {
     start.synchronize();
     // The GPUs are busy with the first chunk while these are read.
     const before = gpus.map((gpu) => gpu.readPower());
-    const clocks: number[] = [];
+    const clocks: number[][] = gpus.map(() => []);
     for (let chunk = 1; chunk < chunks; chunk++) {
       issueChunk();
       paces[chunk % 2]!.record(stream);
       if (chunk > 1) paces[(chunk - 1) % 2]!.synchronize();
-      for (const gpu of gpus) clocks.push(gpu.readPower().smClockMhz);
+      gpus.forEach((gpu, i) => clocks[i]!.push(gpu.readPower().smClockMhz));
     }
     end.record(stream);
     end.synchronize();
     work.synchronize();
     const after = gpus.map((gpu) => gpu.readPower());
-    return powerWindowOf(before, after, chunks * perChunk, end.elapsedMsSince(start) * 1000, clocks, work.tokensPerIteration);
+    const devices = gpus.map((gpu) => gpu.ordinal);
+    return powerWindowOf({ devices, before, after, clocks }, chunks * perChunk, end.elapsedMsSince(start) * 1000, work.tokensPerIteration);
   } finally {
     for (const event of [start, end, ...paces]) event.dispose();
   }
 }
 
+/** Each GPU's readings around a window, in rank order, and the SM clocks read during it. */
+export interface GpuReadings {
+  devices: readonly number[];
+  before: readonly NativeGpuPower[];
+  after: readonly NativeGpuPower[];
+  /** clocks[i]: GPU i's SM clock readings. */
+  clocks: readonly (readonly number[])[];
+}
+
 /** The window's figures from each GPU's readings before and after it, the SM clocks read during it. */
-export function powerWindowOf(before: readonly NativeGpuPower[], after: readonly NativeGpuPower[], iterations: number, windowUs: number, clocks: readonly number[], tokens: number): PowerWindow {
+export function powerWindowOf({ devices, before, after, clocks }: GpuReadings, iterations: number, windowUs: number, tokens: number): PowerWindow {
   // Each GPU's differences, over the time between its own two readings.
   const perGpu = before.map((b, i) => {
     const a = after[i]!;
@@ -115,6 +139,12 @@ export function powerWindowOf(before: readonly NativeGpuPower[], after: readonly
     tokensPerJoule: tokens / joulesPerIteration,
     powerCappedShare: mean(perGpu.map((gpu) => gpu.powerCapped)),
     thermalCappedShare: mean(perGpu.map((gpu) => gpu.thermalCapped)),
-    smClockMhz: median(clocks),
+    smClockMhz: median(clocks.flat()),
+    perGpu: perGpu.map((gpu, i) => ({
+      device: devices[i]!,
+      averageWatts: gpu.joules / gpu.seconds,
+      smClockMhz: median(clocks[i]!),
+      powerCappedShare: gpu.powerCapped,
+    })),
   };
 }

@@ -170,6 +170,8 @@ test("nanoweave run reads each mode's power through NVML around iterations run b
     assert.ok(Math.abs(power.joulesPerIteration - (power.averageWattsPerGpu * power.iterationUs) / 1e6) < 0.1 * power.joulesPerIteration, `${mode}: energy = power x time`);
     assert.ok(power.powerCappedShare >= 0 && power.powerCappedShare <= 1.02, `${mode}: capped ${power.powerCappedShare}`);
     assert.ok(power.smClockMhz > 200 && power.smClockMhz < 3000, `${mode}: ${power.smClockMhz} MHz`);
+    assert.deepEqual(power.perGpu.map((gpu) => gpu.device), [firstGpu().ordinal], `${mode}: the one GPU's own figures`);
+    assert.equal(power.perGpu[0]!.smClockMhz, power.smClockMhz);
     // Back to back is no slower than the waited-for iterations' median, give or take noise.
     assert.ok(power.iterationUs < 1.5 * iteration.medianUs, `${mode}: ${power.iterationUs} us back to back, median ${iteration.medianUs} us`);
   }

@@ -22,11 +22,11 @@ function reading(energyJ: number, seconds: number, cappedSeconds: number, limitW
   };
 }
 
-test("two GPUs over 3 s: power per GPU, energy per iteration of both, tokens per joule and time at the limit", () => {
-  // GPU 0 used 2100 J in 3 s, capped the whole time; GPU 1 used 1500 J, capped 1.5 s of 3.
+test("two GPUs over 3 s: power per GPU, energy per iteration of both, tokens per joule and time at the limit, all GPUs and each apart", () => {
+  // GPU 2 (rank 0) used 2100 J in 3 s, capped the whole time; GPU 5 (rank 1) used 1500 J, capped 1.5 s of 3.
   const before = [reading(1000, 10, 100), reading(5000, 10, 0, 650)];
   const after = [reading(3100, 13, 103), reading(6500, 13, 1.5, 650)];
-  const window = powerWindowOf(before, after, 200, 3_000_000, [1400, 1500, 1600], 2048);
+  const window = powerWindowOf({ devices: [2, 5], before, after, clocks: [[1400, 1450, 1500], [1600, 1700, 1650]] }, 200, 3_000_000, 2048);
   assert.equal(window.iterations, 200);
   assert.equal(window.iterationUs, 15_000);
   assert.equal(window.averageWattsPerGpu, (700 + 500) / 2);
@@ -35,7 +35,11 @@ test("two GPUs over 3 s: power per GPU, energy per iteration of both, tokens per
   assert.equal(window.tokensPerJoule, 2048 / 18);
   assert.equal(window.powerCappedShare, (1 + 0.5) / 2);
   assert.equal(window.thermalCappedShare, 0);
-  assert.equal(window.smClockMhz, 1500);
+  assert.equal(window.smClockMhz, (1500 + 1600) / 2);
+  assert.deepEqual(window.perGpu, [
+    { device: 2, averageWatts: 700, smClockMhz: 1450, powerCappedShare: 1 },
+    { device: 5, averageWatts: 500, smClockMhz: 1650, powerCappedShare: 0.5 },
+  ]);
 });
 
 const power = (iterationUs: number, joules: number): PowerWindow => ({
@@ -48,6 +52,7 @@ const power = (iterationUs: number, joules: number): PowerWindow => ({
   powerCappedShare: 0.996,
   thermalCappedShare: 0,
   smClockMhz: 1515,
+  perGpu: [{ device: 0, averageWatts: 699.6, smClockMhz: 1515, powerCappedShare: 0.996 }],
 });
 
 function report(modes: Partial<ModeTiming>[], powerUnavailable?: string): BenchmarkReport {
@@ -85,6 +90,19 @@ test("the run report prints each mode's power and the planned mode's speed and e
   assert.match(text, /^planned +15608\.6 us +700 +10\.960 +187 +100% +0% +1515 MHz$/m);
   assert.match(text, /^sequential +17385\.3 us +700 +12\.136 +169 /m);
   assert.match(text, /^planned vs sequential back to back: 1\.114x the speed, 0\.903x the energy per iteration$/m);
+  assert.doesNotMatch(text, /each GPU/, "one GPU's figures are the table's");
+});
+
+test("a tensor-parallel run report prints each GPU's power and clock in rank order, so a GPU holding a lower clock shows", () => {
+  const gpus = (clocks: number[]) => clocks.map((smClockMhz, rank) => ({ device: [2, 1, 0, 3][rank]!, averageWatts: 690 + rank, smClockMhz, powerCappedShare: 1 }));
+  const base = report([
+    { mode: "planned", power: { ...power(16420.8, 45.4), perGpu: gpus([1480, 1550, 1560, 1545]) } },
+    { mode: "sequential", power: { ...power(17810.5, 49.3), perGpu: gpus([1750, 1760, 1755, 1752]) } },
+  ]);
+  const text = formatBenchmark({ ...base, gpus: 4, allReduce: "peer", plan: { ...base.plan, tensorParallel: 4, allReduceMethod: "peer" } });
+  assert.match(text, /^each GPU in rank order \(device: power, SM clock, at power limit\)$/m);
+  assert.match(text, /^planned +GPU 2: 690 W 1480 MHz 100%, GPU 1: 691 W 1550 MHz 100%, GPU 0: 692 W 1560 MHz 100%, GPU 3: 693 W 1545 MHz 100%$/m);
+  assert.match(text, /^sequential +GPU 2: 690 W 1750 MHz 100%, /m);
 });
 
 test("the run report's layer is the steady state's, from whole and shorter iterations; the pipeline's fill and drain and the whole iterations' ratio are said beside it", () => {
