@@ -38,6 +38,8 @@ interface RankIssue {
   origin: Stream;
   originCublas: Cublas;
   events: GpuEvent[];
+  /** Recorded on the origin after the rank's iteration, for rank 0 to wait on. */
+  done: GpuEvent;
 }
 
 export class ModeExecution {
@@ -79,6 +81,7 @@ export class ModeExecution {
         origin: own(owned, engine.gpu.createStream()),
         originCublas: own(owned, engine.gpu.createCublas()),
         events: Array.from({ length: schedule.events + 1 }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
+        done: own(owned, engine.gpu.createEvent({ timing: false })),
       }));
       return new ModeExecution(mode, operations, layers, schedule, ranks, allReduce);
     } catch (error) {
@@ -92,6 +95,11 @@ export class ModeExecution {
     return this.ranks[0]!.origin;
   }
 
+  /** Each rank's origin stream, in rank order. */
+  get rankOrigins(): Stream[] {
+    return this.ranks.map((rank) => rank.origin);
+  }
+
   /** Rank 0's lanes (every rank has the same). */
   get lanes(): LaneSet {
     return this.ranks[0]!.lanes;
@@ -99,9 +107,16 @@ export class ModeExecution {
 
   /**
    * Queues one iteration on every rank: the captured graphs, captured on first use. `layers`: of
-   * the model's first layers only (for timing: the model's output is then not the model's).
+   * the model's first layers only (for timing: the model's output is then not the model's). Rank
+   * 0's origin then waits for every rank, so what follows there (a timing event) marks the end of
+   * the iteration on all of them.
    */
   launch(useGraph: boolean, layers = this.layers): void {
+    this.launchOnEachRank(useGraph, layers);
+    this.joinRanks();
+  }
+
+  private launchOnEachRank(useGraph: boolean, layers: number): void {
     const schedule = this.scheduleFor(layers);
     if (!useGraph || this.graphFallback !== undefined) return this.issue(schedule);
     let graphs = this.graphs.get(layers);
@@ -111,6 +126,19 @@ export class ModeExecution {
       this.graphs.set(layers, graphs);
     }
     this.launchGraphs(graphs);
+  }
+
+  /**
+   * Rank 0's origin waits for every other rank's. A tensor-parallel iteration is done when its
+   * slowest rank is: ranks that sum do not run apart, but with sums held (hold) they do, and GPUs at
+   * their power limit hold different clocks for the same work (3-8% apart on one 4 x H200 host).
+   */
+  private joinRanks(): void {
+    const [first, ...others] = this.ranks;
+    for (const rank of others) {
+      rank.done.record(rank.origin);
+      first!.origin.waitFor(rank.done);
+    }
   }
 
   /** Each rank's graph on its origin. */
@@ -183,6 +211,7 @@ export class ModeExecution {
   issueEdges(): void {
     this.issuePrologue();
     for (const rank of this.ranks) launchEpilogue(rank.engine.state, rank.origin, rank.originCublas);
+    this.joinRanks();
   }
 
   /**
@@ -196,7 +225,7 @@ export class ModeExecution {
       for (const rank of this.ranks) rank.engine.gpu.synchronize();
     }
     try {
-      return this.captureEach(this.ranks.map((rank) => rank.origin), () => this.issue(schedule, counter));
+      return this.captureEach(this.rankOrigins, () => this.issue(schedule, counter));
     } catch (error) {
       if (!this.allReduce) throw error;
       this.graphFallback = `CUDA graph capture across ${this.ranks.length} GPUs failed (${(error as Error).message}); issuing every launch each iteration instead`;
@@ -293,7 +322,7 @@ export class ModeExecution {
   private issuePrologue(): void {
     for (const rank of this.ranks) launchPrologue(rank.engine.state, rank.origin);
     const { buffers, kernels } = this.ranks[0]!.engine.state;
-    this.allReduce?.sumRows(this.ranks.map((rank) => rank.origin), [0, buffers.rows], kernels.deviceSms);
+    this.allReduce?.sumRows(this.rankOrigins, [0, buffers.rows], kernels.deviceSms);
   }
 
   dispose(): void {

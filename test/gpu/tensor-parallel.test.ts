@@ -6,7 +6,8 @@
  * one GPU's logits had a near tie (seen: 3 of 200 in one step on 2 H200s). The same again with a
  * vocabulary of 1001, which splits into shards of 501 rows, the second rank's last row padding; and
  * again with nanoweave's peer kernel summing across the GPUs in place of NCCL, each rank still one graph,
- * its co-run trace showing the ranks meet in each all-reduce.
+ * its co-run trace showing the ranks meet in each all-reduce. With the sums held (ranks that never
+ * wait for one another), an iteration still ends on rank 0 only once every rank has finished.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,6 +16,7 @@ import { Gpu } from "../../runtime/gpu/Gpu.js";
 import type { DecodeRequest } from "../../runtime/requests.js";
 import type { AllReduceMethod } from "../../planner/model/all-reduce-method.js";
 import { Runtime, type StepResult } from "../../runtime/Runtime.js";
+import { ModelKernels } from "../../runtime/kernels/modelKernels.js";
 import { gpuSkip, relativeError } from "../support/gpuTesting.js";
 import { TINY_LLAMA, TINY_ODD_VOCAB, tinyPlanPath, tinyTp2PlanPath, writeTinyLlama, type TinyModel } from "../support/tinyLlama.js";
 
@@ -116,4 +118,28 @@ test("a plan over 2 GPUs refuses a device list of another length or GPUs that ar
   await assert.rejects(Runtime.create({ plan, devices: [0] }), /Expected 2 devices .*tensor parallel over 2 GPUs/);
   await assert.rejects(Runtime.create({ plan, devices: [0, 0] }), /distinct devices/);
   await assert.rejects(Runtime.create({ plan, devices: [0, gpuCount] }), /this machine shows \d+/);
+});
+
+test("with each sum held, an iteration over 2 GPUs ends on rank 0 only once the later rank has finished", { skip, timeout: 300_000 }, async () => {
+  const runtime = await Runtime.create({ plan: tinyTp2PlanPath(gpuKind()), allReduce: "hold", maxContext: 64 });
+  const rank1 = runtime.gpus[1]!;
+  const kernels = await ModelKernels.compile(rank1);
+  const sink = rank1.allocate("int32", 1);
+  const end = runtime.gpus[0]!.createEvent({ timing: false });
+  try {
+    const execution = runtime.execution("planned");
+    runtime.queueIteration([{ token: 1, position: 3, pages: [0] }], "planned");
+    runtime.synchronize();
+    // Rank 1 starts its iteration 50 ms after rank 0: its origin holds every SM that long first.
+    kernels.hold(execution.rankOrigins[1]!, rank1.info.smCount, 50e6, sink);
+    execution.launch(true);
+    end.record(execution.origin);
+    end.synchronize();
+    assert.ok(execution.rankOrigins[1]!.isIdle(), "rank 1 still running when rank 0's iteration ended");
+  } finally {
+    end.dispose();
+    sink.dispose();
+    kernels.dispose();
+    runtime.dispose();
+  }
 });
