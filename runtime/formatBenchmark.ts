@@ -99,10 +99,11 @@ function formatPower(report: BenchmarkReport): string[] {
     ...measured.map(({ mode, power: p }) =>
       `${mode.padEnd(11)} ${`${p.iterationUs.toFixed(1)} us`.padEnd(12)} ${p.averageWattsPerGpu.toFixed(0).padStart(5)}  ${p.joulesPerIteration.toFixed(3).padStart(11)}  ${p.tokensPerJoule.toFixed(0).padStart(8)}  ${`${(100 * p.powerCappedShare).toFixed(0)}%`.padStart(14)}  ${`${(100 * p.thermalCappedShare).toFixed(0)}%`.padStart(7)}  ${p.smClockMhz.toFixed(0).padStart(4)} MHz`),
   ];
-  if (report.gpus > 1) {
+  const severalGpus = measured.filter(({ power }) => power.perGpu.length > 1);
+  if (severalGpus.length > 0) {
     // In lockstep the slowest GPU sets the pace: which one, and whether it holds a lower clock.
     lines.push("each GPU in rank order (device: power, SM clock, at power limit)");
-    for (const { mode, power: p } of measured) {
+    for (const { mode, power: p } of severalGpus) {
       lines.push(`${mode.padEnd(11)} ${p.perGpu.map((gpu) => `GPU ${gpu.device}: ${gpu.averageWatts.toFixed(0)} W ${gpu.smClockMhz.toFixed(0)} MHz ${(100 * gpu.powerCappedShare).toFixed(0)}%`).join(", ")}`);
     }
   }

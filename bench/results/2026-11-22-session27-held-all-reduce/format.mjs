@@ -3,4 +3,7 @@
 import { readFileSync } from "node:fs";
 const { formatBenchmark } = await import(new URL("../../../dist/runtime/formatBenchmark.js", import.meta.url));
 const lines = readFileSync(process.argv[2], "utf8").split("\n");
-console.log(formatBenchmark(JSON.parse(lines.slice(lines.findIndex((line) => line.startsWith("{"))).join("\n"))));
+const report = JSON.parse(lines.slice(lines.findIndex((line) => line.startsWith("{"))).join("\n"));
+// Reports from before session 28 have no power figures per GPU.
+for (const { power } of report.modes) if (power) power.perGpu ??= [];
+console.log(formatBenchmark(report));
