@@ -2,7 +2,8 @@
  * The peer all-reduce kernel over arbitrary buffers (runtime/kernels/peerSum.ts), as `nanoweave
  * profile` times it: every GPU of the process, a range that does not split evenly over the ranks,
  * launches from 8-SM partitions, each rank's launches recorded in a CUDA graph of its own and
- * replayed; the sums exact (small integers), the elements outside the range untouched. Then
+ * replayed; the sums exact (small integers), the elements outside the range untouched. A rank
+ * whose peers never launch stops with a CUDA error after 10 s instead of hanging. Then
  * `nanoweave profile --only peer-allreduce` through the real CLI.
  */
 import { test } from "node:test";
@@ -16,7 +17,7 @@ import { Gpu } from "../../runtime/gpu/Gpu.js";
 import { ModelKernels } from "../../runtime/kernels/modelKernels.js";
 import { PeerSum } from "../../runtime/kernels/peerSum.js";
 import { gpuSkip } from "../support/gpuTesting.js";
-import { CLI_ENTRY } from "../support/repository.js";
+import { CLI_ENTRY, REPOSITORY_ROOT } from "../support/repository.js";
 
 const gpuCount = gpuSkip ? 0 : Gpu.count();
 const skip = gpuSkip || (gpuCount < 2 && `the peer all-reduce needs 2 or more GPUs; this machine has ${gpuCount}`);
@@ -77,6 +78,16 @@ test("the peer kernel sums a range of every GPU's buffer in place, eagerly and r
     kernels.forEach((k) => k.dispose());
     gpus.forEach((gpu) => gpu.dispose());
   }
+});
+
+test("a rank whose peers never launch stops after 10 s with a CUDA error from the wait, and everything is disposed after it", { skip, timeout: 120_000 }, () => {
+  // In a child process: the trap leaves GPU 0's context unusable for the rest of the process.
+  const child = spawnSync(process.execPath, [join(REPOSITORY_ROOT, "dist/test/support/peerSumAlone.js")], { encoding: "utf8", timeout: 100_000 });
+  console.log(child.stdout.split("\n").filter(Boolean).map((line) => `# ${line}`).join("\n"));
+  assert.equal(child.status, 0, `${child.stdout}${child.stderr}`);
+  const [, seconds] = /^error after (\d+\.\d) s: cuStreamSynchronize failed: CUDA driver error \d+ CUDA_ERROR_\w+/m.exec(child.stdout) ?? assert.fail(`no CUDA error from the wait: ${child.stdout}`);
+  assert.ok(Number(seconds) >= 9.5 && Number(seconds) < 60, `trapped after ${seconds} s, where the limit is 10 s`);
+  assert.match(child.stdout, /^disposed$/m);
 });
 
 test("profile --only peer-allreduce adds the peer kernel's tables and interference", { skip, timeout: 600_000 }, async () => {
