@@ -6,13 +6,14 @@
 import type { ModeOperations } from "./plan/executionModes.js";
 import { replayedPeriodUs } from "./plan/replaySchedule.js";
 
-/** An op as traced: its first kernel's start to its last kernel's end, microseconds from the iteration's first kernel (rank 0's). */
+/** An op as traced on every rank: its first kernel's start to its last kernel's end. */
 export interface TracedOperation {
   id: string;
   lane: string;
-  startUs: number;
-  endUs: number;
-  /** Its start on every rank, rank 0 first, on the same clock as startUs: the rank that starts a collective last keeps the others waiting. */
+  /**
+   * Its start on every rank, rank 0 first, in microseconds from the iteration's first kernel on
+   * rank 0, one clock for all: the rank that starts a collective last keeps the others waiting.
+   */
   rankStartUs: number[];
   /** Its duration on every rank, rank 0 first: a collective lasts least on the rank that joined it last. */
   rankUs: number[];
@@ -65,7 +66,7 @@ export function compareTrace(layer: number, trace: LayerTrace, mode: ModeOperati
   if (traced.length === 0) throw new Error(`No op of layer ${layer} was traced`);
   const planned = mode.operations;
   const predictedOf = new Map(planned.map((op) => [op.id, op]));
-  const measuredOrigin = Math.min(...traced.map((op) => op.startUs));
+  const measuredOrigin = Math.min(...traced.map((op) => op.rankStartUs[0]!));
   const predictedOrigin = Math.min(...planned.map((op) => op.startUs));
   const operations = traced.map((op): CoRunOperation => {
     const plan = predictedOf.get(op.id);
@@ -74,9 +75,9 @@ export function compareTrace(layer: number, trace: LayerTrace, mode: ModeOperati
       id: op.id,
       lane: op.lane,
       predictedStartUs: plan.startUs - predictedOrigin,
-      measuredStartUs: op.startUs - measuredOrigin,
+      measuredStartUs: op.rankStartUs[0]! - measuredOrigin,
       predictedUs: plan.endUs - plan.startUs,
-      measuredUs: op.endUs - op.startUs,
+      measuredUs: op.rankUs[0]!,
       leastRankUs: Math.min(...op.rankUs),
       mostRankUs: Math.max(...op.rankUs),
       rankStartUs: op.rankStartUs.map((start) => start - measuredOrigin),
@@ -96,7 +97,7 @@ export function compareTrace(layer: number, trace: LayerTrace, mode: ModeOperati
     layer,
     ranks,
     predictedSpanUs: Math.max(...planned.map((op) => op.endUs)) - predictedOrigin,
-    measuredSpanUs: Math.max(...traced.map((op) => op.endUs)) - measuredOrigin,
+    measuredSpanUs: Math.max(...traced.map((op) => op.rankStartUs[0]! + op.rankUs[0]!)) - measuredOrigin,
     lanes,
     replayedLayerUs: replayedPeriodUs(mode, ranks, (op, rank) => rankUsOf.get(op.id)![rank]!),
     replayedPredictedLayerUs: replayedPeriodUs(mode, 1, (op) => op.endUs - op.startUs),

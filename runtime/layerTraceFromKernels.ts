@@ -42,15 +42,12 @@ export function layerTraceFromKernels(captured: CapturedKernels, kernels: readon
         return { startUs: Math.min(...runs.map((run) => run.startUs)), endUs: Math.max(...runs.map((run) => run.endUs)), names: runs.map((run) => run.name) };
       };
       const spans = op.kernels.map((_, rank) => span(rank));
-      const onRankZero = spans[0]!;
       return {
         id: op.id,
         lane: op.lane,
-        startUs: onRankZero.startUs - origin,
-        endUs: onRankZero.endUs - origin,
         rankStartUs: spans.map(({ startUs }) => startUs - origin),
         rankUs: spans.map(({ startUs, endUs }) => endUs - startUs),
-        kernels: onRankZero.names,
+        kernels: spans[0]!.names,
       };
     }));
   }
@@ -76,15 +73,12 @@ function kernelsByNode(kernels: readonly RecordedKernel[], device: number, expec
   });
 }
 
-/** Each op's median start, duration, and start and duration on each rank over samples of the same ops in the same order. */
+/** Each op's median start and duration on each rank over samples of the same ops in the same order. */
 function medianOperations(samples: readonly TracedOperation[][]): TracedOperation[] {
   return samples[0]!.map((op, index) => {
     const of = (value: (traced: TracedOperation) => number) => median(samples.map((sample) => value(sample[index]!)));
-    const startUs = of((traced) => traced.startUs);
     return {
       ...op,
-      startUs,
-      endUs: startUs + of((traced) => traced.endUs - traced.startUs),
       rankStartUs: op.rankStartUs.map((_, rank) => of((traced) => traced.rankStartUs[rank]!)),
       rankUs: op.rankUs.map((_, rank) => of((traced) => traced.rankUs[rank]!)),
     };
