@@ -20,6 +20,16 @@ const MAX_PARALLEL_SOLVES = 4;
 /** The shortest slice a full solve is given before it goes back in the queue. */
 const MIN_SLICE_SECONDS = 1;
 
+/**
+ * A full solve's slice while no pipelined period is known: the time left shared among the counts
+ * waiting and those being solved, at least MIN_SLICE_SECONDS, doubled for each turn the count has
+ * already had (so a count that needs a long proof gets it in a few turns).
+ */
+export function sliceSeconds({ remainingSeconds, solvers, queued, turns }: { remainingSeconds: number; solvers: number; queued: number; turns: number }): number {
+  const share = (remainingSeconds * solvers) / (queued + solvers);
+  return Math.max(MIN_SLICE_SECONDS, share) * 2 ** turns;
+}
+
 function parallelSolves(): number {
   return Math.max(1, Math.min(MAX_PARALLEL_SOLVES, availableParallelism()));
 }
@@ -141,11 +151,10 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
       // solve's progress, so once a period is known solves run to the end, and a count's slice
       // doubles each turn.
       const turns = new Map<number, number>();
-      const slice = (count: number): number => {
-        if (!allowWholeGpu || best !== sequential) return Infinity;
-        const share = ((options.timeLimitSeconds - elapsed()) * solvers.length) / (queue.length + solvers.length);
-        return Math.max(MIN_SLICE_SECONDS, share) * 2 ** (turns.get(count) ?? 0);
-      };
+      const slice = (count: number): number =>
+        !allowWholeGpu || best !== sequential
+          ? Infinity
+          : sliceSeconds({ remainingSeconds: options.timeLimitSeconds - elapsed(), solvers: solvers.length, queued: queue.length, turns: turns.get(count) ?? 0 });
       await Promise.all(solvers.map(async (solver) => {
         for (let next = queue.shift(); next; next = queue.shift()) {
           if (await tryCount(solver, next, allowWholeGpu, slice(next.count))) continue;
