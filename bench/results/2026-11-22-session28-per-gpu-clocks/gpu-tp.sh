@@ -5,12 +5,6 @@
 # profile, for the peer kernel and for NCCL.
 # usage: COMMIT=abc1234 bash gpu-tp.sh
 source bench/results/2026-11-22-session28-per-gpu-clocks/common.sh
-run() { # name plan extra-args...
-  local name=$1 plan=$2; shift 2
-  step $name 200 node dist/cli/main.js run --plan $plan --iterations 30 --modes planned,sequential --json "$@"
-  node $s27/format.mjs $OUT/$name.txt | sed -n 1,22p; node $s27/format.mjs $OUT/$name.txt | grep -E "replayed"
-  node $here/rank-busy.mjs $OUT/$name.txt
-}
 run tp4-peer $s24/tp4/tp4-peer-after.plan.json --all-reduce peer
 run tp4-hold $s24/tp4/tp4-peer-after.plan.json --all-reduce hold
 run tp2-peer $here/plans/tp2-peer.plan.json --devices 0,1
