@@ -131,7 +131,7 @@ export class ModeExecution {
   /**
    * Rank 0's origin waits for every other rank's. A tensor-parallel iteration is done when its
    * slowest rank is: ranks that sum do not run apart, but with sums held (hold) they do, and GPUs at
-   * their power limit hold different clocks for the same work (3-8% apart on one 4 x H200 host).
+   * their power limit hold different clocks for the same work (4-9% apart on 4 x H200 hosts).
    */
   private joinRanks(): void {
     const [first, ...others] = this.ranks;
