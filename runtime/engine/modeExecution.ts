@@ -15,7 +15,7 @@ import type { LayerTrace } from "../coRunTrace.js";
 import { layerTraceFromKernels, type CapturedOperation } from "../layerTraceFromKernels.js";
 import { recordKernels } from "../gpu/kernelActivity.js";
 import type { ResidualAllReduce } from "./collectives.js";
-import { disposeInReverse, own } from "../owned.js";
+import { disposeInReverse, own, type Disposable } from "../owned.js";
 import type { GemmAlgorithms } from "../gemmAlgorithmTable.js";
 import { LaneSet } from "./lanes.js";
 import { launchEpilogue, launchOperation, launchPrologue } from "./launchOperation.js";
@@ -59,6 +59,8 @@ export class ModeExecution {
     private readonly ranks: readonly RankIssue[],
     /** How the ranks sum the residual; undefined for a plan without all-reduces. */
     private readonly allReduce: ResidualAllReduce | undefined,
+    /** Every rank's lanes, streams, cuBLAS handle and events, in the order made. */
+    private readonly owned: readonly Disposable[],
   ) {
     this.schedules.set(layers, schedule);
   }
@@ -73,7 +75,7 @@ export class ModeExecution {
     const operations = operationsFor(plan, mode);
     const layers = engines[0]!.state.shape.layers;
     const schedule = buildIssueSchedule(operations, layers);
-    const owned: { dispose(): void }[] = [];
+    const owned: Disposable[] = [];
     try {
       const ranks = engines.map((engine) => ({
         engine,
@@ -83,7 +85,7 @@ export class ModeExecution {
         events: Array.from({ length: schedule.events + 1 }, () => own(owned, engine.gpu.createEvent({ timing: false }))),
         done: own(owned, engine.gpu.createEvent({ timing: false })),
       }));
-      return new ModeExecution(mode, operations, layers, schedule, ranks, allReduce);
+      return new ModeExecution(mode, operations, layers, schedule, ranks, allReduce, owned);
     } catch (error) {
       disposeInReverse(owned);
       throw error;
@@ -327,12 +329,7 @@ export class ModeExecution {
 
   dispose(): void {
     for (const graphs of this.graphs.values()) for (const graph of graphs) graph.dispose();
-    for (const rank of this.ranks) {
-      for (const event of rank.events) event.dispose();
-      rank.originCublas.dispose();
-      rank.origin.dispose();
-      rank.lanes.dispose();
-    }
+    disposeInReverse(this.owned);
   }
 }
 
