@@ -98,8 +98,8 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
   const solvers = Array.from({ length: options.backend === "highs" ? parallelSolves() : 1 }, () => createSolver(options.backend));
   const results = new Map<number, CountResult>();
   let timedOut = false;
-  /** Solves one count for at most `sliceSeconds`; false when the slice ran out before it was proven. */
-  const tryCount = async (solver: MilpSolver, { count, bound }: { count: number; bound: number }, allowWholeGpu: boolean, sliceSeconds = Infinity): Promise<boolean> => {
+  /** Solves one count for at most `sliceLimitSeconds`; false when the slice ran out before it was proven. */
+  const tryCount = async (solver: MilpSolver, { count, bound }: { count: number; bound: number }, allowWholeGpu: boolean, sliceLimitSeconds = Infinity): Promise<boolean> => {
     const t0 = elapsed();
     const previous = results.get(count);
     if (bound >= cutoff() * (1 - options.relativeGap)) {
@@ -116,7 +116,7 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
     options.onProgress?.(
       `${count} nano-batches${allowWholeGpu ? ", whole-GPU ops allowed" : ""}: ${formulation.model.variables.length} variables, ${remaining.toFixed(1)} s left`,
     );
-    const solution = await solver.solve(formulation.model, { timeLimitSeconds: Math.min(remaining, sliceSeconds), relativeGap: options.relativeGap });
+    const solution = await solver.solve(formulation.model, { timeLimitSeconds: Math.min(remaining, sliceLimitSeconds), relativeGap: options.relativeGap });
     const seconds = (previous?.seconds ?? 0) + elapsed() - t0;
     const proven = solution.status === "optimal" || solution.status === "infeasible";
     const schedule = solution.values.length > 0 ? formulation.decode(solution.values) : undefined;
