@@ -85,6 +85,27 @@ export class CostModel {
     return pipelinedGemmFactor === undefined ? 1 : pipelinedGemmFactor / gemmFactor;
   }
 
+  /**
+   * How much faster a GEMM alone on the whole GPU runs in a sequential layer that spends
+   * `networkShare` of its time in all-reduces than in the one-GPU sequential loop (which gemmUs's
+   * whole-GPU times carry): the all-reduces draw little, so the clocks rise between the GEMMs.
+   * Linear between the measured shares, held past the last; 1 where not measured.
+   */
+  sequentialWholeGpuGemmRatio(networkShare: number): number {
+    const { gemmFactor, sequentialGemmFactors } = this.sustained;
+    if (networkShare <= 0 || sequentialGemmFactors === undefined) {
+      if (networkShare > 0 && this.profile.sustainedLoad) {
+        this.notes.add(
+          "the profile's sustained-load section predates its sequential GEMM factors, so a tensor-parallel sequential layer's GEMMs are timed " +
+            "at a one-GPU loop's clocks, which run lower than between all-reduces: add them with `nanoweave profile --only sustained-load --merge`",
+        );
+      }
+      return 1;
+    }
+    const points = [{ networkShare: 0, gemmFactor }, ...sequentialGemmFactors];
+    return interpolateFactor(points, (p) => p.networkShare, (p) => p.gemmFactor, networkShare) / gemmFactor;
+  }
+
   get sms(): number {
     return this.profile.provenance.sms;
   }
@@ -227,11 +248,11 @@ export class CostModel {
   }
 }
 
-/** A measured factor at `sms` SMs, linear between the points and not extrapolated past them. */
-function interpolateFactor<T>(points: readonly T[], smsOf: (point: T) => number, factorOf: (point: T) => number, sms: number): number {
-  const sorted = [...points].sort((a, b) => smsOf(a) - smsOf(b));
-  const axis = sorted.map(smsOf);
-  return interpolate1d(axis, sorted.map(factorOf), Math.min(Math.max(sms, axis[0]!), axis.at(-1)!));
+/** A measured factor at `x` (SMs, or a share of time), linear between the points and not extrapolated past them. */
+function interpolateFactor<T>(points: readonly T[], xOf: (point: T) => number, factorOf: (point: T) => number, x: number): number {
+  const sorted = [...points].sort((a, b) => xOf(a) - xOf(b));
+  const axis = sorted.map(xOf);
+  return interpolate1d(axis, sorted.map(factorOf), Math.min(Math.max(x, axis[0]!), axis.at(-1)!));
 }
 
 /**

@@ -160,6 +160,13 @@ export const SustainedLoadSchema = z.strictObject({
    * the GEMM's time cool. A plan runs hotter than the sequential loop (absent in older profiles).
    */
   pipelinedGemmFactor: positive.optional(),
+  /**
+   * The sequential mix again with the hold kernel (native/kernels/hold.cu) on every SM for
+   * `networkShare` of each repetition, standing in for a tensor-parallel sequential layer's
+   * all-reduces, whose low draw lets the clocks rise between the GEMMs: (the mix sustained - the
+   * attention sustained - the hold) / the GEMM cool, at each share measured (absent in older profiles).
+   */
+  sequentialGemmFactors: z.array(z.strictObject({ networkShare: z.number().positive().lt(1), gemmFactor: positive })).min(1).optional(),
   /** Decode attention of the co-running pairs on every SM. */
   attentionFactor: positive,
   /** RMSNorm over the bandwidth curve's rows on every SM, for every element-wise kernel. */

@@ -30,6 +30,22 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
   const hasMemory = graph.groups.some((g) => g.stream === "memory");
   const hasNetwork = graph.groups.some((g) => g.stream === "network");
   const cache = new Map<string, { kernelsUs: number[]; totalUs: number }>();
+  let sequentialGemmRatio: number | undefined;
+  /**
+   * A sequential layer's all-reduces draw little, so its whole-GPU GEMMs run at higher clocks than
+   * the one-GPU loop's, the more so the larger the all-reduces' share of the layer (timed, for the
+   * share, as that loop times its kernels).
+   */
+  const sequentialWholeGpuGemmRatio = (): number => {
+    if (sequentialGemmRatio === undefined) {
+      const tokens = tokenCounts(batch, batch.tokens);
+      const groupUs = graph.groups.map((group) => group.kernels.reduce((sum, kernel) => sum + kernel.timeUs(tokens, sms), 0));
+      const networkUs = groupUs.filter((_, g) => graph.groups[g]!.stream === "network").reduce((sum, us) => sum + us, 0);
+      const totalUs = groupUs.reduce((sum, us) => sum + us, 0);
+      sequentialGemmRatio = cost.sequentialWholeGpuGemmRatio(totalUs > 0 ? networkUs / totalUs : 0);
+    }
+    return sequentialGemmRatio;
+  };
 
   /** Each kernel's time on these SMs, interference included, and the group's (their sum, floored). */
   const groupTimes = (group: number, sizeGranules: number, groupSms: number, sequential = false): { kernelsUs: number[]; totalUs: number } => {
@@ -59,8 +75,9 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
         if (hasMemory) factor *= cost.allReduceBesideAttentionFactor(groupSms);
       }
     }
-    // A GEMM alone on the whole GPU between a pipeline's co-running phases runs hotter than in the sequential loop.
-    const wholeGpuGemm = groupSms >= sms && !sequential ? cost.pipelinedWholeGpuGemmRatio() : 1;
+    // A GEMM alone on the whole GPU between a pipeline's co-running phases runs hotter than in the
+    // one-GPU sequential loop, and between a sequential layer's all-reduces cooler.
+    const wholeGpuGemm = groupSms < sms ? 1 : sequential ? sequentialWholeGpuGemmRatio() : cost.pipelinedWholeGpuGemmRatio();
     const alone = spec.kernels.map((kernel) => kernel.timeUs(tokens, groupSms));
     const factors = spec.kernels.map(
       (kernel) => (kernel.elementwise ? computeFactor.elementwise : computeFactor.gemm) * factor * (kernel.kind.endsWith("_gemm") ? wholeGpuGemm : 1),

@@ -130,12 +130,13 @@ async function shardPlansWithAndWithout<K extends "laneSwitch" | "sustainedLoad"
   return { withPart: withPart!, without: without! };
 }
 
-/** The H200 shard planned from each profile `edit` makes of the shipped H200 profile. */
-async function shardPlansFrom(edit: (shipped: Profile) => object[]): Promise<Plan[]> {
+const SHARD_REQUEST = { ...base, model: "llama-70b", gpus: 8, gpu: "h200", workload: "decode-1024", batch: 2048, layers: 16, allReduce: false } as const;
+
+/** The H200 shard (or `request`) planned from each profile `edit` makes of the shipped H200 profile. */
+async function shardPlansFrom(edit: (shipped: Profile) => object[], request: PlanRequest = SHARD_REQUEST): Promise<Plan[]> {
   const folder = await mkdtemp(join(tmpdir(), "nanoweave-shard-"));
   try {
     const shipped = ProfileSchema.parse(JSON.parse(await readFile(join(REPOSITORY_ROOT, "profiles/H200-SXM.json"), "utf8")));
-    const request = { ...base, model: "llama-70b", gpus: 8, gpu: "h200", workload: "decode-1024", batch: 2048, layers: 16, allReduce: false } as const;
     const plans: Plan[] = [];
     for (const [i, profile] of edit(shipped).entries()) {
       const path = join(folder, `${i}.json`);
@@ -200,6 +201,32 @@ test("the pipelined GEMM factor slows a plan's whole-GPU GEMMs, not the sequenti
   assert.ok(both.length > 0, "both plans run GEMMs on the whole GPU");
   for (const id of both) assert.ok(Math.abs(hot.get(id)! / cool.get(id)! - 1.1) < 1e-6, `${id}: ${hot.get(id)} against ${cool.get(id)} us`);
   assert.deepEqual(replayViolations(hotter!), []);
+});
+
+test("a tensor-parallel sequential layer's GEMMs take the sequential factor at its all-reduces' share of the layer; a shard's do not; a profile without it is noted", async () => {
+  const sustained = { gemmFactor: 1.1, pipelinedGemmFactor: 1.2, attentionFactor: 1, elementwiseFactor: 1 };
+  const factors = [{ networkShare: 0.1, gemmFactor: 1.0 }, { networkShare: 0.3, gemmFactor: 0.9 }];
+  const edit = (shipped: Profile) => [{ ...shipped, sustainedLoad: sustained }, { ...shipped, sustainedLoad: { ...sustained, sequentialGemmFactors: factors } }];
+  const tp4 = { ...SHARD_REQUEST, gpus: 4, layers: 8, allReduce: true, allReduceMethod: "peer", nanoBatches: 2 } as const;
+  const [before, after] = await shardPlansFrom(edit, tp4);
+  assert.ok(before!.notes.some((note) => note.includes("predates its sequential GEMM factors") && note.includes("--only sustained-load --merge")));
+  assert.ok(!after!.notes.some((note) => note.includes("sustained-load")), after!.notes.join("; "));
+  const sequential = (plan: Plan) => new Map(plan.prediction.sequential.operations!.map((op) => [op.id, op.us]));
+  const [cool, clocked] = [sequential(before!), sequential(after!)];
+  const networkUs = [...cool].filter(([id]) => id.endsWith("all_reduce")).reduce((sum, [, us]) => sum + us, 0);
+  const share = networkUs / before!.prediction.sequential.layerUs;
+  assert.ok(share > 0.1 && share < 0.3, `all-reduces take ${share} of the sequential layer`);
+  // Between the measured shares the factor is linear: 1.0 at 10%, 0.9 at 30%, against the one-GPU loop's 1.1.
+  const ratio = (1.0 - ((share - 0.1) / 0.2) * 0.1) / 1.1;
+  for (const [id, us] of cool) {
+    const expected = id.endsWith("_gemm") ? us * ratio : us;
+    assert.ok(Math.abs(clocked.get(id)! - expected) < 1e-6 * us, `${id}: ${clocked.get(id)} against ${expected} us`);
+  }
+  assert.ok(Math.abs(after!.prediction.layerUs - before!.prediction.layerUs) < 1e-6, "the planned layer overlaps its all-reduces: unchanged");
+  // A shard has no all-reduces to cool it.
+  const [shardBefore, shardAfter] = await shardPlansFrom(edit);
+  assert.equal(shardAfter!.prediction.sequential.layerUs, shardBefore!.prediction.sequential.layerUs);
+  assert.ok(!shardBefore!.notes.some((note) => note.includes("sequential GEMM factors")));
 });
 
 test("a plan gives each op of nano-batch 0 its sequential time over every row, summing to the sequential layer", async () => {

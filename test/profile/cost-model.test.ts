@@ -143,3 +143,21 @@ test("sustained-load factors slow work alone on the whole GPU, not on a partitio
   assert.ok([...before.notes].some((n) => n.includes("predates its pipelined GEMM factor") && n.includes("--only sustained-load --merge")));
   assert.equal(cool.pipelinedWholeGpuGemmRatio(), 1);
 });
+
+test("a sequential layer's GEMMs run faster the larger its all-reduces' share: linear between measured shares from the one-GPU loop's factor at none, held past the last", async () => {
+  const profile = ProfileSchema.parse({ ...analyticProfile(await resolveGpu("h200"), request), source: "measured" });
+  const sustainedLoad = { gemmFactor: 1.2, pipelinedGemmFactor: 1.3, attentionFactor: 1, elementwiseFactor: 1 };
+  const measured = new CostModel(ProfileSchema.parse({ ...profile, sustainedLoad: { ...sustainedLoad, sequentialGemmFactors: [{ networkShare: 0.3, gemmFactor: 0.9 }, { networkShare: 0.1, gemmFactor: 1.0 }] } }));
+  const close = (actual: number, expected: number): void => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} against ${expected}`);
+  close(measured.sequentialWholeGpuGemmRatio(0), 1);
+  close(measured.sequentialWholeGpuGemmRatio(0.05), 1.1 / 1.2);
+  close(measured.sequentialWholeGpuGemmRatio(0.2), 0.95 / 1.2);
+  close(measured.sequentialWholeGpuGemmRatio(0.6), 0.9 / 1.2);
+  assert.equal(measured.notes.size, 0, [...measured.notes].join("; "));
+  const older = new CostModel(ProfileSchema.parse({ ...profile, sustainedLoad }));
+  assert.equal(older.sequentialWholeGpuGemmRatio(0), 1);
+  assert.equal(older.notes.size, 0, "a layer without all-reduces needs no sequential factor");
+  assert.equal(older.sequentialWholeGpuGemmRatio(0.2), 1);
+  assert.ok([...older.notes].some((n) => n.includes("predates its sequential GEMM factors") && n.includes("--only sustained-load --merge")));
+  assert.equal(new CostModel(analyticProfile(await resolveGpu("h200"), request)).sequentialWholeGpuGemmRatio(0.2), 1);
+});
