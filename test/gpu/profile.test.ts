@@ -44,8 +44,13 @@ test("profile --quick writes a profile that validates, with times that fall as S
     // Under sustained load the GPU runs no faster than cool, and not absurdly slower (the GEMM at 700 W: H200 1.12-1.13x, H100 1.05x).
     const sustained = profile.sustainedLoad!;
     console.log(`# sustained load: ${JSON.stringify(sustained)}`);
-    for (const factor of Object.values(sustained)) assert.ok(factor > 0.97 && factor < 1.6, JSON.stringify(sustained));
+    const { sequentialGemmFactors, ...scalars } = sustained;
+    for (const factor of Object.values(scalars)) assert.ok(factor > 0.97 && factor < 1.6, JSON.stringify(sustained));
     assert.ok(sustained.pipelinedGemmFactor !== undefined, "the sustained-load section measures the pipelined GEMM factor");
+    // Held shares come out near the 5, 15 and 30% asked for, and the GEMM between them runs no slower than without.
+    assert.equal(sequentialGemmFactors?.length, 3, JSON.stringify(sustained));
+    [0.05, 0.15, 0.3].forEach((share, i) => assert.ok(Math.abs(sequentialGemmFactors![i]!.networkShare - share) < 0.03, JSON.stringify(sustained)));
+    for (const point of sequentialGemmFactors!) assert.ok(point.gemmFactor > 0.8 && point.gemmFactor < sustained.gemmFactor * 1.03, JSON.stringify(sustained));
     // On several GPUs, GEMM beside all-reduce is measured as plans lay it out: the GEMM on a split's group, not all the SMs the partner leaves.
     if (Gpu.count() > 1) {
       for (const point of profile.interference.gemmWithAllReduce) {

@@ -135,7 +135,9 @@ class GpuMeasurer implements Measurer {
   methodNotes(sections: readonly ProfileSection[]): string[] {
     const { sms, partition, cublas, nccl } = this.device;
     const notes: Record<ProfileSection, () => string> = {
-      gemm: () => `cuBLAS ${cublas ?? ""} bf16, fp32 accumulation, bf16 output, with a handle whose SM count target is the share's size`,
+      gemm: () =>
+        `cuBLAS ${cublas ?? ""} bf16, fp32 accumulation, bf16 output, with a handle whose SM count target is the share's size; ` +
+        "each table's whole-GPU points first after its warm-up, then the warm-up again and the other shares ascending",
       attention: () => {
         const hash = createHash("sha256");
         for (const file of ATTENTION_SOURCES) hash.update(readFileSync(`${KERNELS_DIR}${file}`));
@@ -178,6 +180,8 @@ class GpuMeasurer implements Measurer {
         `on all ${sms} SMs (a plain stream): decode attention (${INTERFERENCE_ATTENTION_POINT.requests} requests x ${INTERFERENCE_ATTENTION_POINT.context} keys) ` +
         `and RMSNorm (${RMSNORM_CURVE_ROWS} rows of ${ELEMENTWISE_SHAPE.hiddenSize}) each alone, factor = sustained / cool; ${interferenceGemm()} in a mix, ` +
         "it then the attention a repetition each, gemmFactor = (the mix sustained - the attention sustained) / the GEMM cool; " +
+        "sequentialGemmFactors: the mix with native/kernels/hold.cu on every SM after the attention for networkShare of a repetition (a stand-in for all-reduces), " +
+        "(the mix sustained - the hold - the attention sustained) / the GEMM cool; " +
         "sustained: the median of 7 windows of about 5 ms after half a second of the same untimed (the GPU at its power limit, as in a serving loop); " +
         "cool: the same windows after 300 ms idle (as the tables are measured)",
     };

@@ -16,8 +16,15 @@
  * So the same GEMM at a nano-batch's rows is also timed on the whole GPU inside a plan's mix: the
  * co-running pair on a split (GEMM beside attention on PIPELINE_MEMORY_SMS), then the GEMM alone
  * on every SM; the mix's sustained time less the pair's, over the GEMM's time cool.
+ *
+ * A tensor-parallel sequential layer runs cooler than the one-GPU loop: its all-reduces draw little,
+ * so the clocks rise between its GEMMs (on 4 x H200 its GEMMs ran at 1755-1860 MHz against a
+ * one-GPU sequential layer's 1560, bench/results/2026-11-22-session28-per-gpu-clocks/). So the
+ * sequential mix is also timed with the hold kernel (native/kernels/hold.cu) on every SM after the
+ * attention, for a share of each repetition, as a stand-in for the all-reduces.
  */
 import type { SustainedLoadProfile } from "../../profile/schema.js";
+import type { Stream } from "../../../runtime/gpu/index.js";
 import type { PointProgress } from "../measurer.js";
 import { INTERFERENCE_ATTENTION_POINT, INTERFERENCE_TOKENS, withPairOperands, type PairOperands } from "./collectives.js";
 import { RMSNORM_CURVE_ROWS } from "./elementwise-workloads.js";
@@ -28,39 +35,70 @@ import { graphWorkload, type Workload } from "./workload.js";
 
 /** The memory partition the Llama-2-70B TP8 shard plans give attention on an H100 and an H200. */
 const PIPELINE_MEMORY_SMS = 20;
+/**
+ * Shares of a sequential repetition held, standing in for all-reduces: Llama-2-70B's sequential
+ * layers on H200s spend about 6-7% (TP2) and 15% (TP4) of their time in them.
+ */
+const NETWORK_SHARES = [0.05, 0.15, 0.3];
 
-export function measureSustainedLoad(ctx: GpuContext, timer: WorkTimer, progress: PointProgress): Promise<SustainedLoadProfile> {
-  return withPairOperands(ctx, ({ gemm, attention, norm }) => {
-    const sms = ctx.gpu.info.smCount;
-    const whole = ctx.partitions.share(sms);
-    const { stream, cublas } = whole;
-    const point = INTERFERENCE_ATTENTION_POINT;
-    const steps = 5;
+export async function measureSustainedLoad(ctx: GpuContext, timer: WorkTimer, progress: PointProgress): Promise<SustainedLoadProfile> {
+  const hold = await ctx.kernels.hold();
+  const sink = ctx.gpu.allocate("int32", 1);
+  try {
+    return await withPairOperands(ctx, (operands) => measureFactors(ctx, timer, operands, (stream, us) => hold(stream, ctx.gpu.info.smCount, Math.round(us * 1000), sink), progress));
+  } finally {
+    sink.dispose();
+  }
+}
 
-    const attentionWindows = windowsOf(timer, attention.workload(stream, sms, point));
-    const attentionSustainedUs = attentionWindows.sustainedUs();
-    const attentionFactor = attentionSustainedUs / attentionWindows.coolUs();
-    progress(1, steps);
-    const normWindows = windowsOf(timer, norm.on(whole, RMSNORM_CURVE_ROWS));
-    const elementwiseFactor = normWindows.sustainedUs() / normWindows.coolUs();
-    progress(2, steps);
-    const gemmCoolUs = windowsOf(timer, gemm.workload(stream, cublas, INTERFERENCE_TOKENS)).coolUs();
-    progress(3, steps);
-    const mix = graphWorkload([stream], (_, rep) => {
+function measureFactors(
+  ctx: GpuContext,
+  timer: WorkTimer,
+  { gemm, attention, norm }: PairOperands,
+  holdAllSms: (stream: Stream, us: number) => void,
+  progress: PointProgress,
+): SustainedLoadProfile {
+  const sms = ctx.gpu.info.smCount;
+  const whole = ctx.partitions.share(sms);
+  const { stream, cublas } = whole;
+  const point = INTERFERENCE_ATTENTION_POINT;
+  const steps = 5 + NETWORK_SHARES.length;
+
+  const attentionWindows = windowsOf(timer, attention.workload(stream, sms, point));
+  const attentionSustainedUs = attentionWindows.sustainedUs();
+  const attentionFactor = attentionSustainedUs / attentionWindows.coolUs();
+  progress(1, steps);
+  const normWindows = windowsOf(timer, norm.on(whole, RMSNORM_CURVE_ROWS));
+  const elementwiseFactor = normWindows.sustainedUs() / normWindows.coolUs();
+  progress(2, steps);
+  const gemmCoolUs = windowsOf(timer, gemm.workload(stream, cublas, INTERFERENCE_TOKENS)).coolUs();
+  progress(3, steps);
+  // A repetition of the sequential mix, then the stand-in for all-reduces, when `holdUs` > 0.
+  const mix = (holdUs: number) =>
+    graphWorkload([stream], (_, rep) => {
       gemm.queue(stream, cublas, INTERFERENCE_TOKENS, rep);
       attention.queue(stream, sms, point, rep);
+      if (holdUs > 0) holdAllSms(stream, holdUs);
     }, pairRotation(gemm, attention));
-    const gemmFactor = (windowsOf(timer, mix).sustainedUs() - attentionSustainedUs) / gemmCoolUs;
-    progress(4, steps);
-    const pipelinedGemmFactor = measurePipelinedGemmFactor(ctx, timer, gemm, attention);
-    progress(5, steps);
-    return {
-      gemmFactor: round(gemmFactor),
-      pipelinedGemmFactor: round(pipelinedGemmFactor),
-      attentionFactor: round(attentionFactor),
-      elementwiseFactor: round(elementwiseFactor),
-    };
+  const mixSustainedUs = windowsOf(timer, mix(0)).sustainedUs();
+  const gemmFactor = (mixSustainedUs - attentionSustainedUs) / gemmCoolUs;
+  progress(4, steps);
+  const pipelinedGemmFactor = measurePipelinedGemmFactor(ctx, timer, gemm, attention);
+  progress(5, steps);
+  const sequentialGemmFactors = NETWORK_SHARES.map((share, i) => {
+    const holdUs = (share / (1 - share)) * mixSustainedUs;
+    const heldMixUs = windowsOf(timer, mix(holdUs)).sustainedUs();
+    progress(6 + i, steps);
+    // The share as it came out: the GEMM's faster clocks shorten the rest of the repetition.
+    return { networkShare: round(holdUs / heldMixUs), gemmFactor: round((heldMixUs - holdUs - attentionSustainedUs) / gemmCoolUs) };
   });
+  return {
+    gemmFactor: round(gemmFactor),
+    pipelinedGemmFactor: round(pipelinedGemmFactor),
+    sequentialGemmFactors,
+    attentionFactor: round(attentionFactor),
+    elementwiseFactor: round(elementwiseFactor),
+  };
 }
 
 /** The GEMM at a nano-batch's rows on the whole GPU between co-running split phases, sustained, over its time cool. */
