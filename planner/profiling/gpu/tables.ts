@@ -80,7 +80,14 @@ export async function measureElementwiseTable(
   }
 }
 
-/** [tokens][sms] microseconds of `timeUs` at every point; each share's points together, so its partition is made once. */
+/**
+ * [tokens][sms] microseconds of `timeUs` at every point; each share's points together, so its
+ * partition is made once. The whole GPU's points go first, while the clocks are those of the warm-up
+ * before the table, and the warm-up runs again after them: last, after the big shares' points, a big
+ * GEMM's whole-GPU points read up to 1.12x their time cool on an H200, the power limiter already
+ * lowering the clocks (bench/results/2026-11-21-session23-sustained-load/), where the sustained-load
+ * factors take the tables as cool.
+ */
 function tokensBySms(
   ctx: GpuContext,
   tokens: readonly number[],
@@ -89,12 +96,15 @@ function tokensBySms(
   timeUs: (share: SmShare, tokens: number) => number,
 ): number[][] {
   const times = tokens.map(() => sms.map(() => 0));
-  sms.forEach((count, j) => {
-    const share = ctx.partitions.share(count);
+  const whole = sms.indexOf(ctx.gpu.info.smCount);
+  const order = whole < 0 ? sms.map((_, j) => j) : [whole, ...sms.map((_, j) => j).filter((j) => j !== whole)];
+  order.forEach((j, done) => {
+    const share = ctx.partitions.share(sms[j]!);
     tokens.forEach((t, i) => {
       times[i]![j] = round(timeUs(share, t));
-      progress(j * tokens.length + i + 1, tokens.length * sms.length);
+      progress(done * tokens.length + i + 1, tokens.length * sms.length);
     });
+    if (j === whole && order.length > 1) ctx.warmUp();
   });
   return times;
 }
