@@ -3,13 +3,7 @@
 # the profile GPU test (the sustained-load section's new factors among its checks).
 # usage: COMMIT=abc1234 bash gpu-h100.sh
 source bench/results/2026-11-22-session29-sequential-clocks/common.sh
-shipped=profiles/H100-SXM.json
-cp $shipped $OUT/profile.json
-step profile 330 node dist/cli/main.js profile --only gemm,sustained-load --merge --out $OUT/profile.json
-tail -2 $OUT/profile.txt
-node -e 'console.log(JSON.stringify(require(process.argv[1]).sustainedLoad))' $OUT/profile.json
-step cool 60 node $here/cool-points.mjs $shipped $OUT/profile.json
-cat $OUT/cool.txt
+measure_profile profiles/H100-SXM.json
 step plan-shard 60 node dist/cli/main.js plan --model llama-70b --gpus 8 --no-all-reduce --layers 16 --workload decode-1024 \
   --batch 2048 --gpu h100 --profile $OUT/profile.json --out $OUT/shard.plan.json --no-gantt
 step shard 150 node dist/cli/main.js run --plan $OUT/shard.plan.json --iterations 30 --modes planned,sequential
