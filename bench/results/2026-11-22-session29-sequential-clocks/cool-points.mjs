@@ -1,6 +1,6 @@
 // Are a profile's whole-GPU GEMM points cool? Each point measured alone after the profile's warm-up
 // (300 ms of light GEMMs on the smallest partition), against the same point in each profile given.
-// usage: node cool-points.mjs PROFILE...
+// usage: [SMS=N] node cool-points.mjs PROFILE...
 import { readFileSync } from "node:fs";
 import { GpuContext } from "../../../dist/planner/profiling/gpu/gpu-context.js";
 import { WorkTimer } from "../../../dist/planner/profiling/gpu/timer.js";
@@ -10,7 +10,8 @@ const profiles = process.argv.slice(2).map((path) => ({ path, profile: JSON.pars
 const ctx = GpuContext.open(0, { min: 8, granularity: 8 });
 await ctx.readyGate();
 const timer = new WorkTimer(() => ctx.madeGate());
-const sms = ctx.gpu.info.smCount;
+// SMS=104 (say) measures that share's points instead of the whole GPU's.
+const sms = Number(process.env.SMS ?? ctx.gpu.info.smCount);
 const share = ctx.partitions.share(sms);
 console.log(`${sms} SMs; columns: cool, then each profile's point and its ratio to cool (${profiles.map((p) => p.path).join(", ")})`);
 for (const [n, k] of [[14336, 8192], [7168, 8192], [8192, 7168], [8192, 3584], [2560, 8192], [8192, 2048]]) {

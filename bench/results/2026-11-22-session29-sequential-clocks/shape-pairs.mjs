@@ -23,10 +23,11 @@ const beside = (measured, other) => {
 };
 console.log(`GEMM on ${compute.smCount} SMs beside attention on ${memory.smCount}: each side's time beside the other over its time alone, in us`);
 console.log("shape        rows  requests   GEMM alone  beside  factor   attention alone  beside  factor");
-for (const [name, n, k, rows, requests] of [
-  ["gate/up", 7168, 8192, 2048, 2048], ["gate/up", 7168, 8192, 1024, 1024], ["down", 8192, 3584, 1024, 1024],
-  ["QKV", 1280, 8192, 1024, 1024], ["O", 8192, 1024, 1024, 1024],
-]) {
+// The pairs: PAIRS=rows (gate/up at 512, 1024 and 2048 rows, each beside 1024 and 2048 requests), else each shard GEMM at a nano-batch's rows.
+const pairs = process.env.PAIRS === "rows"
+  ? [512, 1024, 2048].flatMap((rows) => [1024, 2048].map((requests) => ["gate/up", 7168, 8192, rows, requests]))
+  : [["gate/up", 7168, 8192, 2048, 2048], ["gate/up", 7168, 8192, 1024, 1024], ["down", 8192, 3584, 1024, 1024], ["QKV", 1280, 8192, 1024, 1024], ["O", 8192, 1024, 1024, 1024]];
+for (const [name, n, k, rows, requests] of pairs) {
   const operands = new GemmOperands(ctx.gpu, ctx.random, { n, k }, rows);
   const gemm = operands.workload(compute.stream, compute.cublas, rows);
   const attn = attention.workload(memory.stream, MEMORY_SMS, { requests, context: 1024 });
