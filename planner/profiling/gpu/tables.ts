@@ -83,10 +83,11 @@ export async function measureElementwiseTable(
 /**
  * [tokens][sms] microseconds of `timeUs` at every point; each share's points together, so its
  * partition is made once. The whole GPU's points go first, while the clocks are those of the warm-up
- * before the table, and the warm-up runs again after them: last, after the big shares' points, a big
- * GEMM's whole-GPU points read up to 1.12x their time cool on an H200, the power limiter already
- * lowering the clocks (bench/results/2026-11-21-session23-sustained-load/), where the sustained-load
- * factors take the tables as cool.
+ * before the table, and the warm-up runs again after them: measured last, after the big shares'
+ * points, a big GEMM's whole-GPU points read up to 1.21x their time cool on an H200, the power
+ * limiter already lowering the clocks, where the sustained-load factors take the tables as cool.
+ * (The big shares short of the whole GPU, still measured after the smaller ones, read up to 1.10x:
+ * bench/results/2026-11-22-session29-sequential-clocks/.)
  */
 function tokensBySms(
   ctx: GpuContext,
