@@ -4,7 +4,7 @@
  * beside each other than the profile says (durations) and time lost between them (starts, spans).
  */
 import type { ModeOperations } from "./plan/executionModes.js";
-import { replayedPeriodUs } from "./plan/replaySchedule.js";
+import { scheduleReplay } from "./plan/replaySchedule.js";
 
 /** An op as traced on every rank: its first kernel's start to its last kernel's end. */
 export interface TracedOperation {
@@ -93,14 +93,15 @@ export function compareTrace(layer: number, trace: LayerTrace, mode: ModeOperati
   const untraced = planned.find((op) => !rankUsOf.has(op.id));
   if (untraced) throw new Error(`Op ${untraced.id} of layer ${layer} was not traced`);
   const ranks = traced[0]!.rankUs.length;
+  const replayed = scheduleReplay(mode);
   return {
     layer,
     ranks,
     predictedSpanUs: Math.max(...planned.map((op) => op.endUs)) - predictedOrigin,
     measuredSpanUs: Math.max(...traced.map((op) => op.rankStartUs[0]! + op.rankUs[0]!)) - measuredOrigin,
     lanes,
-    replayedLayerUs: replayedPeriodUs(mode, ranks, (op, rank) => rankUsOf.get(op.id)![rank]!),
-    replayedPredictedLayerUs: replayedPeriodUs(mode, 1, (op) => op.endUs - op.startUs),
+    replayedLayerUs: replayed(ranks, (op, rank) => rankUsOf.get(op.id)![rank]!),
+    replayedPredictedLayerUs: replayed(1, (op) => op.endUs - op.startUs),
     operations: operations.sort((a, b) => a.measuredStartUs - b.measuredStartUs),
   };
 }

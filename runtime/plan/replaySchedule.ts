@@ -7,7 +7,7 @@
  * that the durations do not hold.
  */
 import type { PlanOperation } from "../../planner/plan/schema.js";
-import { buildIssueSchedule } from "./issueSchedule.js";
+import { buildIssueSchedule, type IssueSchedule } from "./issueSchedule.js";
 import type { ModeOperations } from "./executionModes.js";
 
 /** Layers replayed, and those skipped before the period is read: the start-up transient dies out well within them. */
@@ -15,9 +15,21 @@ const REPLAYED_LAYERS = 24;
 const SETTLING_LAYERS = 8;
 
 /** `durationUs(op, rank)`: the op's duration on that rank. */
-export function replayedPeriodUs(mode: ModeOperations, ranks: number, durationUs: (op: PlanOperation, rank: number) => number): number {
-  if (!Number.isInteger(ranks) || ranks < 1) throw new RangeError(`Expected a positive whole number of ranks but received ${ranks}`);
+export type OperationDurations = (op: PlanOperation, rank: number) => number;
+
+/** replayedPeriodUs for one mode, its schedule built once for replays with several sets of durations. */
+export function scheduleReplay(mode: ModeOperations): (ranks: number, durationUs: OperationDurations) => number {
   const schedule = buildIssueSchedule(mode, REPLAYED_LAYERS);
+  return (ranks, durationUs) => replay(schedule, ranks, durationUs);
+}
+
+/** The mode's steady-state layer time with ops taking `durationUs`, on `ranks` ranks. */
+export function replayedPeriodUs(mode: ModeOperations, ranks: number, durationUs: OperationDurations): number {
+  return scheduleReplay(mode)(ranks, durationUs);
+}
+
+function replay(schedule: IssueSchedule, ranks: number, durationUs: OperationDurations): number {
+  if (!Number.isInteger(ranks) || ranks < 1) throw new RangeError(`Expected a positive whole number of ranks but received ${ranks}`);
   const laneFree = Array.from({ length: ranks }, () => new Map<string, number>());
   const recorded = Array.from({ length: ranks }, () => new Map<number, number>());
   const layerStart = Array.from({ length: ranks }, () => new Array<number>(REPLAYED_LAYERS).fill(Infinity));
