@@ -17,15 +17,13 @@ const SETTLING_LAYERS = 8;
 /** `durationUs(op, rank)`: the op's duration on that rank. */
 export type OperationDurations = (op: PlanOperation, rank: number) => number;
 
-/** replayedPeriodUs for one mode, its schedule built once for replays with several sets of durations. */
+/**
+ * The mode's steady-state layer time with ops taking `durationUs`, on `ranks` ranks: its schedule
+ * built once, for replays with several sets of durations.
+ */
 export function scheduleReplay(mode: ModeOperations): (ranks: number, durationUs: OperationDurations) => number {
   const schedule = buildIssueSchedule(mode, REPLAYED_LAYERS);
   return (ranks, durationUs) => replay(schedule, ranks, durationUs);
-}
-
-/** The mode's steady-state layer time with ops taking `durationUs`, on `ranks` ranks. */
-export function replayedPeriodUs(mode: ModeOperations, ranks: number, durationUs: OperationDurations): number {
-  return scheduleReplay(mode)(ranks, durationUs);
 }
 
 function replay(schedule: IssueSchedule, ranks: number, durationUs: OperationDurations): number {

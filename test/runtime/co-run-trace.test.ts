@@ -8,7 +8,7 @@ import path from "node:path";
 import { readPlanFile } from "../../planner/plan/plan-file.js";
 import { compareTrace, type TracedOperation } from "../../runtime/coRunTrace.js";
 import { operationsFor } from "../../runtime/plan/executionModes.js";
-import { replayedPeriodUs } from "../../runtime/plan/replaySchedule.js";
+import { scheduleReplay } from "../../runtime/plan/replaySchedule.js";
 import { REPOSITORY_ROOT } from "../support/repository.js";
 
 const SHARD_PLAN = path.join(REPOSITORY_ROOT, "bench/runtime/llama-70b-tp8-shard-h100.plan.json");
@@ -41,7 +41,7 @@ test("a trace of the plan's timeline, shifted, each op 10% slower on rank 0 than
   for (const lane of trace.lanes) assert.ok(Math.abs(lane.measuredBusyUs - 1.1 * lane.predictedBusyUs) < 1e-6, lane.lane);
   assert.ok(trace.measuredSpanUs > trace.predictedSpanUs && trace.measuredSpanUs <= 1.1 * trace.predictedSpanUs + 1e-6);
   // No all-reduce couples the ranks: the slower one sets the replayed layer, 1.1x the plan's own order replayed.
-  const replayedPlan = replayedPeriodUs(mode, 1, (op) => op.endUs - op.startUs);
+  const replayedPlan = scheduleReplay(mode)(1, (op) => op.endUs - op.startUs);
   assert.ok(Math.abs(trace.replayedLayerUs - 1.1 * replayedPlan) < 1e-6, `replayed ${trace.replayedLayerUs} us against 1.1 x ${replayedPlan}`);
   assert.equal(trace.replayedPredictedLayerUs, replayedPlan);
 });
