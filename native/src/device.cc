@@ -48,13 +48,16 @@ Napi::Value Device::CreateEvent(const Napi::CallbackInfo& info) {
   return Event::Create(info.Env(), shared(), info[0].As<Napi::Boolean>().Value());
 }
 
-// createGreenPartitions(sizes[], includeRemainder, ignoreCoscheduling) -> GreenPartition[]
+// createGreenPartitions(sizes[], includeRemainder, ignoreCoscheduling, remainderGroups[]) -> GreenPartition[]
 Napi::Value Device::CreateGreenPartitions(const Napi::CallbackInfo& info) {
-  const auto sizeArray = info[0].As<Napi::Array>();
-  std::vector<unsigned int> sizes;
-  for (uint32_t i = 0; i < sizeArray.Length(); ++i) sizes.push_back(sizeArray.Get(i).As<Napi::Number>().Uint32Value());
-  return GreenPartition::Split(info.Env(), shared(), sizes, info[1].As<Napi::Boolean>().Value(),
-                               info[2].As<Napi::Boolean>().Value());
+  const auto numbers = [](const Napi::Value& value) {
+    const auto array = value.As<Napi::Array>();
+    std::vector<unsigned int> out;
+    for (uint32_t i = 0; i < array.Length(); ++i) out.push_back(array.Get(i).As<Napi::Number>().Uint32Value());
+    return out;
+  };
+  return GreenPartition::Split(info.Env(), shared(), numbers(info[0]), info[1].As<Napi::Boolean>().Value(),
+                               info[2].As<Napi::Boolean>().Value(), numbers(info[3]));
 }
 
 // createCublas(smCountTarget, workspaceBytes) -> CublasHandle

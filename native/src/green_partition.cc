@@ -22,6 +22,25 @@ std::shared_ptr<GreenContextResource> CreateGreenContext(const std::shared_ptr<D
   return resource;
 }
 
+struct UnitSplit {
+  std::vector<cu::DevResource> groups;
+  cu::DevResource rest{};
+  unsigned int unit = 0;
+};
+
+// The device's SMs split into as many groups of the smallest unit the driver allows (8 SMs on
+// Hopper, 2 when coscheduling is ignored) as it grants, and the SMs left over.
+UnitSplit SplitIntoUnits(const cu::DevResource& all, unsigned int flags) {
+  unsigned int available = 0;
+  CU_CALL(cuDevSmResourceSplitByCount, nullptr, &available, &all, nullptr, flags, 1);
+  UnitSplit split;
+  split.groups.resize(available);
+  CU_CALL(cuDevSmResourceSplitByCount, split.groups.data(), &available, &all, &split.rest, flags, 1);
+  split.groups.resize(available);
+  split.unit = available == 0 ? 0 : split.groups.front().sm.smCount;
+  return split;
+}
+
 }  // namespace
 
 const napi_type_tag GreenPartition::kTypeTag = {0x6e616e6f77656176ULL, 0x0000000000000005ULL};
@@ -35,28 +54,37 @@ void GreenPartition::Init(Napi::Env env, Napi::Object exports) {
 }
 
 // The driver cannot split a split's output again (without a green context in between), so the
-// device is split once into just enough groups of the smallest unit it allows (8 SMs on Hopper, 2
-// when coscheduling is ignored) for the requested partitions, each taking consecutive groups (one
-// descriptor may combine outputs of the same split). The remainder partition is the split's
-// remaining resource alone: combining it with unit groups cost cuBLAS's clustered GEMMs about 40%
-// of their speed on an H100 (bench/results/2026-11-21-h100-run-llama-70b-tp8-shard.txt).
+// device is split once into groups of the smallest unit, each partition taking whole groups (one
+// descriptor may combine outputs of the same split). Without remainderGroups, the sized partitions
+// take consecutive groups of a split into just that many, and the remainder partition is that
+// split's remaining resource: combining it with unit groups cost cuBLAS's clustered GEMMs about 40%
+// of their speed on an H100 (bench/results/2026-11-21-h100-run-llama-70b-tp8-shard.txt). With
+// them, the remainder partition is the split's leftover SMs plus those groups (chosen by the
+// caller: which groups a memory-bound kernel reads fastest on), and the sized partitions take the
+// other groups in order.
 Napi::Array GreenPartition::Split(Napi::Env env, const std::shared_ptr<DeviceContext>& device,
                                   const std::vector<unsigned int>& sizes, bool includeRemainder,
-                                  bool ignoreCoscheduling) {
+                                  bool ignoreCoscheduling, const std::vector<unsigned int>& remainderGroups) {
   if (!cu::Driver().hasGreenContexts) throw NativeError::Misuse("This CUDA driver has no green contexts");
+  if (!remainderGroups.empty() && !includeRemainder) throw NativeError::Misuse("Groups were given to a remainder partition that was not asked for");
   const unsigned int flags = ignoreCoscheduling ? cu::kSmSplitIgnoreCoscheduling : 0;
   device->MakeCurrent();  // green contexts retain the primary context: have it active first
   cu::DevResource all{};
   CU_CALL(cuDeviceGetDevResource, device->device(), &all, cu::kDevResourceTypeSm);
-  unsigned int available = 0;
-  CU_CALL(cuDevSmResourceSplitByCount, nullptr, &available, &all, nullptr, flags, 1);
-  std::vector<cu::DevResource> probe(available);
-  cu::DevResource probeRest{};
-  CU_CALL(cuDevSmResourceSplitByCount, probe.data(), &available, &all, &probeRest, flags, 1);
-  const unsigned int unit = available == 0 ? 0 : probe.front().sm.smCount;
+  const UnitSplit units = SplitIntoUnits(all, flags);
+  const size_t available = units.groups.size();
+  const unsigned int unit = units.unit;
 
+  std::vector<bool> toRemainder(available, false);
+  for (const unsigned int group : remainderGroups) {
+    if (group >= available || toRemainder[group]) {
+      throw NativeError::Misuse("Remainder group " + std::to_string(group) + " is out of range or repeated: the device splits into " +
+                                std::to_string(available) + " groups");
+    }
+    toRemainder[group] = true;
+  }
   std::vector<size_t> needed;
-  size_t total = 0;
+  size_t total = remainderGroups.size();
   for (const unsigned int size : sizes) {
     needed.push_back(unit == 0 ? available + 1 : (size + unit - 1) / unit);
     total += needed.back();
@@ -66,20 +94,35 @@ Napi::Array GreenPartition::Split(Napi::Env env, const std::shared_ptr<DeviceCon
                                 std::to_string(total - needed.back()) + " are taken");
     }
   }
-  unsigned int count = static_cast<unsigned int>(total);
-  std::vector<cu::DevResource> groups(count);
-  cu::DevResource rest{};
-  if (count > 0) CU_CALL(cuDevSmResourceSplitByCount, groups.data(), &count, &all, &rest, flags, unit);
-  else rest = all;
-  groups.resize(count);
 
   std::vector<std::shared_ptr<GreenContextResource>> partitions;
-  size_t next = 0;
-  for (const size_t n : needed) {
-    partitions.push_back(CreateGreenContext(device, {groups.begin() + next, groups.begin() + next + n}));
-    next += n;
+  if (remainderGroups.empty()) {
+    unsigned int count = static_cast<unsigned int>(total);
+    std::vector<cu::DevResource> groups(count);
+    cu::DevResource rest{};
+    if (count > 0) CU_CALL(cuDevSmResourceSplitByCount, groups.data(), &count, &all, &rest, flags, unit);
+    else rest = all;
+    groups.resize(count);
+    size_t next = 0;
+    for (const size_t n : needed) {
+      partitions.push_back(CreateGreenContext(device, {groups.begin() + next, groups.begin() + next + n}));
+      next += n;
+    }
+    if (includeRemainder && rest.sm.smCount > 0) partitions.push_back(CreateGreenContext(device, {rest}));
+  } else {
+    std::vector<cu::DevResource> others;
+    for (size_t g = 0; g < available; ++g)
+      if (!toRemainder[g]) others.push_back(units.groups[g]);
+    size_t next = 0;
+    for (const size_t n : needed) {
+      partitions.push_back(CreateGreenContext(device, {others.begin() + next, others.begin() + next + n}));
+      next += n;
+    }
+    std::vector<cu::DevResource> remainder;
+    if (units.rest.sm.smCount > 0) remainder.push_back(units.rest);
+    for (const unsigned int group : remainderGroups) remainder.push_back(units.groups[group]);
+    partitions.push_back(CreateGreenContext(device, remainder));
   }
-  if (includeRemainder && rest.sm.smCount > 0) partitions.push_back(CreateGreenContext(device, {rest}));
   Napi::Array result = Napi::Array::New(env, partitions.size());
   for (size_t i = 0; i < partitions.size(); ++i) result.Set(i, New(env, partitions[i]));
   return result;
@@ -108,6 +151,10 @@ Napi::Object GreenPartition::Support(Napi::Env env, int ordinal) {
   // Drivers before CUDA 12.8 leave these 0: unknown.
   support.Set("minPartitionSms", all.sm.minSmPartitionSize);
   support.Set("alignment", all.sm.smCoscheduledAlignment);
+  const UnitSplit units = SplitIntoUnits(all, 0);
+  support.Set("groupCount", static_cast<double>(units.groups.size()));
+  support.Set("groupSms", units.unit);
+  support.Set("leftoverSms", units.rest.sm.smCount);
   return support;
 }
 

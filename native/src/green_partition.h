@@ -33,12 +33,15 @@ class GreenPartition : public NativeObject<GreenPartition, GreenContextResource>
   explicit GreenPartition(const Napi::CallbackInfo& info) : NativeObject(info) {}
 
   // Splits the device's SMs: one partition per requested size (rounded up to the driver's unit),
-  // in order, then (if asked) one more holding the rest. Returns an array of GreenPartition.
+  // in order, then (if asked) one more holding the rest, which also takes the unit groups listed in
+  // remainderGroups (indices into the device's split into units; see Support's groupCount).
+  // Returns an array of GreenPartition.
   static Napi::Array Split(Napi::Env env, const std::shared_ptr<DeviceContext>& device,
                            const std::vector<unsigned int>& sizes, bool includeRemainder,
-                           bool ignoreCoscheduling);
+                           bool ignoreCoscheduling, const std::vector<unsigned int>& remainderGroups);
 
-  // {supported, reason?, smCount, minPartitionSms, alignment} for a device ordinal.
+  // {supported, reason?, smCount, minPartitionSms, alignment, groupCount, groupSms, leftoverSms}
+  // for a device ordinal: the last three describe the split into the smallest unit groups.
   static Napi::Object Support(Napi::Env env, int ordinal);
 
  private:

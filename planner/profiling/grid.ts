@@ -47,7 +47,9 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
   const memoryRemainders = ascending(splits.filter((s) => s >= sms / 2).map((s) => sms - s));
   const networkShares = splits.filter((s) => s <= MAX_NETWORK_SMS);
   const computeSms = ascending([...splits, ...computeRemainders(device), sms]);
-  const attentionSms = ascending([...splits, sms]);
+  // Plans run attention on a split's remainder, which reads at its own speed (the leftover SMs sit
+  // in a few GPCs: runtime/kernels/memoryGroups.ts), so the remainders plans use are measured as such.
+  const attentionSms = ascending([...splits, ...memoryRemainders, sms]);
   if (quick) {
     const middle = computeRemainders(device).at(-1) ?? sms;
     return {

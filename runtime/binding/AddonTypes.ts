@@ -61,6 +61,10 @@ export interface NativeGreenContextSupport {
   minPartitionSms?: number;
   /** Partitions are multiples of this many SMs (0: the driver does not say). */
   alignment?: number;
+  /** The device split into the smallest unit groups: how many groups, of how many SMs, and the SMs left over. */
+  groupCount?: number;
+  groupSms?: number;
+  leftoverSms?: number;
 }
 
 /** One NVML reading of a GPU: counters to difference across some work, and values of the moment. */
@@ -93,7 +97,8 @@ export interface NativeDevice extends NativeDisposable {
   createStream(priority: number): NativeStream;
   createEvent(timing: boolean): NativeEvent;
   /** One partition per size, carved in order, then the remainder if asked. Needs green contexts. */
-  createGreenPartitions(sizes: number[], includeRemainder: boolean, ignoreCoscheduling: boolean): NativeGreenPartition[];
+  /** remainderGroups: unit groups (indices below groupCount) the remainder partition takes besides the leftover SMs; the sized partitions take the others in order. */
+  createGreenPartitions(sizes: number[], includeRemainder: boolean, ignoreCoscheduling: boolean, remainderGroups: number[]): NativeGreenPartition[];
   createCublas(smCountTarget: number, workspaceBytes: number): NativeCublasHandle;
   /** Loads a cubin (or NUL-free PTX text) image. */
   loadKernelLibrary(image: Uint8Array): NativeKernelLibrary;

@@ -34,7 +34,7 @@ export class RankEngine {
       const deviceWeights = own(owned, await DeviceWeights.load(gpu, shape, weights));
       const cache = own(owned, new PagedKvCache(gpu, shape, layout));
       const buffers = own(owned, new Activations(gpu, shape, plan.batch.tokens, layout));
-      const partitions = withPartitions ? PlanPartitions.create(gpu, plan, planName) : undefined;
+      const partitions = withPartitions ? await PlanPartitions.create(gpu, plan, planName) : undefined;
       if (partitions) owned.push(partitions);
       const state = { shape, vocabRows: realVocabRows(vocab, rank), addsResidual: rank === 0, kernels, weights: deviceWeights, cache, buffers };
       return new RankEngine(rank, gpu, state, vocabBegin(vocab, rank), partitions, owned);

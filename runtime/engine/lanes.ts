@@ -9,6 +9,7 @@ import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, Gpu, SmIsolation, SmPartition, Stream } from "../gpu/index.js";
 import type { GemmAlgorithms } from "../gemmAlgorithmTable.js";
 import { attentionWorkspaceSizes } from "../kernels/kernelContracts.js";
+import { memoryGroupOrder } from "../kernels/memoryGroups.js";
 import type { AttentionWorkspace } from "../kernels/modelKernels.js";
 import type { ModeOperations } from "../plan/executionModes.js";
 import { disposeInReverse, own } from "../owned.js";
@@ -33,15 +34,21 @@ export interface Lane {
 export class PlanPartitions {
   private constructor(readonly layout: string, readonly byCategory: ReadonlyMap<string, SmPartition>) {}
 
-  /** undefined when the plan runs everything on the whole GPU. */
-  static create(gpu: Gpu, plan: Plan, planName: string): PlanPartitions | undefined {
+  /**
+   * undefined when the plan runs everything on the whole GPU. The remainder takes the unit groups
+   * the sized partitions leave in the order a memory-bound kernel reads fastest on them
+   * (memoryGroups.ts), as the profile's tables were measured.
+   */
+  static async create(gpu: Gpu, plan: Plan, planName: string): Promise<PlanPartitions | undefined> {
     const layoutId = plan.operations.find((op) => op.layout !== WHOLE_LAYOUT)?.layout;
     if (layoutId === undefined) return undefined;
     const layout = plan.layouts.find((candidate) => candidate.id === layoutId);
     if (!layout) throw new PlanMismatchError(planName, [`operations use layout ${layoutId}, which the plan's layouts do not list`]);
     // The plan lists the split's groups first and its remainder last.
     const ordered = layout.partitions;
-    const partitions = gpu.createSmPartitions(ordered.slice(0, -1).map((partition) => partition.sms), { includeRemainder: true });
+    const sized = ordered.slice(0, -1).map((partition) => partition.sms);
+    const remainderGroups = await memoryGroupOrder(gpu, groupsLeft(gpu, sized));
+    const partitions = gpu.createSmPartitions(sized, { includeRemainder: true, remainderGroups });
     const differences = ordered.flatMap((planned, index) => {
       const granted = partitions[index]!.smCount;
       return granted === planned.sms ? [] : [`the ${planned.stream} partition of layout ${layoutId}: planned ${planned.sms} SMs, the driver granted ${granted}`];
@@ -56,6 +63,13 @@ export class PlanPartitions {
   dispose(): void {
     for (const partition of this.byCategory.values()) partition.dispose();
   }
+}
+
+/** The unit groups of the device's split that partitions of these sizes leave to the remainder. */
+function groupsLeft(gpu: Gpu, sizes: readonly number[]): number {
+  const { groupCount = 0, groupSms = 0 } = gpu.greenContextSupport();
+  if (groupSms === 0) return 0;
+  return Math.max(0, groupCount - sizes.reduce((sum, sms) => sum + Math.ceil(sms / groupSms), 0));
 }
 
 export class LaneSet {

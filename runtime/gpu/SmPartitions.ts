@@ -18,6 +18,13 @@ export interface SmPartitionOptions {
   ignoreCoscheduling?: boolean;
   /** Priority of each partition's first stream; lower numbers run first. */
   streamPriority?: number;
+  /**
+   * Unit groups of the device's split (indices below greenContextSupport().groupCount) that the
+   * remainder partition takes besides the leftover SMs; the sized partitions take the others in
+   * order. Without them the remainder is whatever the sized partitions leave (memoryGroups.ts says
+   * why that can read a third slower).
+   */
+  remainderGroups?: readonly number[];
 }
 
 export type SmIsolation = "green-context" | "none";
@@ -70,14 +77,23 @@ class GreenPartitionHandle extends GpuResource<NativeGreenPartition> {
  */
 export function createSmPartitions(gpu: Gpu, sizes: readonly number[], options: SmPartitionOptions = {}): SmPartition[] {
   const total = gpu.info.smCount;
-  const requested = expectArray(sizes, "the partition sizes", (size, role) => expectInteger(size, role, 1, total), 1);
   const includeRemainder = expectBoolean(options.includeRemainder ?? false, "options.includeRemainder");
+  // The remainder alone is a partition too (memoryGroups.ts times candidates that way).
+  const requested = expectArray(sizes, "the partition sizes", (size, role) => expectInteger(size, role, 1, total), includeRemainder ? 0 : 1);
   const ignoreCoscheduling = expectBoolean(options.ignoreCoscheduling ?? false, "options.ignoreCoscheduling");
   const priority = expectInteger(options.streamPriority ?? 0, "options.streamPriority", -1000, 1000);
   const sum = requested.reduce((a, b) => a + b, 0);
   if (sum > total) throw new RangeError(`Expected partition sizes adding up to at most ${total} SMs for the partition sizes but received ${requested.join(" + ")} = ${sum}`);
 
   const support = gpu.greenContextSupport();
+  const remainderGroups = expectArray(options.remainderGroups ?? [], "options.remainderGroups", (group, role) =>
+    expectInteger(group, role, 0, Math.max(0, (support.groupCount ?? 0) - 1)),
+  );
+  if (remainderGroups.length > 0) {
+    if (!includeRemainder) throw new RangeError("options.remainderGroups needs options.includeRemainder: the groups go to the remainder partition");
+    if (ignoreCoscheduling) throw new RangeError("options.remainderGroups index the split into coscheduled groups; it cannot be combined with options.ignoreCoscheduling");
+    if (new Set(remainderGroups).size !== remainderGroups.length) throw new RangeError(`Expected distinct groups for options.remainderGroups but received ${remainderGroups.join(", ")}`);
+  }
   if (!support.supported) {
     const reason = support.reason ?? "green contexts are unsupported";
     const plain = (smCount: number) => new SmPartition(gpu, smCount, smCount, gpu.createStream({ priority }), "none", reason, undefined);
@@ -85,7 +101,7 @@ export function createSmPartitions(gpu: Gpu, sizes: readonly number[], options: 
     if (includeRemainder && total > sum) partitions.push(plain(total - sum));
     return partitions;
   }
-  const natives = gpu.nativeFor("createSmPartitions()").createGreenPartitions([...requested], includeRemainder, ignoreCoscheduling);
+  const natives = gpu.nativeFor("createSmPartitions()").createGreenPartitions([...requested], includeRemainder, ignoreCoscheduling, [...remainderGroups]);
   return natives.map((native, index) => {
     const handle = new GreenPartitionHandle(native);
     const granted = native.smCount;

@@ -66,8 +66,9 @@ export async function tuneGemmAlgorithms(ctx: GpuContext, plan: Plan, planName: 
   const owned: { dispose(): void }[] = [];
   try {
     await ctx.readyGate();
+    await ctx.partitions.rankMemoryGroups();
     const timer = own(owned, new WorkTimer(() => ctx.madeGate()));
-    const partitions = PlanPartitions.create(ctx.gpu, plan, planName);
+    const partitions = await PlanPartitions.create(ctx.gpu, plan, planName);
     if (partitions) owned.push(partitions);
     const shares = new SharesOfPlan(ctx, partitions);
     owned.push(shares);

@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { roundToBf16 } from "../../runtime/gpu/bf16.js";
 import type { KernelModule } from "../../runtime/gpu/Kernel.js";
 import type { SmPartition } from "../../runtime/gpu/SmPartitions.js";
+import { compileKernelModule, KERNEL_SIGNATURES } from "../../runtime/kernels/kernelContracts.js";
+import { memoryGroupOrder } from "../../runtime/kernels/memoryGroups.js";
 import { firstGpu, gpuSkip, randomFloats, relativeError } from "../support/gpuTesting.js";
 import { TEST_KERNELS_SOURCE } from "../support/testKernels.js";
 
@@ -96,4 +98,56 @@ test("each partition's cuBLAS handle carries its SM count target, and GEMMs on i
     cublas.dispose();
     partition.dispose();
   }
+});
+
+/** Median microseconds of a streaming read of `bytes` on the partition, one block per SM. */
+async function streamReadUs(partition: SmPartition, bytes: number): Promise<number> {
+  const gpu = partition.gpu;
+  const module = await compileKernelModule(gpu, "stream_read");
+  const kernel = module.kernel("stream_read", KERNEL_SIGNATURES.stream_read);
+  const source = gpu.allocate("int32", bytes / 4);
+  const sink = gpu.allocate("int32", partition.smCount * 1024);
+  const [start, end] = [gpu.createEvent(), gpu.createEvent()];
+  const read = () => kernel.launch(partition.stream, { grid: partition.smCount, block: 1024 }, source, BigInt(bytes / 16), sink);
+  read();
+  const samples = [0, 1, 2, 3, 4].map(() => {
+    start.record(partition.stream);
+    read();
+    end.record(partition.stream);
+    end.synchronize();
+    return end.elapsedMsSince(start) * 1000;
+  });
+  for (const resource of [start, end, sink, source, module]) resource.dispose();
+  return samples.sort((a, b) => a - b)[2]!;
+}
+
+test("a remainder takes the ranked groups: disjoint from the sized partition, and it reads no slower than the driver's", { skip: gpuSkip }, async () => {
+  const gpu = firstGpu();
+  const { groupCount = 0, groupSms = 0, leftoverSms = 0 } = gpu.greenContextSupport();
+  assert.ok(groupCount > 1 && groupSms > 0, `the split: ${groupCount} groups of ${groupSms}`);
+  assert.equal(groupCount * groupSms + leftoverSms, gpu.info.smCount);
+  const started = performance.now();
+  const order = await memoryGroupOrder(gpu, 3);
+  console.log(`# ${groupCount} groups of ${groupSms} SMs and ${leftoverSms} left over; a remainder takes groups ${order.join(", ")} first (ranked in ${(performance.now() - started).toFixed(0)} ms)`);
+  assert.equal(new Set(order).size, 3);
+  for (const group of order) assert.ok(Number.isInteger(group) && group >= 0 && group < groupCount);
+  assert.deepEqual(await memoryGroupOrder(gpu, 2), order.slice(0, 2), "ranked once, as far as asked");
+
+  const module = await gpu.compileModule(TEST_KERNELS_SOURCE, { name: "test_kernels.cu" });
+  const large = (groupCount - 1) * groupSms;
+  const [big, ranked] = gpu.createSmPartitions([large], { includeRemainder: true, remainderGroups: order.slice(0, 1) });
+  assert.deepEqual([big!.smCount, ranked!.smCount], [large, leftoverSms + groupSms]);
+  const collectBig = launchRecordSm(module, big!);
+  const collectRanked = launchRecordSm(module, ranked!);
+  const [bigSms, rankedSms] = [collectBig(), collectRanked()];
+  for (const sm of rankedSms) assert.ok(!bigSms.has(sm), `SM ${sm} ran blocks of both partitions`);
+
+  const [driverBig, driverRest] = gpu.createSmPartitions([large], { includeRemainder: true });
+  assert.equal(driverRest!.smCount, ranked!.smCount);
+  const bytes = 256 * 2 ** 20;
+  const [rankedUs, driverUs] = [await streamReadUs(ranked!, bytes), await streamReadUs(driverRest!, bytes)];
+  const tbs = (us: number) => (bytes / us / 1e6).toFixed(2);
+  console.log(`# streaming read on ${ranked!.smCount} SMs: ranked groups ${tbs(rankedUs)} TB/s, the driver's remainder ${tbs(driverUs)} TB/s`);
+  assert.ok(rankedUs <= driverUs * 1.03, `ranked ${rankedUs.toFixed(1)} us against the driver's ${driverUs.toFixed(1)} us`);
+  for (const resource of [big!, ranked!, driverBig!, driverRest!, module]) resource.dispose();
 });

@@ -104,6 +104,11 @@ test("SM partition requests must fit the GPU; without green contexts they become
   assert.throws(() => createSmPartitions(gpu, []), { message: "Expected an array of at least 1 elements for the partition sizes but received an array of length 0" });
   assert.throws(() => createSmPartitions(gpu, [0]), RangeError);
   assert.throws(() => createSmPartitions(gpu, [112, 24]), { message: "Expected partition sizes adding up to at most 132 SMs for the partition sizes but received 112 + 24 = 136" });
+  // Groups for the remainder: indices of the device's split, distinct, and only with a remainder partition.
+  assert.throws(() => createSmPartitions(gpu, [112], { remainderGroups: [3] }), { message: "options.remainderGroups needs options.includeRemainder: the groups go to the remainder partition" });
+  assert.throws(() => createSmPartitions(gpu, [112], { includeRemainder: true, remainderGroups: [15] }), { message: "Expected an integer from 0 to 14 for options.remainderGroups[0] but received 15" });
+  assert.throws(() => createSmPartitions(gpu, [104], { includeRemainder: true, remainderGroups: [2, 2] }), { message: "Expected distinct groups for options.remainderGroups but received 2, 2" });
+  assert.throws(() => createSmPartitions(gpu, [112], { includeRemainder: true, ignoreCoscheduling: true, remainderGroups: [1] }), RangeError);
   const plainGpu = Object.assign(fakeGpu(0, false), { createStream: () => stream });
   const partitions = createSmPartitions(plainGpu, [112], { includeRemainder: true });
   assert.deepEqual(partitions.map((p) => [p.requestedSms, p.smCount, p.isolation, p.fallbackReason]), [

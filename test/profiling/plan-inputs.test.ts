@@ -17,7 +17,8 @@ test("GEMMs are measured on every split size, on what compute keeps beside them,
   const multiplesOf8 = Array.from({ length: 15 }, (_, i) => 8 * (i + 1)); // 128 is more than one split grants
   const remainders = Array.from({ length: 8 }, (_, i) => 132 - 8 * (i + 1)); // 124 .. 68
   assert.deepEqual(grid.gemmSms, [...new Set([...multiplesOf8, ...remainders, 132])].sort((a, b) => a - b));
-  assert.deepEqual(grid.attentionSms, [...multiplesOf8, 132]);
+  // Attention on every split size and on each remainder plans give it (12 .. 60), measured as such.
+  assert.deepEqual(grid.attentionSms, [...new Set([...multiplesOf8, 12, 20, 28, 36, 44, 52, 60, 132])].sort((a, b) => a - b));
   assert.deepEqual(grid.allReduceCtas, [8, 16, 24, 32]);
   // Attention on the remainder beside each compute group of at least half the GPU (72 .. 120), as plans lay them out.
   assert.deepEqual(grid.attentionPartnerSms, [12, 20, 28, 36, 44, 52, 60]);

@@ -49,7 +49,7 @@ export function fakeGpu(ordinal = 0, greenContexts = true): Gpu {
     canAddress(peer: Gpu) {
       return peer === this;
     },
-    greenContextSupport: () => (greenContexts ? { supported: true, smCount: 132, minPartitionSms: 8, alignment: 8 } : { supported: false, reason: "fake" }),
+    greenContextSupport: () => (greenContexts ? { supported: true, smCount: 132, minPartitionSms: 8, alignment: 8, groupCount: 15, groupSms: 8, leftoverSms: 12 } : { supported: false, reason: "fake" }),
     nativeFor: () => fakeNative(calls),
   } as unknown as Gpu;
 }

@@ -236,7 +236,10 @@ class GpuMeasurer implements Measurer {
   /** Runs a measurement on GPUs brought up to clock, with failures explained. */
   private async guard<T>(measure: () => T | Promise<T>, gpus = 1): Promise<T> {
     try {
-      for (const context of this.ranks(gpus)) context.warmUp();
+      for (const context of this.ranks(gpus)) {
+        await context.partitions.rankMemoryGroups();
+        context.warmUp();
+      }
       return await measure();
     } catch (error) {
       throw explainGpuFailure(error);

@@ -5,6 +5,7 @@
  * as in a plan; the other piece of that split serves co-running measurements.
  */
 import type { Cublas, Gpu, SmPartition, Stream } from "../../../runtime/gpu/index.js";
+import { memoryGroupOrder } from "../../../runtime/kernels/memoryGroups.js";
 
 export class SmShare {
   private handle: Cublas | undefined;
@@ -47,6 +48,7 @@ export function largestPartition(gpu: Gpu, min: number, granularity: number): nu
 }
 
 export class PartitionCache {
+  private memoryGroups: number[] | undefined;
   private readonly shares = new Map<number, SmShare>();
   private readonly splits = new Map<number, Split>();
   private readonly pairs = new Map<string, [SmShare, SmShare]>();
@@ -72,11 +74,19 @@ export class PartitionCache {
     return share;
   }
 
-  /** One split of the GPU: a partition of `groupSms` and the remainder. */
+  /** Ranks the unit groups a remainder takes (memoryGroups.ts), as a plan's runtime does; needed before split(). */
+  async rankMemoryGroups(): Promise<void> {
+    this.memoryGroups ??= await memoryGroupOrder(this.gpu, this.gpu.greenContextSupport().groupCount ?? 0);
+  }
+
+  /** One split of the GPU: a partition of `groupSms` and the remainder, made as a plan's runtime makes them. */
   split(groupSms: number): Split {
     let split = this.splits.get(groupSms);
     if (split) return split;
-    const [group, remainder] = this.gpu.createSmPartitions([groupSms], { includeRemainder: true });
+    if (!this.memoryGroups) throw new Error(`the memory groups of GPU ${this.gpu.ordinal} are used before they are ranked`);
+    const { groupCount = 0, groupSms: unit = this.granularity } = this.gpu.greenContextSupport();
+    const remainderGroups = this.memoryGroups.slice(0, Math.max(0, groupCount - Math.ceil(groupSms / unit)));
+    const [group, remainder] = this.gpu.createSmPartitions([groupSms], { includeRemainder: true, remainderGroups });
     split = { group: this.adopt(group!, groupSms), remainder: this.adopt(remainder!, this.gpu.info.smCount - groupSms) };
     this.splits.set(groupSms, split);
     return split;
