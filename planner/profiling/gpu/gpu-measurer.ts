@@ -188,7 +188,7 @@ class GpuMeasurer implements Measurer {
     return [
       "timing: CUDA events around CUDA-graph replays of repetitions lasting at least 200 us, after a warm-up; the median of 3 to 5 runs; " +
         "operands random bf16 in [-1, 1); inputs smaller than twice the L2 cache rotate through copies so that none is read from L2",
-      `SM shares: a green-context partition of each size (a share off the ${partition.granularity}-SM step is the remainder of one split, as in a plan); all ${sms} SMs is a plain stream`,
+      `SM shares: a green-context partition of each size (a share off the ${partition.granularity}-SM step is the remainder of one split, holding the unit groups a streaming read is fastest on, as in a plan); all ${sms} SMs is a plain stream`,
       ...sections.map((section) => methodNote(section, notes[section]())),
     ];
   }
