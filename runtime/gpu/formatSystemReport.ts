@@ -50,7 +50,9 @@ function describeGpu(gpu: GpuReport): string[] {
   } else {
     const size = green.minPartitionSms ? `at least ${green.minPartitionSms} SMs` : "minimum size not reported by the driver";
     const alignment = green.alignment ? `, in multiples of ${green.alignment}` : "";
-    lines.push(`  green contexts: yes; partitions of ${size}${alignment}; the remainder may be any size`);
+    // The split a plan's partitions are made of: its groups, and the SMs left over for the memory partition.
+    const groups = green.groupCount ? `; ${green.groupCount} groups of ${green.groupSms} SMs and ${green.leftoverSms} left over` : "";
+    lines.push(`  green contexts: yes; partitions of ${size}${alignment}; the remainder may be any size${groups}`);
   }
   return lines;
 }

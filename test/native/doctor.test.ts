@@ -36,7 +36,7 @@ test("doctor --json prints the same report as JSON on stdout only", () => {
   }
 });
 
-test("with a GPU, doctor lists each GPU with its SMs, memory, compute capability and green-context granularity", { skip: noGpu }, () => {
+test("with a GPU, doctor lists each GPU with its SMs, memory, compute capability, green-context granularity and split", { skip: noGpu }, () => {
   const run = doctor([]);
   const report = JSON.parse(doctor(["--json"]).stdout) as SystemReport;
   assert.ok(report.gpus.length > 0);
@@ -44,6 +44,7 @@ test("with a GPU, doctor lists each GPU with its SMs, memory, compute capability
     assert.match(run.stdout, new RegExp(`GPU ${gpu.ordinal}\\s+${gpu.name}`));
     assert.match(run.stdout, new RegExp(`SMs ${gpu.smCount}, memory [0-9.]+ GiB, compute capability ${gpu.computeCapability.major}\\.${gpu.computeCapability.minor}`));
     assert.match(run.stdout, /green contexts: (yes|no)/);
+    if (gpu.greenContexts.supported) assert.match(run.stdout, new RegExp(`; ${gpu.greenContexts.groupCount} groups of ${gpu.greenContexts.groupSms} SMs and ${gpu.greenContexts.leftoverSms} left over`));
   }
   assert.match(run.stdout, /^CUDA driver\s+(driver [0-9.]+, )?supports CUDA \d+\.\d/m);
   assert.match(run.stdout, /^NVML {9}\d+\.[0-9.]+ {2}\(\S*libnvidia-ml\.so/m);

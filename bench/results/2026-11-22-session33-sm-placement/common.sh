@@ -1,7 +1,9 @@
 # Sourced by this folder's GPU scripts: session 32's environment, header, step(), run() and $s27,
 # $s29, $s31, with session 32's folder as $s32 and this folder as $here; and old(), run() with the
-# runtime as it was before this session (commit fd7b7de, built into .old/: dist, the addon, the
-# kernels, the profiles), for before-and-after on one machine.
+# runtime as it was before this session, for before-and-after on one machine. .old/ (ignored) was
+# made here: `git worktree add /tmp/old fd7b7de`, `npx tsc -p .` and `npm run build:native` there,
+# then its dist/ (less dist/test and dist/bench), build/Release, native/kernels, schema and
+# package.json copied into .old/.
 # The pruned modules travel packed (.gpu-modules/modules.txz, tar cJf of .gpu-modules/node_modules):
 # unpacked they took more of the 64 MiB a call carries.
 [ -d .gpu-modules/node_modules ] || tar xJf .gpu-modules/modules.txz -C .gpu-modules
