@@ -29,15 +29,21 @@ struct UnitSplit {
 };
 
 // The device's SMs split into as many groups of the smallest unit the driver allows (8 SMs on
-// Hopper, 2 when coscheduling is ignored) as it grants, and the SMs left over.
+// Hopper, 2 when coscheduling is ignored) as it grants, and the SMs left over. The unit is what a
+// split asking for single SMs grants; the groups come from a split asking for that unit, the same
+// call Split makes for sized partitions alone, so that a group's index names the same SMs in both.
 UnitSplit SplitIntoUnits(const cu::DevResource& all, unsigned int flags) {
   unsigned int available = 0;
   CU_CALL(cuDevSmResourceSplitByCount, nullptr, &available, &all, nullptr, flags, 1);
   UnitSplit split;
+  split.rest = all;
+  if (available == 0) return split;
+  std::vector<cu::DevResource> probe(available);
+  CU_CALL(cuDevSmResourceSplitByCount, probe.data(), &available, &all, nullptr, flags, 1);
+  split.unit = probe.front().sm.smCount;
   split.groups.resize(available);
-  CU_CALL(cuDevSmResourceSplitByCount, split.groups.data(), &available, &all, &split.rest, flags, 1);
+  CU_CALL(cuDevSmResourceSplitByCount, split.groups.data(), &available, &all, &split.rest, flags, split.unit);
   split.groups.resize(available);
-  split.unit = available == 0 ? 0 : split.groups.front().sm.smCount;
   return split;
 }
 

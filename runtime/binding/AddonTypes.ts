@@ -96,8 +96,11 @@ export interface NativeDevice extends NativeDisposable {
   /** A plain non-blocking stream; lower priority numbers run first. */
   createStream(priority: number): NativeStream;
   createEvent(timing: boolean): NativeEvent;
-  /** One partition per size, carved in order, then the remainder if asked. Needs green contexts. */
-  /** remainderGroups: unit groups (indices below groupCount) the remainder partition takes besides the leftover SMs; the sized partitions take the others in order. */
+  /**
+   * One partition per size, carved in order, then the remainder if asked. Needs green contexts.
+   * remainderGroups: unit groups (indices below groupCount) the remainder takes besides the leftover
+   * SMs; the sized partitions then take the others in order.
+   */
   createGreenPartitions(sizes: number[], includeRemainder: boolean, ignoreCoscheduling: boolean, remainderGroups: number[]): NativeGreenPartition[];
   createCublas(smCountTarget: number, workspaceBytes: number): NativeCublasHandle;
   /** Loads a cubin (or NUL-free PTX text) image. */

@@ -78,7 +78,7 @@ class GreenPartitionHandle extends GpuResource<NativeGreenPartition> {
 export function createSmPartitions(gpu: Gpu, sizes: readonly number[], options: SmPartitionOptions = {}): SmPartition[] {
   const total = gpu.info.smCount;
   const includeRemainder = expectBoolean(options.includeRemainder ?? false, "options.includeRemainder");
-  // The remainder alone is a partition too (memoryGroups.ts times candidates that way).
+  // With a remainder, no sized partition is needed: the leftover SMs, with or without groups, alone.
   const requested = expectArray(sizes, "the partition sizes", (size, role) => expectInteger(size, role, 1, total), includeRemainder ? 0 : 1);
   const ignoreCoscheduling = expectBoolean(options.ignoreCoscheduling ?? false, "options.ignoreCoscheduling");
   const priority = expectInteger(options.streamPriority ?? 0, "options.streamPriority", -1000, 1000);
