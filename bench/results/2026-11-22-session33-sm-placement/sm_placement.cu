@@ -3,6 +3,8 @@
 //
 //   nvcc -O2 -std=c++17 -arch=sm_90 sm_placement.cu -lcuda -lcublas -o sm_placement
 //   ./sm_placement            (prints everything to stdout)
+//   ./sm_placement tpc        (instead of the three choices: memory of 2-SM units spread over the
+//                              GPCs against the runtime's ranked remainder; added after calls 1-2)
 //
 // GPCs are found from thread-block clusters, which never span a GPC: every pair of SMs that ever
 // hosts blocks of one cluster is joined (union-find) over many launches of several cluster sizes.
@@ -286,7 +288,7 @@ static Timings time_pair(const Buffers& b, const Partition& memory, const Partit
 }
 
 // ---------------------------------------------------------------------------------------------
-int main() {
+int main(int argc, char** argv) {
   CU(cuInit(0));
   CU(cuDeviceGet(&g_device, 0));
   RT(cudaSetDevice(0));
@@ -372,6 +374,79 @@ int main() {
   fill_bf16<<<1024, 256>>>(b.a, (long long)b.m * b.k, 1);
   fill_bf16<<<1024, 256>>>(b.w, (long long)b.n * b.k, 2);
   RT(cudaDeviceSynchronize());
+
+  if (argc > 1 && std::string(argv[1]) == "tpc") {
+    // Memory partitions of 2-SM units (a split ignoring coscheduling) spread over the GPCs, compute
+    // the other units: do fewer SMs read as fast when no GPC holds more than a few of them, and
+    // what does a GEMM on a compute partition that cannot host clusters cost?
+    const auto row = [&](const char* name, Partition& memory, Partition& compute, const std::string& what) {
+      add_blas(compute);
+      const Timings t = time_pair(b, memory, compute);
+      std::printf("%-10s %3d %3d %7.1f %9.2f %9.1f %9.1f %9.1f %7.3f %7.3f  %s | %s\n", name, memory.sms, compute.sms,
+                  t.read_us, read_bytes / t.read_us / 1e6, t.read_beside_us, t.gemm_us, t.gemm_beside_us,
+                  t.gemm_beside_us / t.gemm_us, t.read_beside_us / t.read_us, gpc_counts(memory.smids).c_str(), what.c_str());
+      free_partition(compute);
+      free_partition(memory);
+    };
+    std::printf("\nread: %zu MB; GEMM %dx%dx%d bf16\n", read_bytes >> 20, b.m, b.n, b.k);
+    std::printf("%-10s %3s %3s %7s %9s %9s %9s %9s %7s %7s  %s\n", "choice", "mem", "cmp", "read us", "read TB/s",
+                "beside", "gemm us", "beside", "gemm x", "read x", "memory GPCs");
+    for (int m = 0; m <= 1; ++m) {  // as the runtime ranks: the leftover SMs, then with group 1
+      std::vector<CUdevResource> mem_res = {rest}, cmp_res;
+      for (unsigned i = 0; i < count; ++i) (m == 1 && i == 1 ? mem_res : cmp_res).push_back(groups[i]);
+      Partition compute = make_partition(cmp_res);
+      Partition memory = make_partition(mem_res);
+      row("ranked", memory, compute, m == 1 ? "leftover + group 1" : "leftover");
+    }
+    const unsigned flags = CU_DEV_SM_RESOURCE_SPLIT_IGNORE_SM_COSCHEDULING;
+    unsigned n2 = 0;
+    CU(cuDevSmResourceSplitByCount(nullptr, &n2, &whole, nullptr, flags, 2));
+    std::vector<CUdevResource> units(n2);
+    CUdevResource unit_rest;
+    CU(cuDevSmResourceSplitByCount(units.data(), &n2, &whole, &unit_rest, flags, 2));
+    units.resize(n2);
+    std::map<int, std::vector<int>> by_gpc;
+    for (unsigned i = 0; i < n2; ++i) {
+      Partition p = make_partition({units[i]});
+      by_gpc[gpc_of[*p.smids.begin()]].push_back(int(i));
+      free_partition(p);
+    }
+    std::printf("split by 2 ignoring coscheduling: %u units of %u SMs, remainder %u; units per cluster-map GPC:", n2,
+                units.empty() ? 0 : units[0].sm.smCount, unit_rest.sm.smCount);
+    for (auto& [g, l] : by_gpc) std::printf(" %d:%zu", g, l.size());
+    std::printf("\n");
+    std::vector<std::vector<int>> lists;
+    for (auto& [g, l] : by_gpc) lists.push_back(l);
+    std::stable_sort(lists.begin(), lists.end(), [](auto& x, auto& y) { return x.size() > y.size(); });
+    for (int sms : {12, 16, 20, 24}) {
+      std::vector<int> chosen;  // round-robin over the GPCs, the largest first
+      for (size_t round = 0; int(chosen.size()) * 2 < sms; ++round)
+        for (auto& l : lists)
+          if (round < l.size() && int(chosen.size()) * 2 < sms) chosen.push_back(l[round]);
+      std::vector<CUdevResource> mem_res, cmp_res;
+      for (unsigned i = 0; i < n2; ++i)
+        (std::find(chosen.begin(), chosen.end(), int(i)) != chosen.end() ? mem_res : cmp_res).push_back(units[i]);
+      if (unit_rest.sm.smCount > 0) cmp_res.push_back(unit_rest);
+      Partition compute = make_partition(cmp_res);
+      Partition memory = make_partition(mem_res);
+      // cuBLAS's GEMM failed to launch on such a compute partition (status 13, execution failed:
+      // its kernels use clusters), so the read is timed alone.
+      cudaEvent_t e0, e1;
+      RT(cudaEventCreate(&e0));
+      RT(cudaEventCreate(&e1));
+      std::vector<float> r;
+      launch_read(b, memory);
+      for (int i = 0; i < 5; ++i) r.push_back(time_on(memory, 4, [&] { launch_read(b, memory); }, e0, e1));
+      const float read_us = median(r);
+      std::printf("%-10s %3d %3d %7.1f %9.2f  %s | 2-SM units round-robin over GPCs\n", "tpc-spread", memory.sms, compute.sms,
+                  read_us, read_bytes / read_us / 1e6, gpc_counts(memory.smids).c_str());
+      RT(cudaEventDestroy(e0));
+      RT(cudaEventDestroy(e1));
+      free_partition(compute);
+      free_partition(memory);
+    }
+    return 0;
+  }
 
   std::printf("\nmemory = groups + the remainder; compute = the other groups. read: %zu MB; GEMM %dx%dx%d bf16\n",
               read_bytes >> 20, b.m, b.n, b.k);
