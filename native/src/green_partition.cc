@@ -101,34 +101,31 @@ Napi::Array GreenPartition::Split(Napi::Env env, const std::shared_ptr<DeviceCon
     }
   }
 
-  std::vector<std::shared_ptr<GreenContextResource>> partitions;
+  // The groups the sized partitions take in order, and what the remainder holds.
+  std::vector<cu::DevResource> sized;
+  std::vector<cu::DevResource> remainder;
   if (remainderGroups.empty()) {
     unsigned int count = static_cast<unsigned int>(total);
-    std::vector<cu::DevResource> groups(count);
+    sized.resize(count);
     cu::DevResource rest{};
-    if (count > 0) CU_CALL(cuDevSmResourceSplitByCount, groups.data(), &count, &all, &rest, flags, unit);
+    if (count > 0) CU_CALL(cuDevSmResourceSplitByCount, sized.data(), &count, &all, &rest, flags, unit);
     else rest = all;
-    groups.resize(count);
-    size_t next = 0;
-    for (const size_t n : needed) {
-      partitions.push_back(CreateGreenContext(device, {groups.begin() + next, groups.begin() + next + n}));
-      next += n;
-    }
-    if (includeRemainder && rest.sm.smCount > 0) partitions.push_back(CreateGreenContext(device, {rest}));
+    sized.resize(count);
+    if (rest.sm.smCount > 0) remainder.push_back(rest);
   } else {
-    std::vector<cu::DevResource> others;
     for (size_t g = 0; g < available; ++g)
-      if (!toRemainder[g]) others.push_back(units.groups[g]);
-    size_t next = 0;
-    for (const size_t n : needed) {
-      partitions.push_back(CreateGreenContext(device, {others.begin() + next, others.begin() + next + n}));
-      next += n;
-    }
-    std::vector<cu::DevResource> remainder;
+      if (!toRemainder[g]) sized.push_back(units.groups[g]);
     if (units.rest.sm.smCount > 0) remainder.push_back(units.rest);
     for (const unsigned int group : remainderGroups) remainder.push_back(units.groups[group]);
-    partitions.push_back(CreateGreenContext(device, remainder));
   }
+
+  std::vector<std::shared_ptr<GreenContextResource>> partitions;
+  size_t next = 0;
+  for (const size_t n : needed) {
+    partitions.push_back(CreateGreenContext(device, {sized.begin() + next, sized.begin() + next + n}));
+    next += n;
+  }
+  if (includeRemainder && !remainder.empty()) partitions.push_back(CreateGreenContext(device, remainder));
   Napi::Array result = Napi::Array::New(env, partitions.size());
   for (size_t i = 0; i < partitions.size(); ++i) result.Set(i, New(env, partitions[i]));
   return result;

@@ -9,7 +9,7 @@ import type { Plan, PlanOperation } from "../../planner/plan/schema.js";
 import type { Cublas, Gpu, SmIsolation, SmPartition, Stream } from "../gpu/index.js";
 import type { GemmAlgorithms } from "../gemmAlgorithmTable.js";
 import { attentionWorkspaceSizes } from "../kernels/kernelContracts.js";
-import { memoryGroupOrder } from "../kernels/memoryGroups.js";
+import { groupsLeft, memoryGroupOrder } from "../kernels/memoryGroups.js";
 import type { AttentionWorkspace } from "../kernels/modelKernels.js";
 import type { ModeOperations } from "../plan/executionModes.js";
 import { disposeInReverse, own } from "../owned.js";
@@ -63,13 +63,6 @@ export class PlanPartitions {
   dispose(): void {
     for (const partition of this.byCategory.values()) partition.dispose();
   }
-}
-
-/** The unit groups of the device's split that partitions of these sizes leave to the remainder. */
-function groupsLeft(gpu: Gpu, sizes: readonly number[]): number {
-  const { groupCount = 0, groupSms = 0 } = gpu.greenContextSupport();
-  if (groupSms === 0) return 0;
-  return Math.max(0, groupCount - sizes.reduce((sum, sms) => sum + Math.ceil(sms / groupSms), 0));
 }
 
 export class LaneSet {

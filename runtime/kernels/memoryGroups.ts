@@ -29,21 +29,28 @@ const TIE_FRACTION = 0.03;
 /** By device ordinal: every Gpu object of one device shares its SMs (a runtime opens its own). */
 const orders = new Map<number, Promise<number[]>>();
 
+/** The unit groups of the device's split that partitions of these sizes leave to the remainder. */
+export function groupsLeft(gpu: Gpu, sizes: readonly number[]): number {
+  const { groupCount = 0, groupSms = 0 } = gpu.greenContextSupport();
+  if (groupSms === 0) return 0;
+  return Math.max(0, groupCount - sizes.reduce((sum, sms) => sum + Math.ceil(sms / groupSms), 0));
+}
+
 /** The first `count` groups a memory partition should take (fewer where the device has fewer); [] without green contexts. */
 export async function memoryGroupOrder(gpu: Gpu, count: number): Promise<number[]> {
   const support = gpu.greenContextSupport();
-  const groups = support.supported ? (support.groupCount ?? 0) : 0;
-  const wanted = Math.min(Math.max(0, count), groups);
+  const { groupCount = 0, groupSms = 0 } = support.supported ? support : {};
+  const wanted = Math.min(Math.max(0, count), groupCount);
   const known = (await orders.get(gpu.ordinal)) ?? [];
   if (known.length >= wanted) return known.slice(0, wanted);
-  const extended = rankGroups(gpu, known, wanted);
+  const extended = rankGroups(gpu, { groupCount, groupSms }, known, wanted);
   orders.set(gpu.ordinal, extended);
   extended.catch(() => orders.delete(gpu.ordinal)); // a failed ranking is not kept: the next call ranks again
   return extended;
 }
 
-async function rankGroups(gpu: Gpu, known: readonly number[], wanted: number): Promise<number[]> {
-  const { groupCount = 0, groupSms = 0 } = gpu.greenContextSupport();
+async function rankGroups(gpu: Gpu, split: { groupCount: number; groupSms: number }, known: readonly number[], wanted: number): Promise<number[]> {
+  const { groupCount, groupSms } = split;
   const module = await compileKernelModule(gpu, "stream_read");
   const owned: { dispose(): void }[] = [module];
   const own = <T extends { dispose(): void }>(resource: T): T => (owned.push(resource), resource);

@@ -5,7 +5,7 @@
  * as in a plan; the other piece of that split serves co-running measurements.
  */
 import type { Cublas, Gpu, SmPartition, Stream } from "../../../runtime/gpu/index.js";
-import { memoryGroupOrder } from "../../../runtime/kernels/memoryGroups.js";
+import { groupsLeft, memoryGroupOrder } from "../../../runtime/kernels/memoryGroups.js";
 
 export class SmShare {
   private handle: Cublas | undefined;
@@ -84,8 +84,7 @@ export class PartitionCache {
     let split = this.splits.get(groupSms);
     if (split) return split;
     if (!this.memoryGroups) throw new Error(`the memory groups of GPU ${this.gpu.ordinal} are used before they are ranked`);
-    const { groupCount = 0, groupSms: unit = this.granularity } = this.gpu.greenContextSupport();
-    const remainderGroups = this.memoryGroups.slice(0, Math.max(0, groupCount - Math.ceil(groupSms / unit)));
+    const remainderGroups = this.memoryGroups.slice(0, groupsLeft(this.gpu, [groupSms]));
     const [group, remainder] = this.gpu.createSmPartitions([groupSms], { includeRemainder: true, remainderGroups });
     split = { group: this.adopt(group!, groupSms), remainder: this.adopt(remainder!, this.gpu.info.smCount - groupSms) };
     this.splits.set(groupSms, split);
