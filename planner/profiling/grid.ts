@@ -3,8 +3,9 @@
  * full profile and for a `--quick` smoke run. SM shares cover how plans partition a GPU
  * (planner/schedule/build-problem.ts): compute and network partitions are split off in the steps
  * green contexts grant (compute at least half the GPU), NCCL is held to at most 32 CTAs, and
- * attention gets the remainder; or an op has the whole GPU. Shares off the step are measured as
- * remainders, the others as split groups.
+ * attention gets the remainder; or an op has the whole GPU. So GEMMs and the small kernels are
+ * measured on split groups and the whole GPU, attention on split groups and on the remainders
+ * plans give it (shares off the step are measured as remainders, the others as split groups).
  */
 
 export interface GridDevice {
@@ -46,12 +47,12 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
   // Plans give compute a group of at least half the GPU and attention the remainder.
   const memoryRemainders = ascending(splits.filter((s) => s >= sms / 2).map((s) => sms - s));
   const networkShares = splits.filter((s) => s <= MAX_NETWORK_SMS);
-  const computeSms = ascending([...splits, ...computeRemainders(device), sms]);
+  const computeSms = ascending([...splits, sms]);
   // Plans run attention on a split's remainder, which reads at its own speed (the leftover SMs sit
   // in a few GPCs: runtime/kernels/memoryGroups.ts), so the remainders plans use are measured as such.
   const attentionSms = ascending([...splits, ...memoryRemainders, sms]);
   if (quick) {
-    const middle = computeRemainders(device).at(-1) ?? sms;
+    const middle = splits.find((s) => s >= sms / 2) ?? sms;
     return {
       gemmTokens: [64, 1024, 8192],
       gemmSms: ascending([splits[1] ?? splits[0] ?? sms, middle, sms]),
@@ -99,13 +100,6 @@ export function smallestSplit(partition: { min: number; granularity: number }): 
 export function splitSizes({ sms, partition }: GridDevice): number[] {
   const out: number[] = [];
   for (let s = smallestSplit(partition); s <= partition.max && s < sms; s += partition.granularity) out.push(s);
-  return out;
-}
-
-/** What compute keeps when splits are carved off: all SMs less a multiple of the granularity, at least half. */
-function computeRemainders({ sms, partition }: GridDevice): number[] {
-  const out: number[] = [];
-  for (let s = sms - partition.granularity; s >= sms / 2; s -= partition.granularity) out.push(s);
   return out;
 }
 

@@ -58,7 +58,7 @@ test("a run writes a profile that validates, with a table for every target and t
     assert.equal(written.provenance.command, "nanoweave profile (test)");
     assert.ok(written.provenance.durationSeconds !== undefined);
     assert.ok(written.gemm.some((t) => t.n === 7168 && t.k === 8192), "Llama-2-70B TP8 gate/up GEMM");
-    assert.ok(written.gemm.every((t) => t.sms.includes(68) && t.sms.includes(124) && t.sms.includes(132)));
+    assert.ok(written.gemm.every((t) => t.sms.includes(72) && t.sms.includes(120) && t.sms.includes(132) && !t.sms.includes(124)));
     assert.ok(written.decodeAttention.some((t) => t.groupSize === 8 && t.kvHeads === 1));
     // Only one GPU: no all-reduce measured, and the notes say which parts stay analytic.
     assert.ok(!measurer.calls.some((call) => call.startsWith("allreduce")));

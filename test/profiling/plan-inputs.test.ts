@@ -12,18 +12,18 @@ import { profileTargets } from "../../planner/profiling/targets.js";
 
 const HOPPER = { sms: 132, partition: { min: 8, granularity: 8, max: 120 } };
 
-test("GEMMs are measured on every split size, on what compute keeps beside them, and on the whole GPU", () => {
+test("GEMMs are measured on every split size and on the whole GPU, never on a remainder (plans give compute split groups)", () => {
   const grid = profileGrid(HOPPER, false);
   const multiplesOf8 = Array.from({ length: 15 }, (_, i) => 8 * (i + 1)); // 128 is more than one split grants
-  const remainders = Array.from({ length: 8 }, (_, i) => 132 - 8 * (i + 1)); // 124 .. 68
-  assert.deepEqual(grid.gemmSms, [...new Set([...multiplesOf8, ...remainders, 132])].sort((a, b) => a - b));
+  assert.deepEqual(grid.gemmSms, [...multiplesOf8, 132]);
+  assert.deepEqual(grid.elementwiseSms, grid.gemmSms);
   // Attention on every split size and on each remainder plans give it (12 .. 60), measured as such.
   assert.deepEqual(grid.attentionSms, [...new Set([...multiplesOf8, 12, 20, 28, 36, 44, 52, 60, 132])].sort((a, b) => a - b));
   assert.deepEqual(grid.allReduceCtas, [8, 16, 24, 32]);
   // Attention on the remainder beside each compute group of at least half the GPU (72 .. 120), as plans lay them out.
   assert.deepEqual(grid.attentionPartnerSms, [12, 20, 28, 36, 44, 52, 60]);
   const quick = profileGrid(HOPPER, true);
-  assert.ok(quick.gemmSms.length < grid.gemmSms.length && quick.gemmSms.includes(132));
+  assert.deepEqual(quick.gemmSms, [16, 72, 132]);
   assert.deepEqual(quick.attentionPartnerSms, [12, 60]);
 });
 
