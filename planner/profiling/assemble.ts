@@ -76,7 +76,7 @@ export function assembleProfile(input: AssembleInput): Profile {
   const notes = input.merging ? base.provenance.notes.filter((note) => !stale(note)) : [];
   notes.push(...input.notes);
   const scaled = of<AttentionResult>("attention").reduce((sum, r) => sum + r.scaledPoints, 0);
-  if (scaled > 0) notes.push(`decode attention: ${scaled} grid points beyond the measured KV size were scaled by KV bytes from the largest measured point at the same SM count`);
+  if (scaled > 0) notes.push(`decode attention: ${scaled} grid points beyond the measured KV size were scaled by KV bytes from a measured point at the same SM count: of the same requests' longest and the same context's widest launch, whichever streams faster there`);
   if (!input.merging) {
     const analytic = PARTS.filter(({ sections: measuredBy }) => !measuredBy.some((section) => sections.has(section)));
     for (const { part, multiGpu, reason } of analytic) {

@@ -54,6 +54,22 @@ test("attention points beyond the KV limit are scaled by bytes from the largest 
   assert.deepEqual(pointsToMeasure(config, [16, 64], [512], 1), [{ requests: 16, context: 512 }]);
 });
 
+test("a point beyond the KV limit is scaled from its requests' longest or its context's widest measured launch, whichever streams faster", () => {
+  const config = { headDim: 128, groupSize: 8, kvHeads: 1 };
+  // Launches of 256 requests stream at twice the rate of fewer; contexts of 16 keys at a quarter.
+  const rate = (point: { requests: number; context: number }) => 1e6 * (point.requests === 256 ? 2 : 1) * (point.context === 16 ? 0.25 : 1);
+  const timed = (requests: number[], context: number[], limit: number) =>
+    pointsToMeasure(config, requests, context, limit).map((point) => ({ point, timeUs: [kvBytes(config, point) / rate(point), kvBytes(config, point) / 1e6] }));
+  // 256 x 4096: from 256 x 1024 (twice 64 x 4096's rate) on the first SM count; both stream alike on the second.
+  const longer = fillAttentionGrid(config, [16, 64, 256], [512, 1024, 4096], timed([16, 64, 256], [512, 1024, 4096], 256 * 1024 * 512));
+  assert.equal(longer.scaled, 1);
+  assert.deepEqual(longer.timeUs[2]![2], [(256 * 4096 * 512) / 2e6, (256 * 4096 * 512) / 1e6]);
+  // 256 x 512: 256 x 16 streams at half 64 x 512's rate (its short context), so the context's launch is the reference.
+  const wider = fillAttentionGrid(config, [16, 64, 256], [16, 512], timed([16, 64, 256], [16, 512], 64 * 512 * 512));
+  assert.equal(wider.scaled, 1);
+  assert.deepEqual(wider.timeUs[2]![1], [(256 * 512 * 512) / 1e6, (256 * 512 * 512) / 1e6]);
+});
+
 test("a device finds its GPU config by name, SMs and memory; --gpu-config must agree on SMs", async () => {
   const gpus = await listGpus();
   assert.equal((await gpuConfigFor({ name: "NVIDIA H100 80GB HBM3", sms: 132, memoryGiB: 79.19 }, undefined, gpus)).id, "H100-SXM");
