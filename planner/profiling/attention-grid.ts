@@ -3,10 +3,11 @@
  * of 16k keys) reads more KV than a GPU holds. Points up to a byte limit are measured; the others
  * are scaled by KV bytes from a measured point, at each SM count: of the same requests at the
  * longest context measured and the same context at the most requests measured (or the largest
- * launch measured, where none has that context), whichever streams faster there. A launch's fixed time, and each request's, weigh less the more requests and keys it has,
- * so neither streams faster than the point itself, and the faster is the closer. Scaled from the
- * same context alone, whole-GPU launches of 2048 requests at 2048-4096 keys were predicted 3-10%
- * slow on an H100 and an H200 (from launches of 256 or 1024 requests); this way, within 2%
+ * launch measured, where none has that context), whichever streams faster there. A launch's fixed
+ * time, and each request's, weigh less the more requests and keys it has, so neither streams faster
+ * than the point itself, and the faster is the closer. Scaled from the same context alone,
+ * whole-GPU launches of 2048 requests at 2048-4096 keys were predicted 3-10% slow on an H100 and an
+ * H200 (from launches of 256 or 1024 requests); this way, within 2.3%
  * (bench/results/2026-11-22-session34-fresh-profile/).
  */
 import type { AttentionPoint } from "./measurer.js";
@@ -41,9 +42,10 @@ export function fillAttentionGrid(
       const point = { requests: r, context: c };
       const exact = byPoint.get(key(point));
       if (exact) return [...exact.timeUs];
+      const sameRequests = largest(measured.filter((m) => m.point.requests === r));
       // With no launch of its context measured, the largest launch stands in (as it did alone before).
-      const candidates = [largest(measured.filter((m) => m.point.requests === r)), largest(measured.filter((m) => m.point.context === c)) ?? largest(measured)]
-        .filter((m) => m !== undefined);
+      const sameContext = largest(measured.filter((m) => m.point.context === c)) ?? largest(measured);
+      const candidates = [sameRequests, sameContext].filter((m) => m !== undefined);
       if (candidates.length === 0) throw new Error(`no measured decode-attention point to scale to ${r} requests x ${c} keys`);
       scaled++;
       // At each SM count, the time at the faster candidate's rate (microseconds per byte, least).
