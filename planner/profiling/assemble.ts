@@ -6,6 +6,7 @@
 import { formatZodIssues } from "../config/index.js";
 import { PROFILE_SCHEMA_ID, ProfileSchema, type DecodeAttentionTable, type Profile } from "../profile/schema.js";
 import type { DeviceFacts } from "./measurer.js";
+import { scaledPointsNote } from "./attention-grid.js";
 import { isMethodNoteOf, type ProfileSection } from "./sections.js";
 import { attentionKey } from "./targets.js";
 import type { AllReduceAttentionPoint, AllReduceTable, ElementwiseTable, GemmTable, InterferencePoint, LaneSwitchProfile, PeerAllReduceProfile, SustainedLoadProfile } from "../profile/schema.js";
@@ -76,7 +77,7 @@ export function assembleProfile(input: AssembleInput): Profile {
   const notes = input.merging ? base.provenance.notes.filter((note) => !stale(note)) : [];
   notes.push(...input.notes);
   const scaled = of<AttentionResult>("attention").reduce((sum, r) => sum + r.scaledPoints, 0);
-  if (scaled > 0) notes.push(`decode attention: ${scaled} grid points beyond the measured KV size were scaled by KV bytes from a measured point at the same SM count: of the same requests' longest and the same context's widest launch, whichever streams faster there`);
+  if (scaled > 0) notes.push(scaledPointsNote(scaled));
   if (!input.merging) {
     const analytic = PARTS.filter(({ sections: measuredBy }) => !measuredBy.some((section) => sections.has(section)));
     for (const { part, multiGpu, reason } of analytic) {

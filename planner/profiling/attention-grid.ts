@@ -13,6 +13,11 @@
 import type { AttentionPoint } from "./measurer.js";
 import type { AttentionConfig } from "./targets.js";
 
+/** The profile's note on the points fillAttentionGrid scaled: how many, and by the rule above. */
+export function scaledPointsNote(scaled: number): string {
+  return `decode attention: ${scaled} grid points beyond the measured KV size were scaled by KV bytes from a measured point at the same SM count: of the same requests' longest and the same context's widest launch, whichever streams faster there`;
+}
+
 /** K and V bytes one launch reads (bf16). */
 export function kvBytes(config: AttentionConfig, point: AttentionPoint): number {
   return point.requests * point.context * config.kvHeads * config.headDim * 2 * 2;

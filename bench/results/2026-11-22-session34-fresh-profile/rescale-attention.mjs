@@ -3,7 +3,7 @@
 // in place, and rewrites the note that counts them. Measured points are left as they are.
 // usage, from the repository root after `npx tsc -p .`: node rescale-attention.mjs PROFILE...
 import { readFileSync, writeFileSync } from "node:fs";
-import { fillAttentionGrid, pointsToMeasure } from "../../../dist/planner/profiling/attention-grid.js";
+import { fillAttentionGrid, pointsToMeasure, scaledPointsNote } from "../../../dist/planner/profiling/attention-grid.js";
 import { formatProfileJson } from "../../../dist/planner/profiling/profile-json.js";
 
 const MEASURED_KV_BYTES = 2 ** 30; // profileGrid's attentionMaxKvBytes for a full profile
@@ -19,14 +19,13 @@ for (const file of process.argv.slice(2)) {
       timeUs: table.timeUs[table.requests.indexOf(point.requests)][table.context.indexOf(point.context)],
     }));
     const filled = fillAttentionGrid(table, table.requests, table.context, measured);
-    changed += filled.timeUs.flat(2).filter((t, i) => t !== table.timeUs.flat(2)[i]).length;
+    const before = table.timeUs.flat(2);
     table.timeUs = filled.timeUs.map((row) => row.map((times) => times.map((t) => Math.round(t * 1000) / 1000)));
+    changed += table.timeUs.flat(2).filter((t, i) => t !== before[i]).length;
     scaled += filled.scaled;
   }
   profile.provenance.notes = profile.provenance.notes.map((note) =>
-    note.startsWith("decode attention: ") && note.includes("grid points beyond the measured KV size")
-      ? `decode attention: ${scaled} grid points beyond the measured KV size were scaled by KV bytes from a measured point at the same SM count: of the same requests' longest and the same context's widest launch, whichever streams faster there`
-      : note,
+    note.startsWith("decode attention: ") && note.includes("grid points beyond the measured KV size") ? scaledPointsNote(scaled) : note,
   );
   writeFileSync(file, formatProfileJson(profile));
   console.log(`${file}: ${scaled} scaled points, ${changed} values changed`);
