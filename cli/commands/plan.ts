@@ -41,7 +41,7 @@ export const planCommand: CommandModule<object, PlanArguments> = {
       .option("gpus", { type: "number", default: 1, describe: "Tensor-parallel degree: GPUs one model instance spans" })
       .option("gpu", { type: "string", describe: "GPU model: H100 (default), H200, A100, or a path to a GPU spec JSON" })
       .option("workload", { type: "string", describe: "Workload name (default: 1024 prompt + 512 output tokens) or a path to a workload JSON" })
-      .option("batch", { type: "string", default: "auto", describe: "Dense batch in tokens per iteration, or auto: the largest whose KV cache fits" })
+      .option("batch", { type: "string", default: "auto", describe: "Dense batch in tokens per iteration; auto: the largest whose KV cache fits; best: of that and the largest below it each nano-batch count cuts into equal nano-batches, the one with the most predicted tokens/s (each planned in turn: slower)" })
       .option("granule", { type: "number", default: 128, describe: "Nano-batch sizes are multiples of this many tokens" })
       .option("profile", { type: "string", describe: "Profile JSON to plan from (default: profiles/<gpu>.json if measured, else derived from the GPU's specs)" })
       .option("solver", { type: "string", choices: SOLVER_BACKENDS, default: "highs", describe: "MILP backend" })
@@ -121,10 +121,10 @@ export const planCommand: CommandModule<object, PlanArguments> = {
   },
 };
 
-function parseBatch(value: string): number | "auto" {
-  if (value === "auto") return "auto";
+function parseBatch(value: string): number | "auto" | "best" {
+  if (value === "auto" || value === "best") return value;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InputError(`--batch must be a positive number of tokens or "auto", got "${value}"`, "--batch");
+  if (!Number.isInteger(n) || n <= 0) throw new InputError(`--batch must be a positive number of tokens, "auto" or "best", got "${value}"`, "--batch");
   return n;
 }
 

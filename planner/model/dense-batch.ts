@@ -17,6 +17,7 @@ export interface DenseBatch {
   /** Requests in flight, each holding KV-cache space for its whole prompt and output. */
   requests: number;
   granule: number;
+  /** Sized by the planner (--batch auto or best), not given. */
   auto: boolean;
   memory: MemoryBudget;
 }
@@ -38,8 +39,8 @@ const RESERVED_FRACTION = 0.05;
 export const MAX_DENSE_BATCH = 8192;
 
 export interface DenseBatchRequest {
-  /** Tokens per iteration, or "auto": the largest batch whose KV cache fits. */
-  batch: number | "auto";
+  /** Tokens per iteration, or "largest": the largest batch whose KV cache fits. */
+  batch: number | "largest";
   granule: number;
 }
 
@@ -61,7 +62,7 @@ export function sizeDenseBatch(shard: Shard, gpu: GpuSpec, workload: Workload, r
     );
   }
   let tokens: number;
-  if (request.batch === "auto") {
+  if (request.batch === "largest") {
     // tokens = requests * tokensPerRequestPerIteration, and each request holds kvPerRequest.
     const perToken = kvPerRequest / mix.tokensPerRequest + activationPerToken;
     tokens = Math.min(MAX_DENSE_BATCH, Math.floor(available / perToken / granule) * granule);
@@ -103,7 +104,7 @@ export function sizeDenseBatch(shard: Shard, gpu: GpuSpec, workload: Workload, r
     prefillContext: mix.prefillContext,
     requests,
     granule,
-    auto: request.batch === "auto",
+    auto: request.batch === "largest",
     memory: { gpuBytes, reservedBytes, weightBytes: shard.weightBytes, activationBytes, kvCacheBytes, freeBytes },
   };
 }

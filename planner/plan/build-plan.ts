@@ -35,14 +35,20 @@ export interface PlanInputs {
 
 const NCCL_MAX_CTAS = 32;
 
+/** The kernels an iteration runs once on the whole GPU, before its first layer and after its last, and their times. */
+export function edgeKernelTimes(graph: LayerGraph, batch: DenseBatch, gpu: GpuSpec): Pick<Plan, "prologue" | "epilogue"> {
+  const wholeTokens = tokenCounts(batch, batch.tokens);
+  const time = (k: KernelOp) => ({ kind: k.kind, us: k.timeUs(wholeTokens, gpu.sms) });
+  return { prologue: graph.prologue.map(time), epilogue: graph.epilogue.map(time) };
+}
+
 export function buildPlan(inputs: PlanInputs): Plan {
   const { batch, graph, search, shard } = inputs;
   const schedule = search.best;
   const nanoBatches = nanoBatchRows(batch, schedule);
   const operations = layerOperations(inputs, schedule, nanoBatches.map((n) => n.rows));
   const wholeTokens = tokenCounts(batch, batch.tokens);
-  const prologue = graph.prologue.map((k) => ({ kind: k.kind, us: k.timeUs(wholeTokens, inputs.gpu.sms) }));
-  const epilogue = graph.epilogue.map((k) => ({ kind: k.kind, us: k.timeUs(wholeTokens, inputs.gpu.sms) }));
+  const { prologue, epilogue } = edgeKernelTimes(graph, batch, inputs.gpu);
   const outside = [...prologue, ...epilogue].reduce((sum, k) => sum + k.us, 0);
   const layers = shard.layers;
   const iterationUs = outside + layersTimeUs(schedule, layers);

@@ -6,16 +6,17 @@
 import { DEFAULT_GPU, DEFAULT_WORKLOAD, resolveGpu, resolveModel, resolveWorkload, type ResolvedModel } from "../config/index.js";
 import { InputError } from "../errors.js";
 import type { SolverBackendName } from "../milp/solution.js";
-import { sizeDenseBatch } from "../model/dense-batch.js";
+import { sizeDenseBatch, type DenseBatch } from "../model/dense-batch.js";
 import type { AllReduceMethod } from "../model/all-reduce-method.js";
-import { buildLayerGraph, profiledGemmShapes } from "../model/layer-graph.js";
+import { buildLayerGraph, profiledGemmShapes, type LayerGraph } from "../model/layer-graph.js";
 import { shardModel } from "../model/shard.js";
 import { CostModel } from "../profile/cost-model.js";
 import { loadProfileFor } from "../profile/load.js";
 import { buildScheduleProblem } from "../schedule/build-problem.js";
 import { searchSchedule } from "../schedule/search.js";
 import { NANOWEAVE_VERSION } from "../version.js";
-import { buildPlan } from "./build-plan.js";
+import { candidateBatches } from "./batch-candidates.js";
+import { buildPlan, edgeKernelTimes } from "./build-plan.js";
 import type { Plan } from "./schema.js";
 
 export interface PlanRequest {
@@ -23,7 +24,8 @@ export interface PlanRequest {
   gpus: number;
   gpu?: string | undefined;
   workload?: string | undefined;
-  batch: number | "auto";
+  /** Tokens; auto: the largest whose KV cache fits; best: the candidate size that fits with the most predicted tokens/s (batch-candidates.ts). */
+  batch: number | "auto" | "best";
   granule: number;
   profile?: string | undefined;
   solver: SolverBackendName;
@@ -47,7 +49,7 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
   const gpu = await resolveGpu(request.gpu ?? DEFAULT_GPU);
   const workload = await resolveWorkload(request.workload ?? DEFAULT_WORKLOAD);
   const shard = shardModel(model, request.gpus);
-  const batch = sizeDenseBatch(shard, gpu, workload, { batch: request.batch, granule: request.granule });
+  const largest = sizeDenseBatch(shard, gpu, workload, { batch: typeof request.batch === "number" ? request.batch : "largest", granule: request.granule });
   const profile = await loadProfileFor(gpu, {
     profilePath: request.profile,
     analytic: {
@@ -57,8 +59,11 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
       toolVersion: NANOWEAVE_VERSION,
     },
   });
+  // A forced nano-batch count is an experiment on the batch asked for: best is then the largest.
+  const searchesBatch = request.batch === "best" && request.nanoBatches === undefined;
+  const sizes = searchesBatch ? candidateBatches(largest.tokens, request.granule, request.maxNanoBatches) : [largest.tokens];
   request.onProgress?.(
-    `planning ${model.name} on ${request.gpus} x ${gpu.name}: dense batch ${batch.tokens} tokens, ` +
+    `planning ${model.name} on ${request.gpus} x ${gpu.name}: dense batch ${sizes.length > 1 ? `of ${sizes.join(", ")} tokens (the most tokens/s)` : `${largest.tokens} tokens`}, ` +
       `${profile.profile.source} profile${profile.path ? ` ${profile.path}` : ""}`,
   );
   const allReduce = request.allReduce ?? true;
@@ -75,40 +80,66 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
     );
   }
   const cost = new CostModel(profile.profile, communicates ? allReduceMethod : "nccl");
-  const graph = buildLayerGraph(shard, batch, cost, allReduce);
-  const problem = buildScheduleProblem(graph, batch, cost, gpu);
-  const search = await searchSchedule(problem, {
-    backend: request.solver,
-    timeLimitSeconds: request.timeLimitSeconds,
-    relativeGap: request.relativeGap,
-    maxNanoBatches: Math.min(request.maxNanoBatches, problem.granules),
-    layers: shard.layers,
-    nanoBatches: request.nanoBatches,
-    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-  });
   // What a measured profile could not measure (e.g. all-reduce on a one-GPU machine) is analytic.
   const unmeasured = profile.profile.source === "measured" ? profile.profile.provenance.notes.filter((n) => /^[\w.]+: analytic, not measured/.test(n)) : [];
   const notes = [...unmeasured.map((n) => `profile: ${n}`), ...cost.notes];
   if (request.layers !== undefined) notes.unshift(`${resolved.name} cut to ${request.layers} of its ${resolved.numLayers} layers`);
   if (!allReduce && shard.tensorParallel > 1) notes.unshift(`one GPU's shard of a ${shard.tensorParallel}-GPU model, planned without its all-reduces`);
   if (profile.profile.source === "analytic") notes.unshift(`no measured profile for ${gpu.name}: planned from a profile derived from its specs`);
-  return buildPlan({
-    model,
-    gpu,
-    workload,
-    shard,
-    batch,
-    profile,
-    graph,
-    problem,
-    search,
-    allReduce,
-    allReduceMethod,
-    backend: request.solver,
-    timeLimitSeconds: request.timeLimitSeconds,
-    notes,
-    toolVersion: NANOWEAVE_VERSION,
-  });
+
+  /** Plans one dense batch; `toBeat`, another batch's tokens/s per GPU, lets the search skip what cannot beat it. */
+  // An iteration takes at least its edge kernels and all its layers but the last one period each,
+  // so a period at or above this cannot serve `batch` at `tokensPerSecondPerGpu` or more.
+  const periodToBeat = (tokensPerSecondPerGpu: number, graph: LayerGraph, batch: DenseBatch): number | undefined => {
+    if (shard.layers < 2) return undefined;
+    const { prologue, epilogue } = edgeKernelTimes(graph, batch, gpu);
+    const edgesUs = [...prologue, ...epilogue].reduce((sum, k) => sum + k.us, 0);
+    const iterationUs = (batch.tokens / shard.tensorParallel / tokensPerSecondPerGpu) * 1e6;
+    return (iterationUs - edgesUs) / (shard.layers - 1);
+  };
+  /** Plans one dense batch; `toBeat`, another batch's tokens/s per GPU, lets the search skip what cannot beat it. */
+  const planBatch = async (batch: DenseBatch, toBeat?: number): Promise<Plan> => {
+    const graph = buildLayerGraph(shard, batch, cost, allReduce);
+    const problem = buildScheduleProblem(graph, batch, cost, gpu);
+    const search = await searchSchedule(problem, {
+      backend: request.solver,
+      timeLimitSeconds: request.timeLimitSeconds,
+      relativeGap: request.relativeGap,
+      maxNanoBatches: Math.min(request.maxNanoBatches, problem.granules),
+      layers: shard.layers,
+      nanoBatches: request.nanoBatches,
+      cutoffUs: toBeat === undefined ? undefined : periodToBeat(toBeat, graph, batch),
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    });
+    return buildPlan({
+      model, gpu, workload, shard, batch, profile, graph, problem, search, allReduce, allReduceMethod,
+      backend: request.solver,
+      timeLimitSeconds: request.timeLimitSeconds,
+      notes,
+      toolVersion: NANOWEAVE_VERSION,
+    });
+  };
+  if (sizes.length === 1) return planBatch(largest);
+  // Largest first: its figures are what --batch max gives, and a tie keeps the larger batch.
+  const plans: { plan: Plan; beaten: boolean }[] = [];
+  let bestRate = 0;
+  for (const [index, tokens] of sizes.entries()) {
+    request.onProgress?.(`dense batch ${tokens} tokens (${index + 1} of ${sizes.length}):`);
+    const batch = tokens === largest.tokens ? largest : { ...sizeDenseBatch(shard, gpu, workload, { batch: tokens, granule: request.granule }), auto: true };
+    const plan = await planBatch(batch, index === 0 ? undefined : bestRate);
+    const rate = plan.prediction.tokensPerSecondPerGpu;
+    plans.push({ plan, beaten: index > 0 && rate <= bestRate });
+    bestRate = Math.max(bestRate, rate);
+  }
+  const best = plans.find(({ plan }) => plan.prediction.tokensPerSecondPerGpu === bestRate)!.plan;
+  best.batch.candidates = plans.map(({ plan, beaten }) => ({
+    tokens: plan.batch.tokens,
+    status: beaten ? "no_better" : plan.solver.status,
+    nanoBatches: beaten ? null : plan.nanoBatches.length,
+    layerUs: beaten ? null : plan.prediction.layerUs,
+    tokensPerSecondPerGpu: beaten ? null : plan.prediction.tokensPerSecondPerGpu,
+  }));
+  return best;
 }
 
 function withLayers(model: ResolvedModel, layers: number): ResolvedModel {

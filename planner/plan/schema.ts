@@ -106,6 +106,23 @@ export const PlanSchema = z.strictObject({
     requests: positiveInt,
     granule: positiveInt,
     auto: z.boolean(),
+    /**
+     * --batch best: each size planned, largest first; the plan is the one with the most tokens/s.
+     * no_better: its search stopped where it could not beat an earlier size's tokens/s (no figures).
+     * Absent where one size was planned.
+     */
+    candidates: z
+      .array(
+        z.strictObject({
+          tokens: positiveInt,
+          status: z.enum(["optimal", "time_limit", "no_better"]),
+          nanoBatches: positiveInt.nullable(),
+          layerUs: z.number().positive().nullable(),
+          tokensPerSecondPerGpu: z.number().positive().nullable(),
+        }),
+      )
+      .min(2)
+      .optional(),
     memory: z.strictObject({
       gpuBytes: nonNegative,
       reservedBytes: nonNegative,
@@ -157,7 +174,7 @@ export const PlanSchema = z.strictObject({
     nanoBatchCounts: z.array(
       z.strictObject({
         count: positiveInt,
-        status: z.enum(["optimal", "time_limit", "no_better", "sequential", "not_divisible"]),
+        status: z.enum(["optimal", "time_limit", "no_better", "sequential", "not_divisible", "uneven"]),
         periodUs: z.number().positive().nullable(),
         boundUs: nonNegative.nullable(),
         seconds: nonNegative,

@@ -19,7 +19,7 @@ const ALL_REDUCE_NAMES: Readonly<Record<Plan["allReduceMethod"], string>> = { nc
 /** Lines of text, each ending in a newline, ready for stdout. */
 export function formatPlanSummary(plan: Plan, options: PlanSummaryOptions = {}): string {
   const style = textStyle(options.color ?? false);
-  const sections = [setupLines(plan, options, style), predictionLines(plan, style), solverLines(plan, style)];
+  const sections = [setupLines(plan, options, style), predictionLines(plan, style), solverLines(plan, style), batchLines(plan, style)].filter((lines) => lines.length > 0);
   return `${sections.map((lines) => lines.join("\n")).join("\n\n")}\n`;
 }
 
@@ -32,7 +32,7 @@ export interface PlanJsonSummary {
   allReduce: Plan["allReduceMethod"] | null;
   gpu: string;
   profile: { source: Plan["profile"]["source"]; path: string | null };
-  batch: { tokens: number; decodeTokens: number; prefillTokens: number; requests: number };
+  batch: { tokens: number; decodeTokens: number; prefillTokens: number; requests: number; candidates?: Plan["batch"]["candidates"] };
   nanoBatches: { count: number; sizes: number[] };
   layouts: { id: string; sms: Partial<Record<StreamName, number>> }[];
   layerUs: number;
@@ -56,7 +56,13 @@ export function formatPlanJsonSummary(plan: Plan, context: ReportContext = {}): 
     allReduce: plan.allReduce ? plan.allReduceMethod : null,
     gpu: plan.gpu.name,
     profile: { source: plan.profile.source, path: plan.profile.path },
-    batch: { tokens: batch.tokens, decodeTokens: batch.decodeTokens, prefillTokens: batch.prefillTokens, requests: batch.requests },
+    batch: {
+      tokens: batch.tokens,
+      decodeTokens: batch.decodeTokens,
+      prefillTokens: batch.prefillTokens,
+      requests: batch.requests,
+      ...(batch.candidates && { candidates: batch.candidates }),
+    },
     nanoBatches: { count: plan.nanoBatches.length, sizes: nanoBatchSizes(plan) },
     layouts: plan.layouts.map((layout) => ({ id: layout.id, sms: layoutSms(layout) })),
     layerUs: prediction.layerUs,
@@ -88,7 +94,7 @@ function setupLines(plan: Plan, context: ReportContext, style: TextStyle): strin
     ["workload", describeWorkload(plan.workload)],
     [
       "dense batch",
-      `${formatCount(batch.tokens)} tokens${batch.auto ? " (auto: the most that fits)" : ""}: ` +
+      `${formatCount(batch.tokens)} tokens${describeSizing(batch)}: ` +
         `${formatCount(batch.decodeTokens)} decode (mean context ${formatCount(batch.decodeContext)}) + ` +
         `${formatCount(batch.prefillTokens)} prefill (mean context ${formatCount(batch.prefillContext)}), ${formatCount(batch.requests)} requests`,
     ],
@@ -98,11 +104,24 @@ function setupLines(plan: Plan, context: ReportContext, style: TextStyle): strin
         `(weights ${formatGiB(batch.memory.weightBytes)}, activations ${formatGiB(batch.memory.activationBytes)}, ` +
         `reserved ${formatGiB(batch.memory.reservedBytes)}, of ${formatGiB(batch.memory.gpuBytes)})`,
     ],
-    ["nano-batches", `${plan.nanoBatches.length}: ${nanoBatchSizes(plan).map(formatCount).join(" + ")} tokens (granule ${batch.granule})`],
+    ["nano-batches", `${plan.nanoBatches.length}: ${nanoBatchSizes(plan).map(formatCount).join(" + ")} tokens (granule ${batch.granule})${unevenHint(plan)}`],
     ...layouts.map((layout): [string, string] => ["SM layout", layout]),
   ];
   if (context.planFile !== undefined) rows.push(["plan file", context.planFile]);
   return formatColumns(rows, ["left", "left"], (cell, _row, column) => (column === 0 ? style.bold(cell) : cell));
+}
+
+/** Every nano-batch keeps the largest one's slot in the timetable, so a smaller last one leaves part of its slot idle. */
+function unevenHint(plan: Plan): string {
+  const sizes = nanoBatchSizes(plan);
+  const idle = 1 - sizes.at(-1)! / sizes[0]!;
+  if (idle <= 0) return "";
+  return `; the last one leaves ${formatPercent(100 * idle)} of its slot idle${plan.batch.auto ? ": --batch best also plans sizes cut evenly" : ""}`;
+}
+
+function describeSizing(batch: Plan["batch"]): string {
+  if (batch.candidates) return ` (best: the most tokens/s of ${batch.candidates.length} sizes up to the ${formatCount(Math.max(...batch.candidates.map((c) => c.tokens)))} that fit)`;
+  return batch.auto ? " (auto: the most that fits)" : "";
 }
 
 function describeWorkload(workload: Plan["workload"]): string {
@@ -159,4 +178,26 @@ function solverLines(plan: Plan, style: TextStyle): string[] {
     (cell, row, column) => (row === 0 ? style.bold(cell) : column === 1 ? status(cell) : cell),
   );
   return [...lines, ...table];
+}
+
+/** --batch best: each dense batch size planned, with what it was predicted to serve. */
+function batchLines(plan: Plan, style: TextStyle): string[] {
+  const { candidates, tokens } = plan.batch;
+  if (!candidates) return [];
+  const figure = (value: number | null, format: (v: number) => string): string => (value === null ? NONE : format(value));
+  return formatColumns(
+    [
+      ["dense batch", "status", "nano-batches", "layer", "tokens/s per GPU", ""],
+      ...candidates.map((c) => [
+        formatCount(c.tokens),
+        c.status,
+        figure(c.nanoBatches, String),
+        figure(c.layerUs, formatUs),
+        figure(c.tokensPerSecondPerGpu, formatCount),
+        c.tokens === tokens ? "← chosen" : "",
+      ]),
+    ],
+    ["right", "left", "right", "right", "right", "left"],
+    (cell, row) => (row === 0 ? style.bold(cell) : cell),
+  );
 }

@@ -44,6 +44,8 @@ export interface SearchOptions {
   nanoBatches?: number | undefined;
   /** Layers per iteration: with few, filling and draining the pipeline can cost more than it gains. */
   layers: number;
+  /** A period to beat from elsewhere (another dense batch's plan): counts whose bound cannot beat it are not solved. */
+  cutoffUs?: number | undefined;
   onProgress?: (message: string) => void;
 }
 
@@ -81,7 +83,7 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
   }
   // A forced count need not beat the sequential schedule, only exist: its cutoff is loose.
   let best: Schedule | undefined = forced === undefined ? sequential : undefined;
-  const cutoff = (): number => best?.periodUs ?? FORCED_CUTOFF_FACTOR * sequential.periodUs;
+  const cutoff = (): number => Math.min(best?.periodUs ?? FORCED_CUTOFF_FACTOR * sequential.periodUs, options.cutoffUs ?? Infinity);
   const counts: CountResult[] = [{ count: 1, status: "sequential", periodUs: sequential.periodUs, boundUs: sequential.periodUs, seconds: 0 }];
   const candidates: { count: number; bound: number }[] = [];
   for (let K = forced ?? 2; K <= (forced ?? options.maxNanoBatches); K++) {

@@ -2,4 +2,4 @@
 # and $s27, $s29, $s32, with session 34's folder as $s34 and this folder as $here.
 source bench/results/2026-11-22-session34-fresh-profile/common.sh
 s34=$here
-here=bench/results/2026-11-22-session35-tp4-long-context
+here=bench/results/2026-11-22-session35-tp4-and-batch-size

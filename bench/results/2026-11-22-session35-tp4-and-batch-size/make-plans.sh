@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The Llama-2-70B TP4 plans (8 layers, 2048 decode tokens) this folder runs, from the shipped H200
 # profile, at contexts 1024-4096: the peer kernel's all-reduce, and NCCL's at 4096.
-# usage (from the repository root, after npx tsc -p .): bash bench/results/2026-11-22-session35-tp4-long-context/make-plans.sh
+# usage (from the repository root, after npx tsc -p .): bash bench/results/2026-11-22-session35-tp4-and-batch-size/make-plans.sh
 set -e
-here=bench/results/2026-11-22-session35-tp4-long-context
+here=bench/results/2026-11-22-session35-tp4-and-batch-size
 s32=bench/results/2026-11-22-session32-long-context
 tp4() { # name context method
   local workload
