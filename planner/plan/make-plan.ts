@@ -15,7 +15,7 @@ import { loadProfileFor } from "../profile/load.js";
 import { buildScheduleProblem } from "../schedule/build-problem.js";
 import { searchSchedule } from "../schedule/search.js";
 import { NANOWEAVE_VERSION } from "../version.js";
-import { candidateBatches } from "./batch-candidates.js";
+import { candidateBatches, planBestBatch } from "./batch-candidates.js";
 import { buildPlan, edgeKernelTimes } from "./build-plan.js";
 import type { Plan } from "./schema.js";
 
@@ -80,14 +80,17 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
     );
   }
   const cost = new CostModel(profile.profile, communicates ? allReduceMethod : "nccl");
-  // What a measured profile could not measure (e.g. all-reduce on a one-GPU machine) is analytic.
-  const unmeasured = profile.profile.source === "measured" ? profile.profile.provenance.notes.filter((n) => /^[\w.]+: analytic, not measured/.test(n)) : [];
-  const notes = [...unmeasured.map((n) => `profile: ${n}`), ...cost.notes];
-  if (request.layers !== undefined) notes.unshift(`${resolved.name} cut to ${request.layers} of its ${resolved.numLayers} layers`);
-  if (!allReduce && shard.tensorParallel > 1) notes.unshift(`one GPU's shard of a ${shard.tensorParallel}-GPU model, planned without its all-reduces`);
-  if (profile.profile.source === "analytic") notes.unshift(`no measured profile for ${gpu.name}: planned from a profile derived from its specs`);
 
-  /** Plans one dense batch; `toBeat`, another batch's tokens/s per GPU, lets the search skip what cannot beat it. */
+  // The cost model notes what it approximated as it prices the ops, so these are read after a search.
+  const planNotes = (): string[] => {
+    // What a measured profile could not measure (e.g. all-reduce on a one-GPU machine) is analytic.
+    const unmeasured = profile.profile.source === "measured" ? profile.profile.provenance.notes.filter((n) => /^[\w.]+: analytic, not measured/.test(n)) : [];
+    const notes = [...unmeasured.map((n) => `profile: ${n}`), ...cost.notes];
+    if (request.layers !== undefined) notes.unshift(`${resolved.name} cut to ${request.layers} of its ${resolved.numLayers} layers`);
+    if (!allReduce && shard.tensorParallel > 1) notes.unshift(`one GPU's shard of a ${shard.tensorParallel}-GPU model, planned without its all-reduces`);
+    if (profile.profile.source === "analytic") notes.unshift(`no measured profile for ${gpu.name}: planned from a profile derived from its specs`);
+    return notes;
+  };
   // An iteration takes at least its edge kernels and all its layers but the last one period each,
   // so a period at or above this cannot serve `batch` at `tokensPerSecondPerGpu` or more.
   const periodToBeat = (tokensPerSecondPerGpu: number, graph: LayerGraph, batch: DenseBatch): number | undefined => {
@@ -113,33 +116,16 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
     });
     return buildPlan({
       model, gpu, workload, shard, batch, profile, graph, problem, search, allReduce, allReduceMethod,
+      notes: planNotes(),
       backend: request.solver,
       timeLimitSeconds: request.timeLimitSeconds,
-      notes,
       toolVersion: NANOWEAVE_VERSION,
     });
   };
   if (sizes.length === 1) return planBatch(largest);
-  // Largest first: its figures are what --batch max gives, and a tie keeps the larger batch.
-  const plans: { plan: Plan; beaten: boolean }[] = [];
-  let bestRate = 0;
-  for (const [index, tokens] of sizes.entries()) {
-    request.onProgress?.(`dense batch ${tokens} tokens (${index + 1} of ${sizes.length}):`);
-    const batch = tokens === largest.tokens ? largest : { ...sizeDenseBatch(shard, gpu, workload, { batch: tokens, granule: request.granule }), auto: true };
-    const plan = await planBatch(batch, index === 0 ? undefined : bestRate);
-    const rate = plan.prediction.tokensPerSecondPerGpu;
-    plans.push({ plan, beaten: index > 0 && rate <= bestRate });
-    bestRate = Math.max(bestRate, rate);
-  }
-  const best = plans.find(({ plan }) => plan.prediction.tokensPerSecondPerGpu === bestRate)!.plan;
-  best.batch.candidates = plans.map(({ plan, beaten }) => ({
-    tokens: plan.batch.tokens,
-    status: beaten ? "no_better" : plan.solver.status,
-    nanoBatches: beaten ? null : plan.nanoBatches.length,
-    layerUs: beaten ? null : plan.prediction.layerUs,
-    tokensPerSecondPerGpu: beaten ? null : plan.prediction.tokensPerSecondPerGpu,
-  }));
-  return best;
+  const batchOf = (tokens: number): DenseBatch =>
+    tokens === largest.tokens ? largest : { ...sizeDenseBatch(shard, gpu, workload, { batch: tokens, granule: request.granule }), auto: true };
+  return planBestBatch(sizes, (tokens, toBeat) => planBatch(batchOf(tokens), toBeat), request.onProgress);
 }
 
 function withLayers(model: ResolvedModel, layers: number): ResolvedModel {

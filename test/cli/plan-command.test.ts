@@ -49,7 +49,19 @@ test("plan --all-reduce-method peer plans 4 H200s from the shipped profile's pee
   assert.deepEqual([summary.allReduce, summary.tensorParallel], ["peer", 4]);
 });
 
+test("plan --batch best prints each dense batch size it planned and keeps the one with the most tokens/s", () => {
+  const run = nanoweave("plan", "--model", "llama3-8b", "--gpu", "h200", "--workload", "decode-1024", "--batch", "best", "--json", "--no-gantt");
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /dense batch 896 tokens \(1 of 4\):/);
+  const summary = JSON.parse(run.stdout) as { batch: { tokens: number; candidates: { tokens: number; tokensPerSecondPerGpu: number | null }[] }; tokensPerSecondPerGpu: number };
+  assert.deepEqual(summary.batch.candidates.map((c) => c.tokens), [896, 768, 640, 512]);
+  const rates = summary.batch.candidates.map((c) => c.tokensPerSecondPerGpu ?? 0);
+  assert.equal(summary.tokensPerSecondPerGpu, Math.max(...rates));
+  assert.equal(summary.batch.tokens, summary.batch.candidates[rates.indexOf(Math.max(...rates))]!.tokens);
+});
+
 const badInputs: { name: string; args: string[]; stderr: RegExp }[] = [
+  { name: "a --batch that is neither tokens nor a sizing", args: ["--model", "llama3-8b", "--batch", "most"], stderr: /--batch must be a positive number of tokens, "auto" or "best", got "most"/ },
   { name: "an unknown model lists the known ones", args: ["--model", "llama-999b"], stderr: /unknown model[\s\S]*Llama-2-70B[\s\S]*llama-70b/i },
   { name: "a --gpus that does not divide the heads", args: ["--model", "llama-70b", "--gpus", "3"], stderr: /does not divide .* 64 attention heads/ },
   { name: "a mixture-of-experts model", args: ["--model", "mixtral-8x7b", "--gpus", "2"], stderr: /mixture-of-experts/ },

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../../planner/errors.js";
+import { candidateBatches } from "../../planner/plan/batch-candidates.js";
 import { makePlan, type PlanRequest } from "../../planner/plan/make-plan.js";
 import { PlanSchema, type Plan } from "../../planner/plan/schema.js";
 import { ProfileSchema, type Profile } from "../../planner/profile/schema.js";
@@ -240,4 +241,34 @@ test("a plan gives each op of nano-batch 0 its sequential time over every row, s
   assert.ok(plan.nanoBatches.length > 1);
   const byId = new Map(sequential.map((op) => [op.id, op.us]));
   for (const op of first.filter((o) => o.kind.endsWith("_gemm"))) assert.ok(byId.get(op.id)! > op.endUs - op.startUs, op.id);
+});
+
+test("the candidate sizes of --batch best: the largest that fits, then the largest each nano-batch count cuts evenly", () => {
+  assert.deepEqual(candidateBatches(896, 128, 8), [896, 768, 640, 512]);
+  assert.deepEqual(candidateBatches(2816, 128, 8), [2816, 2688, 2560, 2304, 2048]);
+  assert.deepEqual(candidateBatches(256, 128, 8), [256]);
+});
+
+test("--batch best keeps the size with the most predicted tokens/s, which beats the largest cut unevenly", async () => {
+  const request = { ...base, model: "llama3-8b", gpus: 1, gpu: "h200", workload: "decode-1024" } as const;
+  const largest = await makePlan({ ...request, batch: "auto" });
+  const best = await makePlan({ ...request, batch: "best" });
+  assert.doesNotThrow(() => PlanSchema.parse(best));
+  assert.deepEqual(replayViolations(best), []);
+  const candidates = best.batch.candidates!;
+  assert.deepEqual(candidates.map((c) => c.tokens), candidateBatches(largest.batch.tokens, 128, 8));
+  // The largest is planned first and in full, to the period --batch auto gives it (counts that tie
+  // on it differ in their pipeline's fill, so tokens/s may differ a little).
+  assert.ok(Math.abs(candidates[0]!.layerUs! / largest.prediction.layerUs - 1) < 1e-6);
+  // On this GPU the largest (896) is cut 256 + 256 + 256 + 128; a smaller size cut evenly serves more.
+  assert.ok(best.batch.tokens < largest.batch.tokens, `chose ${best.batch.tokens}`);
+  assert.ok(best.prediction.tokensPerSecondPerGpu > 1.05 * largest.prediction.tokensPerSecondPerGpu);
+  for (const c of candidates) assert.ok(c.tokensPerSecondPerGpu === null || c.tokensPerSecondPerGpu <= best.prediction.tokensPerSecondPerGpu);
+  assert.equal(candidates.find((c) => c.tokens === best.batch.tokens)!.tokensPerSecondPerGpu, best.prediction.tokensPerSecondPerGpu);
+  assert.ok(best.batch.auto);
+  assert.equal(largest.batch.candidates, undefined);
+  // With a forced nano-batch count, best plans the largest only.
+  const forced = await makePlan({ ...request, batch: "best", nanoBatches: 2 });
+  assert.equal(forced.batch.tokens, largest.batch.tokens);
+  assert.equal(forced.batch.candidates, undefined);
 });

@@ -53,6 +53,32 @@ describe("formatPlanSummary", () => {
     assert.match(counts[4]!, /^ +5 +not_divisible +– +– +0\.00 s$/);
   });
 
+  it("says when the last nano-batch leaves part of its slot idle, and where the planner sized the batch, what would cut it evenly", () => {
+    const uneven = planFixture();
+    uneven.nanoBatches[3]!.rows = [1536, 1792];
+    const row = (p: typeof plan) => formatPlanSummary(p).split("\n").find((l) => l.startsWith("nano-batches"))!;
+    assert.match(row(uneven), /4: 512 \+ 512 \+ 512 \+ 256 tokens \(granule 128\); the last one leaves 50\.0% of its slot idle$/);
+    uneven.batch.auto = true;
+    assert.match(row(uneven), /idle: --batch best also plans sizes cut evenly$/);
+    assert.doesNotMatch(line("nano-batches"), /idle/);
+  });
+
+  it("lists each dense batch size --batch best planned, marking the chosen one", () => {
+    const best = planFixture();
+    best.batch.auto = true;
+    best.batch.candidates = [
+      { tokens: 2304, status: "optimal", nanoBatches: 3, layerUs: 1100.5, tokensPerSecondPerGpu: 3100.2 },
+      { tokens: 2048, status: "optimal", nanoBatches: 4, layerUs: 949.6, tokensPerSecondPerGpu: 3325.5 },
+      { tokens: 1536, status: "no_better", nanoBatches: null, layerUs: null, tokensPerSecondPerGpu: null },
+    ];
+    const text = formatPlanSummary(best);
+    assert.match(text, /^dense batch +2,048 tokens \(best: the most tokens\/s of 3 sizes up to the 2,304 that fit\)/m);
+    assert.match(text, /^ +2,304 +optimal +3 +1,100\.5 µs +3,100 *$/m);
+    assert.match(text, /^ +2,048 +optimal +4 +949\.6 µs +3,326 +← chosen$/m);
+    assert.match(text, /^ +1,536 +no_better +– +– +– *$/m);
+    assert.deepEqual(formatPlanJsonSummary(best).batch.candidates, best.batch.candidates);
+  });
+
   it("warns when the time limit ran out", () => {
     const limited = planFixture();
     limited.solver.status = "time_limit";
