@@ -174,7 +174,7 @@ export const PlanSchema = z.strictObject({
     nanoBatchCounts: z.array(
       z.strictObject({
         count: positiveInt,
-        status: z.enum(["optimal", "time_limit", "no_better", "sequential", "not_divisible", "uneven"]),
+        status: z.enum(["optimal", "time_limit", "no_better", "sequential", "not_divisible"]),
         periodUs: z.number().positive().nullable(),
         boundUs: nonNegative.nullable(),
         seconds: nonNegative,
