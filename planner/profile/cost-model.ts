@@ -13,7 +13,7 @@ import * as math from "mathjs";
 import type { AllReduceMethod } from "../model/all-reduce-method.js";
 import type { ElementwiseKernel } from "../model/elementwise-kernels.js";
 import type { LaneSwitchCosts } from "../schedule/problem.js";
-import type { AllReduceAttentionPoint, AllReduceTable, DecodeAttentionTable, GemmTable, InterferencePoint, Profile, SustainedLoadProfile } from "./schema.js";
+import { REFERENCE_INTERFERENCE_GEMM_TOKENS, type AllReduceAttentionPoint, type AllReduceTable, type DecodeAttentionTable, type GemmTable, type InterferencePoint, type Profile, type SustainedLoadProfile } from "./schema.js";
 import { interpolate1d, interpolateGrid } from "./interpolate.js";
 
 export interface DecodeAttentionShape {
@@ -152,19 +152,25 @@ export class CostModel {
   }
 
   /**
-   * Slowdown of a GEMM, and of an element-wise kernel in its place, on `gemmSms` SMs beside attention
-   * or an all-reduce.
+   * Slowdown of a GEMM of `gemmTokens` rows, and of an element-wise kernel in its place, on `gemmSms`
+   * SMs beside attention or an all-reduce.
    */
-  besidePartner(partner: Partner, gemmSms: number): { gemmFactor: number; elementwiseFactor: number } {
+  besidePartner(partner: Partner, gemmSms: number, gemmTokens: number): { gemmFactor: number; elementwiseFactor: number } {
     const points = this.interferencePoints(partner);
-    const at = (factor: (point: InterferencePoint) => number): number =>
-      interpolateFactor(points, (p) => p.gemmSms ?? this.sms - p.partnerSms, factor, gemmSms);
-    return { gemmFactor: at((p) => p.gemmFactor), elementwiseFactor: at((p) => p.elementwiseFactor ?? p.gemmFactor) };
+    const smsOf = (p: InterferencePoint): number => p.gemmSms ?? this.sms - p.partnerSms;
+    const elementwise = points.filter((p) => p.elementwiseFactor !== undefined);
+    return {
+      gemmFactor: interpolateInterference(points, smsOf, (p) => p.gemmFactor, gemmSms, gemmTokens),
+      elementwiseFactor:
+        elementwise.length > 0
+          ? interpolateInterference(elementwise, smsOf, (p) => p.elementwiseFactor!, gemmSms, gemmTokens)
+          : interpolateInterference(points, smsOf, (p) => p.gemmFactor, gemmSms, gemmTokens),
+    };
   }
 
-  /** Slowdown of attention or an all-reduce on `partnerSms` SMs beside the GEMMs. */
-  partnerBesideGemm(partner: Partner, partnerSms: number): number {
-    return interpolateFactor(this.interferencePoints(partner), (p) => p.partnerSms, (p) => p.partnerFactor, partnerSms);
+  /** Slowdown of attention or an all-reduce on `partnerSms` SMs beside GEMMs of `gemmTokens` rows. */
+  partnerBesideGemm(partner: Partner, partnerSms: number, gemmTokens: number): number {
+    return interpolateInterference(this.interferencePoints(partner), (p) => p.partnerSms, (p) => p.partnerFactor, partnerSms, gemmTokens);
   }
 
   /** Slowdown of an all-reduce on `networkSms` SMs beside decode attention. */
@@ -253,6 +259,33 @@ function interpolateFactor<T>(points: readonly T[], xOf: (point: T) => number, f
   const sorted = [...points].sort((a, b) => xOf(a) - xOf(b));
   const axis = sorted.map(xOf);
   return interpolate1d(axis, sorted.map(factorOf), Math.min(Math.max(x, axis[0]!), axis.at(-1)!));
+}
+
+/**
+ * An interference factor at `sms` (as `smsOf` reads a point's) beside a GEMM of `gemmTokens` rows:
+ * linear in SMs among the points of each measured row count, then, between the row counts around
+ * `gemmTokens`, linear in their logarithm (they are measured doubling); held past either end.
+ */
+function interpolateInterference(
+  points: readonly InterferencePoint[],
+  smsOf: (point: InterferencePoint) => number,
+  factorOf: (point: InterferencePoint) => number,
+  sms: number,
+  gemmTokens: number,
+): number {
+  const byTokens = new Map<number, InterferencePoint[]>();
+  for (const point of points) {
+    const tokens = point.gemmTokens ?? REFERENCE_INTERFERENCE_GEMM_TOKENS;
+    byTokens.set(tokens, [...(byTokens.get(tokens) ?? []), point]);
+  }
+  const measured = [...byTokens.keys()].sort((a, b) => a - b);
+  const factors = measured.map((tokens) => interpolateFactor(byTokens.get(tokens)!, smsOf, factorOf, sms));
+  return interpolateFactor(
+    measured.map((tokens, i) => ({ log: Math.log2(tokens), factor: factors[i]! })),
+    (p) => p.log,
+    (p) => p.factor,
+    Math.log2(gemmTokens),
+  );
 }
 
 /**

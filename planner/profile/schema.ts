@@ -78,6 +78,12 @@ export const ElementwiseTableSchema = z
   })
   .superRefine((t, ctx) => checkGrid(ctx, t.timeUs, [t.tokens.length, t.sms.length], ["timeUs"]));
 
+/**
+ * The GEMM rows an interference point without `gemmTokens` was measured at: one Llama-2-70B TP8
+ * layer's 2048 tokens, as every point was before the field.
+ */
+export const REFERENCE_INTERFERENCE_GEMM_TOKENS = 2048;
+
 /** How much slower each of two co-running kernels gets, beside a partner holding `partnerSms`. */
 export const InterferencePointSchema = z.strictObject({
   partnerSms: positiveInt,
@@ -88,10 +94,17 @@ export const InterferencePointSchema = z.strictObject({
   /**
    * RMSNorm (memory-bound, like every element-wise kernel) on the GEMM's SMs beside the partner /
    * alone: it competes with attention for memory bandwidth, where a GEMM mostly does not. Measured
-   * beside attention; where absent (all-reduce partners, older profiles) element-wise kernels take
-   * gemmFactor.
+   * beside attention, once for each partnerSms (it runs in the GEMM's place, so the GEMM's rows do
+   * not enter it); where no point of a list has it (all-reduce partners, older profiles)
+   * element-wise kernels take gemmFactor.
    */
   elementwiseFactor: positive.optional(),
+  /**
+   * Rows of the GEMM (REFERENCE_INTERFERENCE_GEMM_TOKENS where absent). The fewer, the more of the
+   * memory's bandwidth a GEMM draws for its weights, and beside attention, which reads near the
+   * limit, both slow more: GEMM beside attention is measured at several.
+   */
+  gemmTokens: positiveInt.optional(),
   /**
    * SMs of the GEMM's partition. Where absent, every SM the partner leaves (the GPU's SMs less
    * partnerSms): how GEMM beside attention is measured, and how profiles before this field measured

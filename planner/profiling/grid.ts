@@ -28,6 +28,8 @@ export interface ProfileGrid {
   allReduceCtas: number[];
   /** Attention's SMs beside the GEMM's, one split each: the remainders plans give attention beside a compute group. */
   attentionPartnerSms: number[];
+  /** The GEMM's rows beside attention: the nano-batch sizes plans cut, down to where a GEMM reads its weights near the memory's limit. */
+  attentionPartnerGemmTokens: number[];
   /** The network partition's SMs, each beside the GEMM on the largest group one split grants with it. */
   allReducePartnerSms: number[];
   /** The memory partition beside each all-reduce share: what plans beside a network partition give attention. */
@@ -65,6 +67,7 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
       allReduceBytes: [256 * 2 ** 10, 16 * MIB],
       allReduceCtas: ascending([networkShares[0] ?? MAX_NETWORK_SMS, MAX_NETWORK_SMS]),
       attentionPartnerSms: ascending([memoryRemainders[0] ?? sms - splits.at(-1)!, memoryRemainders.at(-1) ?? sms - splits.at(-1)!]),
+      attentionPartnerGemmTokens: [256, 2048],
       allReducePartnerSms: ascending([networkShares[0] ?? splits[0]!, networkShares.at(-1) ?? splits[0]!]),
       attentionBesideAllReduceSms: attentionBesideAllReduce(memoryShares),
     };
@@ -81,6 +84,7 @@ export function profileGrid(device: GridDevice, quick: boolean): ProfileGrid {
     allReduceBytes: [16, 18, 20, 22, 24, 26, 28].map((power) => 2 ** power),
     allReduceCtas: networkShares,
     attentionPartnerSms: memoryRemainders,
+    attentionPartnerGemmTokens: [128, 256, 512, 1024, 2048],
     allReducePartnerSms: networkShares,
     attentionBesideAllReduceSms: attentionBesideAllReduce(memoryShares),
   };

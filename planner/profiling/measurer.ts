@@ -40,9 +40,6 @@ export interface AttentionPoint {
   context: number;
 }
 
-/** What a GEMM co-runs with: decode attention, or an all-reduce by one of the methods. */
-export type InterferencePartner = "attention" | AllReduceMethod;
-
 /** Reports progress within one measurement: `done` of `total` points. */
 export type PointProgress = (done: number, total: number) => void;
 
@@ -61,8 +58,10 @@ export interface Measurer {
   elementwiseTable(kernel: ElementwiseKernel, tokens: readonly number[], sms: readonly number[], progress: PointProgress): Promise<MeasuredElementwise>;
   /** [bytes][ctas] across the first `gpus` devices, summed by `method`. */
   allReduce(method: AllReduceMethod, gpus: number, bytes: readonly number[], ctas: readonly number[], progress: PointProgress): Promise<number[][]>;
-  /** A GEMM co-running beside the partner on one split of each partnerSms: time together / time alone. */
-  interference(partner: InterferencePartner, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]>;
+  /** A GEMM of each of `gemmTokens` rows beside decode attention on the remainder of one split of each partnerSms: time together / time alone. */
+  attentionInterference(partnerSms: readonly number[], gemmTokens: readonly number[], progress: PointProgress): Promise<InterferencePoint[]>;
+  /** A GEMM on every device beside an all-reduce by `method` across them, on one split of each partnerSms: time together / time alone. */
+  allReduceInterference(method: AllReduceMethod, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]>;
   /** An all-reduce by `method` across every device on `networkSms` SMs beside decode attention on `memorySms` of each: time together / time alone. */
   allReduceBesideAttention(method: AllReduceMethod, networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]>;
   /** What ordering work between lanes costs: between two partitions of a split, and between a split's partitions and the whole GPU. */

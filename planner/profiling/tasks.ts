@@ -113,11 +113,11 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
     }
   }
   if (has("allreduce")) tasks.push(...allReduceTableTasks("allreduce", "nccl", grid, gpuCount));
-  oneTask("attention-interference", "GEMM beside decode attention", grid.attentionPartnerSms.length * 0.3, (measurer, progress) =>
-    measurer.interference("attention", grid.attentionPartnerSms, progress),
+  oneTask("attention-interference", "GEMM beside decode attention", grid.attentionPartnerSms.length * grid.attentionPartnerGemmTokens.length * 0.2, (measurer, progress) =>
+    measurer.attentionInterference(grid.attentionPartnerSms, grid.attentionPartnerGemmTokens, progress),
   );
   oneTask("allreduce-interference", "GEMM beside all-reduce", grid.allReducePartnerSms.length, (measurer, progress) =>
-    measurer.interference("nccl", grid.allReducePartnerSms, progress),
+    measurer.allReduceInterference("nccl", grid.allReducePartnerSms, progress),
   );
   oneTask("allreduce-attention-interference", "all-reduce beside decode attention", grid.allReducePartnerSms.length, (measurer, progress) =>
     measurer.allReduceBesideAttention("nccl", grid.allReducePartnerSms, grid.attentionBesideAllReduceSms, progress),
@@ -130,7 +130,7 @@ export function planTasks(sections: readonly ProfileSection[], targets: ProfileT
       section: "peer-allreduce",
       label: "GEMM beside peer all-reduce",
       weight: grid.allReducePartnerSms.length,
-      measure: (measurer, progress) => measurer.interference("peer", grid.allReducePartnerSms, progress),
+      measure: (measurer, progress) => measurer.allReduceInterference("peer", grid.allReducePartnerSms, progress),
     });
     tasks.push({
       id: PEER_ATTENTION_INTERFERENCE_TASK,

@@ -53,25 +53,28 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
     const spec = graph.groups[group]!;
-    const tokens = tokenCounts(batch, sizeGranules * batch.granule);
+    const rows = sizeGranules * batch.granule;
+    const tokens = tokenCounts(batch, rows);
     // A kernel confined to a partition shares memory bandwidth and L2 with the other partitions.
+    // How much depends on the GEMMs' rows, the fewer the more bandwidth they draw: a nano-batch's
+    // attention co-runs with other nano-batches' GEMMs, of its size in a plan's even cut.
     let computeFactor = { gemm: 1, elementwise: 1 };
     let factor = 1;
     if (groupSms < sms) {
       if (spec.stream === "compute") {
         const beside = [
-          ...(hasMemory ? [cost.besidePartner("attention", groupSms)] : []),
-          ...(hasNetwork ? [cost.besidePartner("allReduce", groupSms)] : []),
+          ...(hasMemory ? [cost.besidePartner("attention", groupSms, rows)] : []),
+          ...(hasNetwork ? [cost.besidePartner("allReduce", groupSms, rows)] : []),
         ];
         computeFactor = {
           gemm: beside.reduce((product, f) => product * f.gemmFactor, 1),
           elementwise: beside.reduce((product, f) => product * f.elementwiseFactor, 1),
         };
       } else if (spec.stream === "memory") {
-        factor = cost.partnerBesideGemm("attention", groupSms);
+        factor = cost.partnerBesideGemm("attention", groupSms, rows);
         if (hasNetwork) factor *= cost.attentionBesideAllReduceFactor();
       } else {
-        factor = cost.partnerBesideGemm("allReduce", groupSms);
+        factor = cost.partnerBesideGemm("allReduce", groupSms, rows);
         if (hasMemory) factor *= cost.allReduceBesideAttentionFactor(groupSms);
       }
     }

@@ -88,16 +88,46 @@ test("the peer all-reduce is read from the profile's peerAllReduce, NCCL's from 
   const peer = new CostModel(withPeer, "peer");
   const bytes = 8 * 2 ** 20;
   assert.equal(peer.allReduceUs(bytes, 4, 16), nccl.allReduceUs(bytes, 4, 16) / 2);
-  assert.equal(peer.besidePartner("allReduce", 112).gemmFactor, 1.3);
-  assert.notEqual(nccl.besidePartner("allReduce", 112).gemmFactor, 1.3);
-  assert.equal(peer.partnerBesideGemm("allReduce", 8), 1.01);
+  assert.equal(peer.besidePartner("allReduce", 112, 512).gemmFactor, 1.3);
+  assert.notEqual(nccl.besidePartner("allReduce", 112, 512).gemmFactor, 1.3);
+  assert.equal(peer.partnerBesideGemm("allReduce", 8, 512), 1.01);
   assert.equal(peer.allReduceBesideAttentionFactor(8), 1.02);
   assert.equal(peer.attentionBesideAllReduceFactor(), 1.2);
   // GEMM beside attention is the same measurement for either method.
-  assert.deepEqual(peer.besidePartner("attention", 100), nccl.besidePartner("attention", 100));
+  assert.deepEqual(peer.besidePartner("attention", 100, 512), nccl.besidePartner("attention", 100, 512));
   peer.allReduceUs(bytes, 8, 16);
   assert.ok([...peer.notes].some((n) => n.startsWith("peer all-reduce at 8 GPUs not measured")));
   assert.throws(() => new CostModel(profile, "peer"), /has no peer all-reduce measurements/);
+});
+
+test("GEMM beside attention is read at the GEMM's rows: linear in SMs, then in log rows between the measured counts, held past them; element-wise from the points that have it", async () => {
+  const profile = analyticProfile(await resolveGpu("h200"), request);
+  // Two splits (attention on 20 or 36 SMs) at 256 and 2048 rows; RMSNorm measured on the 2048-row points.
+  const gemmWithAttention = [
+    { partnerSms: 20, gemmTokens: 256, gemmFactor: 1.4, partnerFactor: 1.5 },
+    { partnerSms: 20, gemmTokens: 2048, gemmFactor: 1.1, partnerFactor: 1.2, elementwiseFactor: 1.3 },
+    { partnerSms: 36, gemmTokens: 256, gemmFactor: 1.8, partnerFactor: 1.7 },
+    { partnerSms: 36, gemmTokens: 2048, gemmFactor: 1.3, partnerFactor: 1.3, elementwiseFactor: 1.6 },
+  ];
+  const cost = new CostModel(ProfileSchema.parse({ ...profile, interference: { ...profile.interference, gemmWithAttention } }));
+  const close = (actual: number, expected: number): void => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
+  // The GEMM holds what attention leaves: 112 SMs beside 20.
+  close(cost.besidePartner("attention", 112, 2048).gemmFactor, 1.1);
+  close(cost.besidePartner("attention", 112, 256).gemmFactor, 1.4);
+  // 724 rows is half way between 256 and 2048 in log2 (8 to 11: 9.5).
+  close(cost.besidePartner("attention", 112, 2 ** 9.5).gemmFactor, 1.25);
+  close(cost.besidePartner("attention", 104, 256).gemmFactor, 1.6);
+  close(cost.besidePartner("attention", 112, 128).gemmFactor, 1.4);
+  close(cost.besidePartner("attention", 112, 8192).gemmFactor, 1.1);
+  close(cost.partnerBesideGemm("attention", 36, 256), 1.7);
+  close(cost.partnerBesideGemm("attention", 28, 2048), 1.25);
+  // RMSNorm beside attention does not depend on the GEMM's rows.
+  close(cost.besidePartner("attention", 104, 256).elementwiseFactor, 1.45);
+  close(cost.besidePartner("attention", 104, 2048).elementwiseFactor, 1.45);
+  // A profile from before gemmTokens reads its points as measured at 2048 rows, whatever the rows asked.
+  const older = new CostModel(ProfileSchema.parse({ ...profile, interference: { ...profile.interference, gemmWithAttention: [gemmWithAttention[3]!].map(({ gemmTokens: _, ...p }) => p) } }));
+  close(older.besidePartner("attention", 96, 256).gemmFactor, 1.3);
+  close(older.besidePartner("attention", 96, 256).elementwiseFactor, 1.6);
 });
 
 test("lane switches are read from the profile by the split's partition count, the nearest measured one noted; without them, none and a note", async () => {

@@ -227,6 +227,22 @@ test("the element-wise section times every small kernel on its own; merged into 
   });
 });
 
+test("GEMM beside attention is measured at each of the grid's GEMM rows on each split, RMSNorm once a split; merged into a profile from before, it replaces the points", async () => {
+  await withFolder(async (folder) => {
+    const out = join(folder, "profile.json");
+    await profile(out);
+    const written = await readProfileFile(out);
+    // The quick grid: attention on 12 and 60 SMs, the GEMM at 256 and 2048 rows.
+    const points = written.interference.gemmWithAttention;
+    assert.deepEqual(points.map((p) => [p.partnerSms, p.gemmTokens, p.elementwiseFactor]), [[12, 256, undefined], [12, 2048, 1.6], [60, 256, undefined], [60, 2048, 1.6]]);
+    const older = points.filter((p) => p.gemmTokens === 2048).map(({ gemmTokens: _, ...p }) => ({ ...p, gemmFactor: 1.01 }));
+    await writeFile(out, JSON.stringify({ ...written, interference: { ...written.interference, gemmWithAttention: older } }));
+    const merge = await profile(out, { merge: true, only: "attention-interference", command: "second run" });
+    assert.deepEqual(merge.measurer.calls, ["interference attention"]);
+    assert.deepEqual((await readProfileFile(out)).interference.gemmWithAttention, points);
+  });
+});
+
 test("merging needs an existing profile of the same GPU model", async () => {
   await withFolder(async (folder) => {
     const out = join(folder, "profile.json");

@@ -22,6 +22,8 @@ test("GEMMs are measured on every split size and on the whole GPU, never on a re
   assert.deepEqual(grid.allReduceCtas, [8, 16, 24, 32]);
   // Attention on the remainder beside each compute group of at least half the GPU (72 .. 120), as plans lay them out.
   assert.deepEqual(grid.attentionPartnerSms, [12, 20, 28, 36, 44, 52, 60]);
+  // Beside attention, the GEMM at the nano-batch sizes plans cut, down to where it reads its weights near the memory's limit.
+  assert.deepEqual(grid.attentionPartnerGemmTokens, [128, 256, 512, 1024, 2048]);
   const quick = profileGrid(HOPPER, true);
   assert.deepEqual(quick.gemmSms, [16, 72, 132]);
   assert.deepEqual(quick.attentionPartnerSms, [12, 60]);

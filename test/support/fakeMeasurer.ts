@@ -6,7 +6,7 @@
 import type { GemmShape } from "../../planner/model/shard.js";
 import type { ElementwiseKernel } from "../../planner/model/elementwise-kernels.js";
 import type { AllReduceMethod } from "../../planner/model/all-reduce-method.js";
-import type { AttentionPoint, DeviceFacts, InterferencePartner, MeasuredElementwise, Measurer } from "../../planner/profiling/measurer.js";
+import type { AttentionPoint, DeviceFacts, MeasuredElementwise, Measurer } from "../../planner/profiling/measurer.js";
 import { methodNote, type ProfileSection } from "../../planner/profiling/sections.js";
 import type { AttentionConfig } from "../../planner/profiling/targets.js";
 import type { AllReduceAttentionPoint, InterferencePoint, LaneSwitchProfile, SustainedLoadProfile } from "../../planner/profile/schema.js";
@@ -76,9 +76,23 @@ export class FakeMeasurer implements Measurer {
     return bytes.map((b) => ctas.map((c) => this.time(scale * (10 + b / (c * 1e4)))));
   }
 
-  async interference(partner: InterferencePartner, partnerSms: readonly number[]): Promise<InterferencePoint[]> {
-    this.count(`interference ${partner}`);
-    return partnerSms.map((s) => ({ partnerSms: s, gemmFactor: 1.05, partnerFactor: this.time(1.1), ...(partner === "attention" ? { elementwiseFactor: 1.6 } : {}) }));
+  /** The fake GEMM is slowed more the fewer its rows. */
+  async attentionInterference(partnerSms: readonly number[], gemmTokens: readonly number[]): Promise<InterferencePoint[]> {
+    this.count("interference attention");
+    return partnerSms.flatMap((s) =>
+      gemmTokens.map((tokens, i) => ({
+        partnerSms: s,
+        gemmFactor: 1.05 + 64 / tokens,
+        partnerFactor: this.time(1.1),
+        gemmTokens: tokens,
+        ...(i === gemmTokens.length - 1 ? { elementwiseFactor: 1.6 } : {}),
+      })),
+    );
+  }
+
+  async allReduceInterference(method: AllReduceMethod, partnerSms: readonly number[]): Promise<InterferencePoint[]> {
+    this.count(`interference ${method}`);
+    return partnerSms.map((s) => ({ partnerSms: s, gemmFactor: 1.05, partnerFactor: this.time(1.1) }));
   }
 
   async allReduceBesideAttention(method: AllReduceMethod, networkSms: readonly number[], memorySms: number): Promise<AllReduceAttentionPoint[]> {

@@ -4,7 +4,7 @@
  * either method the runtime runs: all-reduce-runners.ts) on a network partition of every GPU, each
  * split once with the GEMM on the SMs left.
  */
-import type { AllReduceAttentionPoint, InterferencePoint } from "../../profile/schema.js";
+import { REFERENCE_INTERFERENCE_GEMM_TOKENS, type AllReduceAttentionPoint, type InterferencePoint } from "../../profile/schema.js";
 import { kvBytes } from "../attention-grid.js";
 import type { AttentionPoint, PointProgress } from "../measurer.js";
 import type { AttentionConfig } from "../targets.js";
@@ -19,7 +19,7 @@ import { graphWorkload, type Workload } from "./workload.js";
 
 /** The co-running pairs are the Llama-2-70B TP8 layer of DESIGN.md at 2048 tokens, context 1024. */
 export const INTERFERENCE_GEMM = { n: 7168, k: 8192 };
-export const INTERFERENCE_TOKENS = 2048;
+export const INTERFERENCE_TOKENS = REFERENCE_INTERFERENCE_GEMM_TOKENS;
 export const INTERFERENCE_ATTENTION: AttentionConfig = { headDim: 128, groupSize: 8, kvHeads: 1 };
 export const INTERFERENCE_ATTENTION_POINT: AttentionPoint = { requests: 2048, context: 1024 };
 /** The layer's all-reduce: 2048 tokens of hidden size 8192 in bf16. */
@@ -64,24 +64,36 @@ export async function measureAllReduce(
 }
 
 /**
- * The GEMM, and RMSNorm in its place, beside decode attention on one GPU, laid out as plans lay them
- * out: the GEMM on a split's group, attention on the remainder of `partnerSms`. (A GEMM on a
+ * The GEMM at each of `gemmTokens` rows, and RMSNorm in its place, beside decode attention on one
+ * GPU, laid out as plans lay them out: the GEMM on a split's group, attention on the remainder of
+ * `partnerSms`. (A GEMM on a
  * remainder runs up to twice as slow, draws less and so is slowed less: measured that way, the
  * factors came out below what plans meet.)
  */
-export function measureAttentionInterference(ctx: GpuContext, timer: WorkTimer, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
-  return withPairOperands(ctx, ({ gemm, attention, norm }) =>
-    partnerSms.map((sms, i) => {
+export function measureAttentionInterference(
+  ctx: GpuContext,
+  timer: WorkTimer,
+  partnerSms: readonly number[],
+  gemmTokens: readonly number[],
+  progress: PointProgress,
+): Promise<InterferencePoint[]> {
+  if (gemmTokens.length === 0 || gemmTokens.some((tokens) => tokens > INTERFERENCE_TOKENS)) {
+    throw new Error(`GEMM beside attention is measured at 1 to ${INTERFERENCE_TOKENS} rows, not [${gemmTokens.join(", ")}]`);
+  }
+  return withPairOperands(ctx, ({ gemm, attention, norm }) => {
+    const points: InterferencePoint[] = [];
+    for (const sms of partnerSms) {
       const { group: compute, remainder: memory } = ctx.partitions.split(ctx.gpu.info.smCount - sms);
       const attentionWork = attention.workload(memory.stream, sms, INTERFERENCE_ATTENTION_POINT);
-      const point = {
-        ...factors(timer, sms, gemm.workload(compute.stream, compute.cublas, INTERFERENCE_TOKENS), attentionWork),
-        elementwiseFactor: besideFactor(timer, norm.on(compute, RMSNORM_CURVE_ROWS), attentionWork),
-      };
-      progress(i + 1, partnerSms.length);
-      return point;
-    }),
-  );
+      for (const tokens of gemmTokens) {
+        points.push({ ...factors(timer, sms, gemm.workload(compute.stream, compute.cublas, tokens), attentionWork), gemmTokens: tokens });
+        progress(points.length, partnerSms.length * gemmTokens.length);
+      }
+      // RMSNorm runs in the GEMM's place, whatever its rows: once a split, on its last point.
+      points.at(-1)!.elementwiseFactor = besideFactor(timer, norm.on(compute, RMSNORM_CURVE_ROWS), attentionWork);
+    }
+    return points;
+  });
 }
 
 /** The co-running pairs' operands on one GPU: their GEMM, their decode attention and RMSNorm (the element-wise probe). */

@@ -11,7 +11,7 @@ import type { ElementwiseKernel } from "../../model/elementwise-kernels.js";
 import type { GemmShape } from "../../model/shard.js";
 import type { AllReduceAttentionPoint, InterferencePoint, LaneSwitchProfile, SustainedLoadProfile } from "../../profile/schema.js";
 import { chooseDevices } from "../devices.js";
-import type { AttentionPoint, DeviceFacts, InterferencePartner, MeasuredElementwise, Measurer, PointProgress } from "../measurer.js";
+import type { AttentionPoint, DeviceFacts, MeasuredElementwise, Measurer, PointProgress } from "../measurer.js";
 import { methodNote, type ProfileSection } from "../sections.js";
 import type { AttentionConfig } from "../targets.js";
 import {
@@ -110,13 +110,13 @@ class GpuMeasurer implements Measurer {
     return this.guard(() => measureAllReduce(this.ranks(gpus), this.runner(method), this.timer, this.device.partition.min, bytes, ctas, progress), gpus);
   }
 
-  interference(partner: InterferencePartner, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
-    return this.guard(() =>
-      partner === "attention"
-        ? measureAttentionInterference(this.context(0), this.timer, partnerSms, progress)
-        : measureAllReduceInterference(this.ranks(this.interferenceRanks()), this.runner(partner), this.timer, partnerSms, this.device.partition.max, progress),
-      partner === "attention" ? 1 : this.interferenceRanks(),
-    );
+  attentionInterference(partnerSms: readonly number[], gemmTokens: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
+    return this.guard(() => measureAttentionInterference(this.context(0), this.timer, partnerSms, gemmTokens, progress));
+  }
+
+  allReduceInterference(method: AllReduceMethod, partnerSms: readonly number[], progress: PointProgress): Promise<InterferencePoint[]> {
+    const gpus = this.interferenceRanks();
+    return this.guard(() => measureAllReduceInterference(this.ranks(gpus), this.runner(method), this.timer, partnerSms, this.device.partition.max, progress), gpus);
   }
 
   allReduceBesideAttention(method: AllReduceMethod, networkSms: readonly number[], memorySms: number, progress: PointProgress): Promise<AllReduceAttentionPoint[]> {
@@ -155,10 +155,10 @@ class GpuMeasurer implements Measurer {
           `ops queued behind a gate so host launch gaps stay out${nvls}`;
       },
       "attention-interference": () =>
-        `${interferenceGemm()} on a split's group, beside decode attention ` +
+        `GEMM ${INTERFERENCE_GEMM.n}x${INTERFERENCE_GEMM.k} at each gemmTokens rows on a split's group, beside decode attention ` +
         `(${INTERFERENCE_ATTENTION_POINT.requests} requests x ${INTERFERENCE_ATTENTION_POINT.context} keys, ${INTERFERENCE_ATTENTION.kvHeads} KV head ` +
         `x group ${INTERFERENCE_ATTENTION.groupSize}) on the remainder of partnerSms, as plans lay them out, and RMSNorm (${RMSNORM_CURVE_ROWS} rows of ${ELEMENTWISE_SHAPE.hiddenSize}) ` +
-        `on the group beside it (elementwiseFactor); ${FACTOR_NOTE}`,
+        `on the group beside it (elementwiseFactor, on each split's last point); ${FACTOR_NOTE}`,
       "allreduce-interference": () =>
         `${interferenceGemm()} on every GPU on a group of gemmSms (the largest one split grants, ${this.device.partition.max} SMs, less the partner), beside a ` +
         `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on a partner partition of the same split (NCCL CTAs = partner SMs), ` +
