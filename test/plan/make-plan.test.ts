@@ -107,7 +107,8 @@ test("--all-reduce-method peer plans from the profile's peer measurements and re
     assert.deepEqual(replayViolations(peer), []);
     const allReduceUs = (plan: Plan) => plan.operations.filter((op) => op.kind === "all_reduce").reduce((sum, op) => sum + op.endUs - op.startUs, 0);
     assert.ok(allReduceUs(peer) < allReduceUs(nccl), `peer ${allReduceUs(peer)} us of all-reduce, NCCL ${allReduceUs(nccl)}`);
-    assert.ok(peer.prediction.layerUs <= nccl.prediction.layerUs * 1.002, `peer ${peer.prediction.layerUs} us, NCCL ${nccl.prediction.layerUs}`);
+    // The iteration, not the layer: where the faster all-reduce leaves pipelining too little to gain over 8 layers, the peer plan runs sequentially.
+    assert.ok(peer.prediction.iterationUs <= nccl.prediction.iterationUs * 1.002, `peer ${peer.prediction.iterationUs} us, NCCL ${nccl.prediction.iterationUs}`);
 
     const shippedPath = join(folder, "H200-nccl.json");
     await writeFile(shippedPath, JSON.stringify(shipped));
@@ -260,9 +261,9 @@ test("--batch best keeps the size with the most predicted tokens/s, which beats 
   // The largest is planned first and in full, to the period --batch auto gives it (counts that tie
   // on it differ in their pipeline's fill, so tokens/s may differ a little).
   assert.ok(Math.abs(candidates[0]!.layerUs! / largest.prediction.layerUs - 1) < 1e-6);
-  // On this GPU the largest (896) is cut 256 + 256 + 256 + 128; a smaller size cut evenly serves more.
+  // On this GPU the largest (896) is cut 512 + 384; a smaller size cut evenly serves more.
   assert.ok(best.batch.tokens < largest.batch.tokens, `chose ${best.batch.tokens}`);
-  assert.ok(best.prediction.tokensPerSecondPerGpu > 1.05 * largest.prediction.tokensPerSecondPerGpu);
+  assert.ok(best.prediction.tokensPerSecondPerGpu > 1.02 * largest.prediction.tokensPerSecondPerGpu);
   for (const c of candidates) assert.ok(c.tokensPerSecondPerGpu === null || c.tokensPerSecondPerGpu <= best.prediction.tokensPerSecondPerGpu);
   assert.equal(candidates.find((c) => c.tokens === best.batch.tokens)!.tokensPerSecondPerGpu, best.prediction.tokensPerSecondPerGpu);
   assert.ok(best.batch.auto);

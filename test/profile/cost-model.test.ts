@@ -100,7 +100,7 @@ test("the peer all-reduce is read from the profile's peerAllReduce, NCCL's from 
   assert.throws(() => new CostModel(profile, "peer"), /has no peer all-reduce measurements/);
 });
 
-test("GEMM beside attention is read at the GEMM's rows: linear in SMs, then in log rows between the measured counts, held past them; element-wise from the points that have it", async () => {
+test("GEMM beside attention is read at the GEMM's rows: linear in SMs, then in log rows between the measured counts, held past them and never below more rows'; element-wise from the points that have it", async () => {
   const profile = analyticProfile(await resolveGpu("h200"), request);
   // Two splits (attention on 20 or 36 SMs) at 256 and 2048 rows; RMSNorm measured on the 2048-row points.
   const gemmWithAttention = [
@@ -124,6 +124,12 @@ test("GEMM beside attention is read at the GEMM's rows: linear in SMs, then in l
   // RMSNorm beside attention does not depend on the GEMM's rows.
   close(cost.besidePartner("attention", 104, 256).elementwiseFactor, 1.45);
   close(cost.besidePartner("attention", 104, 2048).elementwiseFactor, 1.45);
+  // A measured dip at fewer rows is held at the factor of more rows.
+  const dipped = [...gemmWithAttention, { partnerSms: 20, gemmTokens: 1024, gemmFactor: 1.05, partnerFactor: 1.1 }];
+  const held = new CostModel(ProfileSchema.parse({ ...profile, interference: { ...profile.interference, gemmWithAttention: dipped } }));
+  close(held.besidePartner("attention", 112, 1024).gemmFactor, 1.1);
+  close(held.partnerBesideGemm("attention", 20, 1024), 1.2);
+  close(held.besidePartner("attention", 112, 512).gemmFactor, 1.25);
   // A profile from before gemmTokens reads its points as measured at 2048 rows, whatever the rows asked.
   const older = new CostModel(ProfileSchema.parse({ ...profile, interference: { ...profile.interference, gemmWithAttention: [gemmWithAttention[3]!].map(({ gemmTokens: _, ...p }) => p) } }));
   close(older.besidePartner("attention", 96, 256).gemmFactor, 1.3);
