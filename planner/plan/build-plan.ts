@@ -172,7 +172,7 @@ function layerOperations(inputs: PlanInputs, schedule: Schedule, rows: [number, 
   for (const op of schedule.operations) {
     const group = graph.groups[op.group]!;
     const range = rows[op.nanoBatch]!;
-    const durations = kernelTimesUs(inputs, op, schedule.sizes[op.nanoBatch]!, schedule.nanoBatchCount === 1);
+    const durations = kernelTimesUs(inputs, schedule, op, schedule.nanoBatchCount === 1);
     let clock = op.startUs;
     group.kernels.forEach((kernel, j) => {
       const duration = durations[j]!;
@@ -206,13 +206,14 @@ function layerOperations(inputs: PlanInputs, schedule: Schedule, rows: [number, 
 /** Each kernel of the sequential schedule (one nano-batch of every row, whole GPU), named as nano-batch 0's. */
 function sequentialOperationTimes(inputs: PlanInputs, sequential: Schedule): { id: string; us: number }[] {
   return sequential.operations.flatMap((op) =>
-    kernelTimesUs(inputs, op, sequential.sizes[op.nanoBatch]!, true).map((us, j) => ({ id: kernelId(inputs.graph, op.group, op.nanoBatch, j), us })),
+    kernelTimesUs(inputs, sequential, op, true).map((us, j) => ({ id: kernelId(inputs.graph, op.group, op.nanoBatch, j), us })),
   );
 }
 
 /** A scheduled group's time split over its kernels in proportion to their cost-model times. */
-function kernelTimesUs(inputs: PlanInputs, op: Schedule["operations"][number], sizeGranules: number, sequential: boolean): number[] {
-  const times = inputs.problem.kernelDurationsUs(op.group, sizeGranules, op.sms, sequential).map((time) => Math.max(time, 1e-3));
+function kernelTimesUs(inputs: PlanInputs, schedule: Schedule, op: Schedule["operations"][number], sequential: boolean): number[] {
+  const placement = { sequential, ...(op.wholeGpu || sequential ? {} : { split: schedule.layout }) };
+  const times = inputs.problem.kernelDurationsUs(op.group, schedule.sizes[op.nanoBatch]!, op.sms, placement).map((time) => Math.max(time, 1e-3));
   const total = times.reduce((a, b) => a + b, 0);
   return times.map((time) => (op.durationUs * time) / total);
 }

@@ -153,18 +153,22 @@ export class CostModel {
 
   /**
    * Slowdown of a GEMM of `gemmTokens` rows, and of an element-wise kernel in its place, on `gemmSms`
-   * SMs beside attention or an all-reduce.
+   * SMs beside attention or an all-reduce: read at the partner's `partnerSms` where given, else at
+   * the points whose GEMM held as many SMs.
    */
-  besidePartner(partner: Partner, gemmSms: number, gemmTokens: number): { gemmFactor: number; elementwiseFactor: number } {
+  besidePartner(partner: Partner, gemmSms: number, gemmTokens: number, partnerSms?: number): { gemmFactor: number; elementwiseFactor: number } {
     const points = this.interferencePoints(partner);
-    const smsOf = (p: InterferencePoint): number => p.gemmSms ?? this.sms - p.partnerSms;
+    const [smsOf, sms] =
+      partnerSms === undefined
+        ? [(p: InterferencePoint): number => p.gemmSms ?? this.sms - p.partnerSms, gemmSms]
+        : [(p: InterferencePoint): number => p.partnerSms, partnerSms];
     const elementwise = points.filter((p) => p.elementwiseFactor !== undefined);
     return {
-      gemmFactor: interpolateInterference(points, smsOf, (p) => p.gemmFactor, gemmSms, gemmTokens),
+      gemmFactor: interpolateInterference(points, smsOf, (p) => p.gemmFactor, sms, gemmTokens),
       elementwiseFactor:
         elementwise.length > 0
-          ? interpolateInterference(elementwise, smsOf, (p) => p.elementwiseFactor!, gemmSms, gemmTokens)
-          : interpolateInterference(points, smsOf, (p) => p.gemmFactor, gemmSms, gemmTokens),
+          ? interpolateInterference(elementwise, smsOf, (p) => p.elementwiseFactor!, sms, gemmTokens)
+          : interpolateInterference(points, smsOf, (p) => p.gemmFactor, sms, gemmTokens),
     };
   }
 

@@ -8,7 +8,7 @@ import type { GpuSpec } from "../config/index.js";
 import type { DenseBatch } from "../model/dense-batch.js";
 import { tokenCounts, type LayerGraph } from "../model/layer-graph.js";
 import type { CostModel } from "../profile/cost-model.js";
-import type { ScheduleProblem } from "./problem.js";
+import type { Placement, ScheduleProblem } from "./problem.js";
 
 /** NCCL's default limit on CTAs, so a network partition larger than this buys nothing. */
 const MAX_NETWORK_SMS = 32;
@@ -16,7 +16,7 @@ const MAX_NETWORK_SMS = 32;
 /** The problem of a layer graph, which also knows each kernel's share of a group's time. */
 export interface LayerScheduleProblem extends ScheduleProblem {
   /** The time of each kernel of group `group`, in order, interference included; durationUs is their sum, floored at a microsecond. */
-  kernelDurationsUs(group: number, sizeGranules: number, sms: number, sequential?: boolean): number[];
+  kernelDurationsUs(group: number, sizeGranules: number, sms: number, placement?: Placement): number[];
 }
 
 export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost: CostModel, gpu: GpuSpec): LayerScheduleProblem {
@@ -48,8 +48,8 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
   };
 
   /** Each kernel's time on these SMs, interference included, and the group's (their sum, floored). */
-  const groupTimes = (group: number, sizeGranules: number, groupSms: number, sequential = false): { kernelsUs: number[]; totalUs: number } => {
-    const key = `${group}/${sizeGranules}/${groupSms}/${sequential}`;
+  const groupTimes = (group: number, sizeGranules: number, groupSms: number, { sequential = false, split }: Placement = {}): { kernelsUs: number[]; totalUs: number } => {
+    const key = `${group}/${sizeGranules}/${groupSms}/${sequential}/${split?.memory}/${split?.network}`;
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
     const spec = graph.groups[group]!;
@@ -57,14 +57,16 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     const tokens = tokenCounts(batch, rows);
     // A kernel confined to a partition shares memory bandwidth and L2 with the other partitions.
     // How much depends on the GEMMs' rows, the fewer the more bandwidth they draw: a nano-batch's
-    // attention co-runs with other nano-batches' GEMMs, of its size in a plan's even cut.
+    // attention co-runs with other nano-batches' GEMMs, of its size in a plan's even cut. A GEMM's
+    // factors are read at its partners' SMs where the split is known: beside both attention and an
+    // all-reduce, its own SMs would read each pair as if the other partner's SMs were the first's.
     let computeFactor = { gemm: 1, elementwise: 1 };
     let factor = 1;
     if (groupSms < sms) {
       if (spec.stream === "compute") {
         const beside = [
-          ...(hasMemory ? [cost.besidePartner("attention", groupSms, rows)] : []),
-          ...(hasNetwork ? [cost.besidePartner("allReduce", groupSms, rows)] : []),
+          ...(hasMemory ? [cost.besidePartner("attention", groupSms, rows, split?.memory)] : []),
+          ...(hasNetwork ? [cost.besidePartner("allReduce", groupSms, rows, split?.network)] : []),
         ];
         computeFactor = {
           gemm: beside.reduce((product, f) => product * f.gemmFactor, 1),
@@ -103,9 +105,9 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     // Compute keeps at least half the GPU, and the largest group a split grants is all SMs but one unit.
     partitionShares: { compute: multiples(sms / 2, sms - step), network: hasNetwork ? multiples(0, MAX_NETWORK_SMS) : [] },
     minRemainderSms: gpu.partition.min,
-    durationUs: (group, sizeGranules, groupSms, sequential) => groupTimes(group, sizeGranules, groupSms, sequential).totalUs,
+    durationUs: (group, sizeGranules, groupSms, placement) => groupTimes(group, sizeGranules, groupSms, placement).totalUs,
     // A split has a partition per stream present: compute, and memory and network where the layer has them.
     laneSwitch: cost.laneSwitchCosts(1 + Number(hasMemory) + Number(hasNetwork)),
-    kernelDurationsUs: (group, sizeGranules, groupSms, sequential) => groupTimes(group, sizeGranules, groupSms, sequential).kernelsUs,
+    kernelDurationsUs: (group, sizeGranules, groupSms, placement) => groupTimes(group, sizeGranules, groupSms, placement).kernelsUs,
   };
 }

@@ -81,7 +81,7 @@ export function formulatePipeline(
     zeta.forEach((z, L) => model.addAtMost(`zeta_le_lambda_${name}_${L}`, [[z, 1], [lambda[L]!, -1]], 0));
     model.addEqual(`zeta_sum_${name}`, [...zeta.map((z) => [z, 1] as const), [wholeGpu, 1]], 1);
     const whole = wholeGpuUs[g]!;
-    const partitioned = layouts.map((l) => problem.durationUs(g, size, l[group.stream]));
+    const partitioned = layouts.map((l) => problem.durationUs(g, size, l[group.stream], { split: l }));
     const duration = model.addVariable(`d_${name}`, "continuous", 0, Math.max(whole, ...partitioned));
     model.addEqual(
       `d_def_${name}`,
@@ -279,7 +279,7 @@ function decodeSchedule(
         sms,
         wholeGpu,
         startUs: (values[op.start.index] ?? 0) + i * interval,
-        durationUs: problem.durationUs(op.group, sizes[i]!, sms),
+        durationUs: problem.durationUs(op.group, sizes[i]!, sms, wholeGpu ? {} : { split: layout }),
       });
     }
   }

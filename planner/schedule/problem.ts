@@ -34,9 +34,10 @@ export interface ScheduleProblem {
   /**
    * Microseconds for group `group` on `sizeGranules` granules of tokens confined to `sms` SMs, in a
    * pipelined schedule, or in the sequential one where `sequential` (whole-GPU work runs hotter
-   * between a pipeline's co-running phases than in a sequential loop).
+   * between a pipeline's co-running phases than in a sequential loop). On a partition, `split` is
+   * the layout it belongs to, whose other partitions hold the work it runs beside.
    */
-  durationUs(group: number, sizeGranules: number, sms: number, sequential?: boolean): number;
+  durationUs(group: number, sizeGranules: number, sms: number, placement?: Placement): number;
   /** What an ordering between lanes costs beyond the work on either side; none when absent. */
   readonly laneSwitch?: LaneSwitchCosts;
 }
@@ -55,6 +56,12 @@ export interface LaneSwitchCosts {
   readonly wholeGpuUs: number;
 }
 
+
+/** Where a group runs beyond its SM count: in the sequential schedule, or in a partition of `split`. */
+export interface Placement {
+  readonly sequential?: boolean;
+  readonly split?: Layout;
+}
 
 /** SMs per stream category in one partitioning of the GPU; a category absent from the layer has 0. */
 export interface Layout {
@@ -124,7 +131,7 @@ export function nanoBatchSizes(granules: number, count: number): number[] | unde
 export function sequentialSchedule(problem: ScheduleProblem): Schedule {
   let clock = 0;
   const operations = problem.groups.map((_, g): ScheduledOperation => {
-    const durationUs = problem.durationUs(g, problem.granules, problem.sms, true);
+    const durationUs = problem.durationUs(g, problem.granules, problem.sms, { sequential: true });
     const op = { group: g, nanoBatch: 0, sms: problem.sms, wholeGpu: true, startUs: clock, durationUs };
     clock += durationUs;
     return op;

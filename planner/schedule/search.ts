@@ -199,7 +199,7 @@ export function loadBound(problem: ScheduleProblem, K: number): number {
   for (const layout of candidateLayouts(problem)) {
     const load = new Map<string, number>();
     problem.groups.forEach((group, g) => {
-      const fastest = Math.min(problem.durationUs(g, size, layout[group.stream]), problem.durationUs(g, size, problem.sms));
+      const fastest = Math.min(problem.durationUs(g, size, layout[group.stream], { split: layout }), problem.durationUs(g, size, problem.sms));
       load.set(group.stream, (load.get(group.stream) ?? 0) + fastest);
     });
     best = Math.min(best, K * Math.max(...load.values()));

@@ -105,8 +105,8 @@ test("--all-reduce-method peer plans from the profile's peer measurements and re
     assert.equal(nccl.allReduceMethod, "nccl");
     assert.equal(peer.allReduceMethod, "peer");
     assert.deepEqual(replayViolations(peer), []);
-    const allReduceUs = (plan: Plan) => plan.operations.filter((op) => op.kind === "all_reduce").reduce((sum, op) => sum + op.endUs - op.startUs, 0);
-    assert.ok(allReduceUs(peer) < allReduceUs(nccl), `peer ${allReduceUs(peer)} us of all-reduce, NCCL ${allReduceUs(nccl)}`);
+    // (Each plan picks its own network partition, so their all-reduce times are not compared: the
+    // cost model's test checks that peer's are read from its tables.)
     // The iteration, not the layer: where the faster all-reduce leaves pipelining too little to gain over 8 layers, the peer plan runs sequentially.
     assert.ok(peer.prediction.iterationUs <= nccl.prediction.iterationUs * 1.002, `peer ${peer.prediction.iterationUs} us, NCCL ${nccl.prediction.iterationUs}`);
 

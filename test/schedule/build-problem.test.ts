@@ -13,7 +13,7 @@ import { buildScheduleProblem } from "../../planner/schedule/build-problem.js";
  * Llama-2-70B at TP4 on H200s, with the all-reduce-beside-attention factors and the element-wise
  * kernels' factor beside attention given, and optionally the GEMM-beside-all-reduce points.
  */
-async function tp4Problem(allReduceFactor: number, attentionFactor: number, elementwiseFactor = 1.05, gemmWithAllReduce?: InterferencePoint[]) {
+async function tp4Problem(allReduceFactor: number, attentionFactor: number, elementwiseFactor = 1.05, gemmWithAllReduce?: InterferencePoint[], gemmWithAttention?: InterferencePoint[]) {
   const gpu = await resolveGpu("h200");
   const shard = shardModel(await resolveModel("llama-70b"), 4);
   const batch = sizeDenseBatch(shard, gpu, await resolveWorkload("decode-1024"), { batch: 512, granule: 128 });
@@ -27,7 +27,7 @@ async function tp4Problem(allReduceFactor: number, attentionFactor: number, elem
     ...base,
     interference: {
       ...base.interference,
-      gemmWithAttention: base.interference.gemmWithAttention.map((point) => ({ ...point, gemmFactor: 1.05, elementwiseFactor })),
+      gemmWithAttention: gemmWithAttention ?? base.interference.gemmWithAttention.map((point) => ({ ...point, gemmFactor: 1.05, elementwiseFactor })),
       allReduceWithAttention: [8, 32].map((networkSms) => ({ networkSms, memorySms: 24, allReduceFactor, attentionFactor })),
       gemmWithAllReduce: gemmWithAllReduce ?? base.interference.gemmWithAllReduce,
     },
@@ -72,4 +72,17 @@ test("beside an all-reduce, a GEMM is slowed by the factor measured on its own g
   const gateUp = (problem: typeof none): number => problem.problem.kernelDurationsUs(problem.group("ffn_in"), 4, 112)[1]!;
   assert.ok(Math.abs(gateUp(onGroups) / gateUp(none) - 1.3) < 1e-9, `measured on a 112-SM group: ${gateUp(onGroups) / gateUp(none)}`);
   assert.ok(Math.abs(gateUp(onRemainders) / gateUp(none) - 1.2) < 1e-9, `between remainders of 124 and 100: ${gateUp(onRemainders) / gateUp(none)}`);
+});
+
+test("in a split of three, a GEMM's factors are read at its partners' SMs: attention's beside attention, the all-reduce's beside the all-reduce", async () => {
+  const point = (partnerSms: number, gemmFactor: number, gemmSms?: number): InterferencePoint => ({ partnerSms, gemmFactor, partnerFactor: 1, ...(gemmSms ? { gemmSms } : {}) });
+  const none = await tp4Problem(1, 1, 1.05, [point(8, 1), point(32, 1)], [point(36, 1), point(44, 1)]);
+  // GEMM beside attention on 36 or 44 SMs (the GEMM on 96 or 88); beside an all-reduce on 8 or 32 (the GEMM on 112 or 88).
+  const slowed = await tp4Problem(1, 1, 1.05, [point(8, 1.1, 112), point(32, 1.4, 88)], [point(36, 1.3), point(44, 1.7)]);
+  const gateUp = (problem: typeof none, split?: { compute: number; memory: number; network: number }): number =>
+    problem.problem.kernelDurationsUs(problem.group("ffn_in"), 4, 88, split ? { split } : {})[1]!;
+  const split = { compute: 88, memory: 36, network: 8 };
+  assert.ok(Math.abs(gateUp(slowed, split) / gateUp(none, split) - 1.3 * 1.1) < 1e-9, `88 | 36 | 8: ${gateUp(slowed, split) / gateUp(none, split)}`);
+  // Without the split, both are read at the GEMM's 88 SMs: attention's as on 44, the all-reduce's as on 32.
+  assert.ok(Math.abs(gateUp(slowed) / gateUp(none) - 1.7 * 1.4) < 1e-9, `on 88 SMs: ${gateUp(slowed) / gateUp(none)}`);
 });
