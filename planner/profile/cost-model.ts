@@ -162,13 +162,11 @@ export class CostModel {
       partnerSms === undefined
         ? [(p: InterferencePoint): number => p.gemmSms ?? this.sms - p.partnerSms, gemmSms]
         : [(p: InterferencePoint): number => p.partnerSms, partnerSms];
+    const gemmFactor = interpolateInterference(points, smsOf, (p) => p.gemmFactor, sms, gemmTokens);
     const elementwise = points.filter((p) => p.elementwiseFactor !== undefined);
     return {
-      gemmFactor: interpolateInterference(points, smsOf, (p) => p.gemmFactor, sms, gemmTokens),
-      elementwiseFactor:
-        elementwise.length > 0
-          ? interpolateInterference(elementwise, smsOf, (p) => p.elementwiseFactor!, sms, gemmTokens)
-          : interpolateInterference(points, smsOf, (p) => p.gemmFactor, sms, gemmTokens),
+      gemmFactor,
+      elementwiseFactor: elementwise.length > 0 ? interpolateInterference(elementwise, smsOf, (p) => p.elementwiseFactor!, sms, gemmTokens) : gemmFactor,
     };
   }
 

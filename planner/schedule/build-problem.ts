@@ -49,10 +49,12 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
 
   /** Each kernel's time on these SMs, interference included, and the group's (their sum, floored). */
   const groupTimes = (group: number, sizeGranules: number, groupSms: number, { sequential = false, split }: Placement = {}): { kernelsUs: number[]; totalUs: number } => {
-    const key = `${group}/${sizeGranules}/${groupSms}/${sequential}/${split?.memory}/${split?.network}`;
+    const spec = graph.groups[group]!;
+    // Only a compute group's factors depend on its partners' partitions.
+    const partners = spec.stream === "compute" ? `${split?.memory}/${split?.network}` : "";
+    const key = `${group}/${sizeGranules}/${groupSms}/${sequential}/${partners}`;
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
-    const spec = graph.groups[group]!;
     const rows = sizeGranules * batch.granule;
     const tokens = tokenCounts(batch, rows);
     // A kernel confined to a partition shares memory bandwidth and L2 with the other partitions.
