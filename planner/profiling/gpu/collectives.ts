@@ -66,9 +66,8 @@ export async function measureAllReduce(
 /**
  * The GEMM at each of `gemmTokens` rows, and RMSNorm in its place, beside decode attention on one
  * GPU, laid out as plans lay them out: the GEMM on a split's group, attention on the remainder of
- * `partnerSms`. (A GEMM on a
- * remainder runs up to twice as slow, draws less and so is slowed less: measured that way, the
- * factors came out below what plans meet.)
+ * `partnerSms`. (A GEMM on a remainder runs up to twice as slow, draws less and so is slowed less:
+ * measured that way, the factors came out below what plans meet.)
  */
 export function measureAttentionInterference(
   ctx: GpuContext,
