@@ -100,6 +100,12 @@ export const InterferencePointSchema = z.strictObject({
    */
   elementwiseFactor: positive.optional(),
   /**
+   * The partner (attention) beside that RMSNorm / alone, measured with elementwiseFactor. Beside a
+   * kernel that streams memory from most of the SMs, attention on a few slows far more than beside
+   * a GEMM, so the element-wise kernels a plan runs beside it stretch it (planner/schedule).
+   */
+  partnerElementwiseFactor: positive.optional(),
+  /**
    * Rows of the GEMM (REFERENCE_INTERFERENCE_GEMM_TOKENS where absent). The fewer, the more of the
    * memory's bandwidth a GEMM draws for its weights, and beside attention, which reads near the
    * limit, both slow more: GEMM beside attention is measured at several.

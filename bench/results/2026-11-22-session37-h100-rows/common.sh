@@ -4,3 +4,14 @@
 source bench/results/2026-11-22-session36-interference-by-rows/common.sh
 s36=$here
 here=bench/results/2026-11-22-session37-h100-rows
+
+# The profile's GEMM-beside-attention points, one row a split and GEMM rows, with attention beside
+# RMSNorm (partnerElementwiseFactor, measured since this session).
+factors() { # profile
+  node -e '
+    const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log("attention SMs | GEMM rows | gemmFactor | partnerFactor | elementwiseFactor | partnerElementwiseFactor");
+    for (const x of p.interference.gemmWithAttention)
+      console.log([x.partnerSms, x.gemmTokens ?? "(2048)", x.gemmFactor, x.partnerFactor, x.elementwiseFactor ?? "", x.partnerElementwiseFactor ?? ""].join(" | "));
+  ' $1
+}

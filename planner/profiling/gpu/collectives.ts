@@ -89,7 +89,10 @@ export function measureAttentionInterference(
         progress(points.length, partnerSms.length * gemmTokens.length);
       }
       // RMSNorm runs in the GEMM's place, whatever its rows: once a split, on its last point.
-      points.at(-1)!.elementwiseFactor = besideFactor(timer, norm.on(compute, RMSNORM_CURVE_ROWS), attentionWork);
+      const normWork = norm.on(compute, RMSNORM_CURVE_ROWS);
+      const last = points.at(-1)!;
+      last.elementwiseFactor = besideFactor(timer, normWork, attentionWork);
+      last.partnerElementwiseFactor = besideFactor(timer, attentionWork, normWork);
     }
     return points;
   });

@@ -158,7 +158,7 @@ class GpuMeasurer implements Measurer {
         `GEMM ${INTERFERENCE_GEMM.n}x${INTERFERENCE_GEMM.k} at each gemmTokens rows on a split's group, beside decode attention ` +
         `(${INTERFERENCE_ATTENTION_POINT.requests} requests x ${INTERFERENCE_ATTENTION_POINT.context} keys, ${INTERFERENCE_ATTENTION.kvHeads} KV head ` +
         `x group ${INTERFERENCE_ATTENTION.groupSize}) on the remainder of partnerSms, as plans lay them out, and RMSNorm (${RMSNORM_CURVE_ROWS} rows of ${ELEMENTWISE_SHAPE.hiddenSize}) ` +
-        `on the group beside it (elementwiseFactor, on each split's last point); ${FACTOR_NOTE}`,
+        `on the group beside it (elementwiseFactor, and attention beside it partnerElementwiseFactor, on each split's last point); ${FACTOR_NOTE}`,
       "allreduce-interference": () =>
         `${interferenceGemm()} on every GPU on a group of gemmSms (the largest one split grants, ${this.device.partition.max} SMs, less the partner), beside a ` +
         `${INTERFERENCE_ALL_REDUCE_BYTES / 2 ** 20} MiB all-reduce across ${this.interferenceRanks()} GPUs on a partner partition of the same split (NCCL CTAs = partner SMs), ` +
