@@ -170,6 +170,15 @@ export class CostModel {
     };
   }
 
+  /**
+   * Slowdown of attention on `partnerSms` SMs beside an element-wise kernel on the SMs it leaves
+   * (linear in SMs, held past the ends); undefined where the profile has not measured it.
+   */
+  partnerBesideElementwise(partner: Partner, partnerSms: number): number | undefined {
+    const measured = this.interferencePoints(partner).filter((p) => p.partnerElementwiseFactor !== undefined);
+    return measured.length > 0 ? interpolateFactor(measured, (p) => p.partnerSms, (p) => p.partnerElementwiseFactor!, partnerSms) : undefined;
+  }
+
   /** Slowdown of attention or an all-reduce on `partnerSms` SMs beside GEMMs of `gemmTokens` rows. */
   partnerBesideGemm(partner: Partner, partnerSms: number, gemmTokens: number): number {
     return interpolateInterference(this.interferencePoints(partner), (p) => p.partnerSms, (p) => p.partnerFactor, partnerSms, gemmTokens);

@@ -2,13 +2,14 @@
  * Turns a layer's operation graph and a cost model into the scheduling problem: each group's time
  * on a nano-batch of a given size and SM count, slowed by the profile's interference factors when
  * it runs in a partition beside other work. Where three kinds run together (GEMM, attention and
- * all-reduce), the measured pairs' factors multiply.
+ * all-reduce), the measured pairs' factors multiply. Attention runs longer still for the element-wise
+ * kernels that share the split with it, beside which it slows far more than beside a GEMM.
  */
 import type { GpuSpec } from "../config/index.js";
 import type { DenseBatch } from "../model/dense-batch.js";
 import { tokenCounts, type LayerGraph } from "../model/layer-graph.js";
 import type { CostModel } from "../profile/cost-model.js";
-import type { Placement, ScheduleProblem } from "./problem.js";
+import type { Layout, Placement, ScheduleProblem } from "./problem.js";
 
 /** NCCL's default limit on CTAs, so a network partition larger than this buys nothing. */
 const MAX_NETWORK_SMS = 32;
@@ -48,10 +49,12 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
   };
 
   /** Each kernel's time on these SMs, interference included, and the group's (their sum, floored). */
-  const groupTimes = (group: number, sizeGranules: number, groupSms: number, { sequential = false, split }: Placement = {}): { kernelsUs: number[]; totalUs: number } => {
+  const groupTimes = (group: number, sizeGranules: number, groupSms: number, { sequential = false, split, splitGroups = [] }: Placement = {}): { kernelsUs: number[]; totalUs: number } => {
     const spec = graph.groups[group]!;
-    // Only a compute group's factors depend on its partners' partitions.
-    const partners = spec.stream === "compute" ? `${split?.memory}/${split?.network}` : "";
+    // A compute group's factors depend on its partners' partitions; a memory group's time on the
+    // compute partition and the compute groups beside it.
+    const partners =
+      spec.stream === "compute" ? `${split?.memory}/${split?.network}` : spec.stream === "memory" ? `${split?.compute}/${computeGroupsOf(splitGroups).join(",")}` : "";
     const key = `${group}/${sizeGranules}/${groupSms}/${sequential}/${partners}`;
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
@@ -93,10 +96,32 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
     // the MILP got before element-wise kernels had a factor of their own, so such profiles plan as before.
     let totalUs = 0;
     for (const f of new Set(factors)) totalUs += alone.filter((_, k) => factors[k] === f).reduce((sum, time) => sum + time, 0) * f;
+    const stretchUs = spec.stream === "memory" && split && groupSms < sms ? elementwiseStretchUs(sizeGranules, split, splitGroups, factor) : 0;
+    const stretch = totalUs > 0 ? (totalUs + stretchUs) / totalUs : 1;
     // Floors at a microsecond so an empty group (no decode rows in a nano-batch) still orders.
-    const times = { kernelsUs: alone.map((time, k) => time * factors[k]!), totalUs: Math.max(1, totalUs) };
+    const times = { kernelsUs: alone.map((time, k) => time * factors[k]! * stretch), totalUs: Math.max(1, totalUs + stretchUs) };
     cache.set(key, times);
     return times;
+  };
+  const computeGroupsOf = (groups: readonly number[]): number[] => [...new Set(groups)].filter((g) => graph.groups[g]!.stream === "compute").sort((a, b) => a - b);
+  /**
+   * How much longer attention in `split` runs for the element-wise kernels of the compute groups of
+   * `splitGroups`, which run beside it in the split once a nano-batch. Beside them attention slows
+   * by the measured element-wise factor, not `factor` (its slowdown beside GEMMs): over its run
+   * (time - E) / factor + E / elementwise = its time alone, so it takes E·(1 - factor/elementwise) more.
+   * (Where attention is the pipeline's bottleneck every such kernel runs beside one of its copies.)
+   */
+  const elementwiseStretchUs = (sizeGranules: number, split: Layout, splitGroups: readonly number[], factor: number): number => {
+    const besideElementwise = cost.partnerBesideElementwise("attention", split.memory);
+    if (besideElementwise === undefined || besideElementwise <= factor) return 0;
+    let elementwiseUs = 0;
+    for (const g of computeGroupsOf(splitGroups)) {
+      const { kernelsUs } = groupTimes(g, sizeGranules, split.compute, { split });
+      graph.groups[g]!.kernels.forEach((kernel, k) => {
+        if (kernel.elementwise) elementwiseUs += kernelsUs[k]!;
+      });
+    }
+    return elementwiseUs * (1 - factor / besideElementwise);
   };
 
   return {

@@ -26,6 +26,8 @@ interface ChainOp {
   readonly name: string;
   readonly stream: StreamCategory;
   readonly wholeGpu: Variable;
+  /** zeta[L] = lambda[L] * (1 - omega): in the split of layout L. */
+  readonly zeta: readonly Variable[];
   readonly duration: Variable;
   readonly start: Variable;
 }
@@ -73,25 +75,31 @@ export function formulatePipeline(
   model.addEqual("one_layout", lambda.map((v) => [v, 1] as const), 1);
 
   const wholeGpuUs = problem.groups.map((_, g) => problem.durationUs(g, size, problem.sms));
-  const ops = problem.groups.map((group, g): ChainOp => {
+  const placements = problem.groups.map((group, g) => {
     const name = `${group.id}`;
     const wholeGpu = model.addVariable(`omega_${name}`, "binary", 0, options.allowWholeGpu ? 1 : 0);
     // zeta[L] = lambda[L] * (1 - omega): exact once lambda and omega are integral.
     const zeta = layouts.map((_, L) => model.addVariable(`zeta_${name}_${L}`, "continuous", 0, 1));
     zeta.forEach((z, L) => model.addAtMost(`zeta_le_lambda_${name}_${L}`, [[z, 1], [lambda[L]!, -1]], 0));
     model.addEqual(`zeta_sum_${name}`, [...zeta.map((z) => [z, 1] as const), [wholeGpu, 1]], 1);
+    return { group: g, name, stream: group.stream, wholeGpu, zeta };
+  });
+  const ops = placements.map((op): ChainOp => {
+    const { group: g, name, wholeGpu, zeta } = op;
     const whole = wholeGpuUs[g]!;
-    const partitioned = layouts.map((l) => problem.durationUs(g, size, l[group.stream], { split: l }));
-    const duration = model.addVariable(`d_${name}`, "continuous", 0, Math.max(whole, ...partitioned));
+    const partitioned = layouts.map((l) => problem.durationUs(g, size, l[op.stream], { split: l, splitGroups: [g] }));
+    const beside = besideTerms(model, problem, size, layouts, op, placements);
+    const longest = layouts.map((_, L) => partitioned[L]! + beside.filter((t) => t.layout === L).reduce((sum, t) => sum + t.us, 0));
+    const duration = model.addVariable(`d_${name}`, "continuous", 0, Math.max(whole, ...longest));
     model.addEqual(
       `d_def_${name}`,
-      [[duration, 1], [wholeGpu, -whole], ...zeta.map((z, L) => [z, -partitioned[L]!] as const)],
+      [[duration, 1], [wholeGpu, -whole], ...zeta.map((z, L) => [z, -partitioned[L]!] as const), ...beside.map((t) => [t.both, -t.us] as const)],
       0,
     );
     const start = model.addVariable(`T_${name}`, "continuous", 0, g === 0 ? 0 : horizon);
     // A stream runs every nano-batch's copy of this op within each P.
     model.addAtMost(`fits_interval_${name}`, [[duration, 1], [P, -1]], 0);
-    return { group: g, name, stream: group.stream, wholeGpu, duration, start };
+    return { ...op, duration, start };
   });
 
   const switches = laneSwitchTerms(model, problem.laneSwitch);
@@ -190,6 +198,37 @@ function addDisjointModulo(
   model.addAtMost(`before_${pair}`, [[v.start, 1], ...kP, [v.duration, 1], [u.start, -1], [P, -1], ...relax, ...wholeGpuSwitch], slack);
 }
 
+/**
+ * What `op` takes beyond its time in the split for each other group that runs in the split with it
+ * (ScheduleProblem.durationUs, splitGroups: attention beside element-wise kernels): for each such
+ * group and layout L, `us` counted where both = zeta_op[L] * zeta_other[L] is 1 (exact for binary zetas).
+ */
+function besideTerms(
+  model: MilpModel,
+  problem: ScheduleProblem,
+  size: number,
+  layouts: readonly Layout[],
+  op: Omit<ChainOp, "duration" | "start">,
+  placements: readonly Omit<ChainOp, "duration" | "start">[],
+): { layout: number; both: Variable; us: number }[] {
+  const terms: { layout: number; both: Variable; us: number }[] = [];
+  for (const other of placements) {
+    if (other.group === op.group) continue;
+    layouts.forEach((l, L) => {
+      const sms = l[op.stream];
+      const alone = problem.durationUs(op.group, size, sms, { split: l, splitGroups: [op.group] });
+      const us = problem.durationUs(op.group, size, sms, { split: l, splitGroups: [op.group, other.group] }) - alone;
+      if (!(us > 1e-9)) return;
+      const both = model.addVariable(`both_${op.name}_${other.name}_${L}`, "continuous", 0, 1);
+      model.addAtMost(`both_le_${op.name}_${other.name}_${L}`, [[both, 1], [op.zeta[L]!, -1]], 0);
+      model.addAtMost(`both_le_${other.name}_${op.name}_${L}`, [[both, 1], [other.zeta[L]!, -1]], 0);
+      model.addAtLeast(`both_ge_${op.name}_${other.name}_${L}`, [[both, 1], [op.zeta[L]!, -1], [other.zeta[L]!, -1]], -1);
+      terms.push({ layout: L, both, us });
+    });
+  }
+  return terms;
+}
+
 function minus(e: readonly (readonly [Variable, number])[]): [Variable, number][] {
   return e.map(([x, c]) => [x, -c]);
 }
@@ -269,6 +308,7 @@ function decodeSchedule(
   const layout = layouts[layoutIndex]!;
   const interval = values[P.index] ?? NaN;
   const operations: ScheduledOperation[] = [];
+  const splitGroups = ops.filter((op) => !on(op.wholeGpu)).map((op) => op.group);
   for (let i = 0; i < K; i++) {
     for (const op of ops) {
       const wholeGpu = on(op.wholeGpu);
@@ -279,7 +319,7 @@ function decodeSchedule(
         sms,
         wholeGpu,
         startUs: (values[op.start.index] ?? 0) + i * interval,
-        durationUs: problem.durationUs(op.group, sizes[i]!, sms, wholeGpu ? {} : { split: layout }),
+        durationUs: problem.durationUs(op.group, sizes[i]!, sms, wholeGpu ? {} : { split: layout, splitGroups }),
       });
     }
   }

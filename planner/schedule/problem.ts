@@ -35,7 +35,10 @@ export interface ScheduleProblem {
    * Microseconds for group `group` on `sizeGranules` granules of tokens confined to `sms` SMs, in a
    * pipelined schedule, or in the sequential one where `sequential` (whole-GPU work runs hotter
    * between a pipeline's co-running phases than in a sequential loop). On a partition, `split` is
-   * the layout it belongs to, whose other partitions hold the work it runs beside.
+   * the layout it belongs to, whose other partitions hold the work it runs beside, and
+   * `splitGroups` the groups that run in it (the others alone on the whole GPU): a memory group's
+   * time grows with the element-wise kernels of the compute groups among them, by the same amount
+   * for each such group whatever the others (the MILP sums them).
    */
   durationUs(group: number, sizeGranules: number, sms: number, placement?: Placement): number;
   /** What an ordering between lanes costs beyond the work on either side; none when absent. */
@@ -57,10 +60,14 @@ export interface LaneSwitchCosts {
 }
 
 
-/** Where a group runs beyond its SM count: in the sequential schedule, or in a partition of `split`. */
+/**
+ * Where a group runs beyond its SM count: in the sequential schedule, or in a partition of `split`
+ * beside `splitGroups` (every group of the layer that runs in the split; none where absent).
+ */
 export interface Placement {
   readonly sequential?: boolean;
   readonly split?: Layout;
+  readonly splitGroups?: readonly number[];
 }
 
 /** SMs per stream category in one partitioning of the GPU; a category absent from the layer has 0. */

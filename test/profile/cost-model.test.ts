@@ -136,6 +136,22 @@ test("GEMM beside attention is read at the GEMM's rows: linear in SMs, then in l
   close(older.besidePartner("attention", 96, 256).elementwiseFactor, 1.6);
 });
 
+test("attention beside an element-wise kernel is read at attention's SMs from the points that have it, linear and held past the ends; undefined where none has", async () => {
+  const profile = analyticProfile(await resolveGpu("h200"), request);
+  const gemmWithAttention = [
+    { partnerSms: 12, gemmTokens: 2048, gemmFactor: 1.1, partnerFactor: 1.2, elementwiseFactor: 1.2, partnerElementwiseFactor: 2.2 },
+    { partnerSms: 20, gemmTokens: 1024, gemmFactor: 1.2, partnerFactor: 1.4 },
+    { partnerSms: 20, gemmTokens: 2048, gemmFactor: 1.2, partnerFactor: 1.4, elementwiseFactor: 1.4, partnerElementwiseFactor: 2.4 },
+  ];
+  const cost = new CostModel(ProfileSchema.parse({ ...profile, interference: { ...profile.interference, gemmWithAttention } }));
+  const close = (actual: number | undefined, expected: number): void => assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
+  close(cost.partnerBesideElementwise("attention", 16), 2.3);
+  close(cost.partnerBesideElementwise("attention", 8), 2.2);
+  close(cost.partnerBesideElementwise("attention", 36), 2.4);
+  const older = gemmWithAttention.map(({ partnerElementwiseFactor: _, ...point }) => point);
+  assert.equal(new CostModel(ProfileSchema.parse({ ...profile, interference: { ...profile.interference, gemmWithAttention: older } })).partnerBesideElementwise("attention", 16), undefined);
+});
+
 test("lane switches are read from the profile by the split's partition count, the nearest measured one noted; without them, none and a note", async () => {
   const profile = analyticProfile(await resolveGpu("h200"), request);
   const laneSwitch = { crossLaneUs: 0.9, wholeGpu: [{ lanes: 2, switchUs: 2.2 }, { lanes: 3, switchUs: 2.6 }] };

@@ -63,6 +63,34 @@ test("in a tensor-parallel split, the all-reduce and attention are slowed by the
   assert.equal(ratio("attn", 132), 1);
 });
 
+test("in a split, attention runs longer for the element-wise kernels of the compute groups in the split with it, by the measured factor beside them", async () => {
+  // Attention slows 1.05 beside GEMMs (the analytic profile's partner factor is replaced) and 2.1 beside RMSNorm, on any SMs.
+  const points = (partnerElementwiseFactor?: number): InterferencePoint[] =>
+    [20, 36].map((partnerSms) => ({ partnerSms, gemmFactor: 1.05, partnerFactor: 1.05, elementwiseFactor: 1.4, ...(partnerElementwiseFactor ? { partnerElementwiseFactor } : {}) }));
+  const { problem, group } = await tp4Problem(1, 1, 1.4, undefined, points(2.1));
+  const unmeasured = (await tp4Problem(1, 1, 1.4, undefined, points())).problem;
+  const split = { compute: 104, memory: 20, network: 8 };
+  const [attn, attnIn, ffnIn, o, arO] = ["attn", "attn_in", "ffn_in", "o", "ar_o"].map(group);
+  const attention = (p: typeof problem, splitGroups: number[]): number => p.durationUs(attn!, 4, 20, { split, splitGroups });
+  const elementwiseUs = (g: number): number => {
+    // attn_in is RMSNorm, the QKV GEMM and RoPE; ffn_in RMSNorm, the gate/up GEMM and SiLU-and-mul.
+    const [first, , last] = problem.kernelDurationsUs(g, 4, 104, { split });
+    return first! + last!;
+  };
+  const alone = attention(problem, [attn!]);
+  // Beside E us of element-wise kernels attention takes E (1 - 1.05 / 2.1) = E / 2 more; GEMM-only groups and the all-reduce add nothing.
+  const close = (actual: number, expected: number): void => assert.ok(Math.abs(actual - expected) < 1e-6, `${actual} != ${expected}`);
+  close(attention(problem, [attn!, ffnIn!]) - alone, elementwiseUs(ffnIn!) / 2);
+  close(attention(problem, [attn!, attnIn!, ffnIn!, o!, arO!]) - alone, (elementwiseUs(attnIn!) + elementwiseUs(ffnIn!)) / 2);
+  close(attention(problem, [attn!, o!, arO!]), alone);
+  // The kernels' times carry it as the group's time does.
+  const kernels = problem.kernelDurationsUs(attn!, 4, 20, { split, splitGroups: [attn!, ffnIn!] });
+  close(kernels.reduce((a, b) => a + b, 0), attention(problem, [attn!, ffnIn!]));
+  // Not measured, or on the whole GPU: nothing added.
+  close(attention(unmeasured, [attn!, attnIn!, ffnIn!]), attention(unmeasured, [attn!]));
+  close(problem.durationUs(attn!, 4, 132, { splitGroups: [attn!, ffnIn!] }), problem.durationUs(attn!, 4, 132));
+});
+
 test("beside an all-reduce, a GEMM is slowed by the factor measured on its own group's SMs", async () => {
   const point = (partnerSms: number, gemmFactor: number, gemmSms?: number): InterferencePoint => ({ partnerSms, gemmFactor, partnerFactor: 1, ...(gemmSms ? { gemmSms } : {}) });
   const none = await tp4Problem(1, 1, 1.05, [point(8, 1), point(32, 1)]);

@@ -4,7 +4,7 @@ import { formulatePipeline } from "../../planner/schedule/formulation.js";
 import { sequentialSchedule, type ScheduleProblem } from "../../planner/schedule/problem.js";
 import { createSolver } from "../../planner/milp/solve.js";
 import { exhaustiveBestPeriod } from "../support/exhaustive-schedule.js";
-import { tinyProblem } from "../support/tiny-problems.js";
+import { tinyProblem, tinyProblemWithStretch } from "../support/tiny-problems.js";
 
 const options = { timeLimitSeconds: 30, relativeGap: 1e-7 };
 
@@ -36,6 +36,23 @@ for (const seed of [1, 2, 3, 4]) {
   test(`with lane switches priced, the MILP optimum still equals exhaustive search: seed ${seed}`, () =>
     assertMilpMatchesExhaustive({ ...tinyProblem(seed, 6), laneSwitch: { crossLaneUs: 3, wholeGpuUs: 9 } }, 2));
 }
+
+for (const seed of [1, 2, 3, 4]) {
+  for (const K of [2, 3]) {
+    test(`with the memory op stretched by the compute ops in the split with it, the MILP optimum still equals exhaustive search: seed ${seed}, ${K} nano-batches`, () =>
+      assertMilpMatchesExhaustive(tinyProblemWithStretch(seed, 6), K));
+  }
+}
+
+test("stretching the memory op by the compute ops in the split never shortens the best period, and lengthens it for most seeds", () => {
+  const lengthened = [1, 2, 3, 4].filter((seed) => {
+    const free = exhaustiveBestPeriod(tinyProblem(seed, 6), 2);
+    const stretched = exhaustiveBestPeriod(tinyProblemWithStretch(seed, 6), 2);
+    assert.ok(stretched >= free, `seed ${seed}: ${stretched} stretched, ${free} free`);
+    return stretched > free + 1;
+  });
+  assert.ok(lengthened.length >= 2, `only seeds ${lengthened.join(", ")} changed`);
+});
 
 test("priced lane switches never shorten the best period, and lengthen it where the schedule crosses lanes", () => {
   const lengthened = [1, 2, 3, 4].filter((seed) => {

@@ -33,7 +33,8 @@ export function exhaustiveBestPeriod(problem: ScheduleProblem, K: number): numbe
   for (const layout of candidateLayouts(problem)) {
     for (let mask = 0; mask < 1 << ops; mask++) {
       const whole = (o: number): boolean => (mask & (1 << o)) !== 0;
-      const d = problem.groups.map((g, o) => problem.durationUs(o, size, whole(o) ? problem.sms : layout[g.stream]));
+      const splitGroups = problem.groups.map((_, o) => o).filter((o) => !whole(o));
+      const d = problem.groups.map((g, o) => problem.durationUs(o, size, whole(o) ? problem.sms : layout[g.stream], whole(o) ? {} : { split: layout, splitGroups }));
       const switchUs = (u: number, v: number): number =>
         laneSwitchUs(problem.laneSwitch, problem.groups[u]!.stream === problem.groups[v]!.stream, whole(u), whole(v));
       const pairs: [number, number][] = [];

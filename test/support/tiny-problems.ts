@@ -31,6 +31,25 @@ export function tinyProblem(seed: number, granules = 4): ScheduleProblem {
   };
 }
 
+/**
+ * tinyProblem with its memory op stretched, in the split, by each compute op that runs in the split
+ * with it (as attention beside element-wise kernels: ScheduleProblem.durationUs, splitGroups).
+ */
+export function tinyProblemWithStretch(seed: number, granules = 4): ScheduleProblem {
+  const problem = tinyProblem(seed, granules);
+  const random = mulberry32(seed + 1000);
+  const stretchPerGranule = problem.groups.map((g) => (g.stream === "compute" ? 5 + 20 * random() : 0));
+  return {
+    ...problem,
+    durationUs: (group, size, sms, placement) => {
+      const base = problem.durationUs(group, size, sms, placement);
+      if (problem.groups[group]!.stream !== "memory" || !placement?.split) return base;
+      const beside = new Set(placement.splitGroups ?? []);
+      return base + stretchPerGranule.reduce((sum, perGranule, g) => sum + (beside.has(g) ? perGranule * size : 0), 0);
+    },
+  };
+}
+
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
