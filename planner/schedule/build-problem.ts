@@ -108,19 +108,19 @@ export function buildScheduleProblem(graph: LayerGraph, batch: DenseBatch, cost:
    * How much longer attention in `split` runs for the element-wise kernels of the compute groups of
    * `splitGroups`, which run beside it in the split once a nano-batch. Beside them attention slows
    * by the measured element-wise factor, not `factor` (its slowdown beside GEMMs): over its run
-   * (time - E) / factor + E / elementwise = its time alone, so it takes E·(1 - factor/elementwise) more.
-   * (Where attention is the pipeline's bottleneck every such kernel runs beside one of its copies.)
+   * (time - E) / factor + E / elementwise = its time alone, so it takes E·(1 - factor/elementwise)
+   * more. (Where attention is the pipeline's bottleneck every such kernel runs beside one of its
+   * copies.) E is the kernels' time alone: in plans' traces they ran about that long beside
+   * attention (0.6-0.9x what their own factor beside it predicts: they read what the kernel before
+   * them wrote, still in L2, where the profile's RMSNorm reads memory).
    */
   const elementwiseStretchUs = (sizeGranules: number, split: Layout, splitGroups: readonly number[], factor: number): number => {
     const besideElementwise = cost.partnerBesideElementwise("attention", split.memory);
     if (besideElementwise === undefined || besideElementwise <= factor) return 0;
-    let elementwiseUs = 0;
-    for (const g of computeGroupsOf(splitGroups)) {
-      const { kernelsUs } = groupTimes(g, sizeGranules, split.compute, { split });
-      graph.groups[g]!.kernels.forEach((kernel, k) => {
-        if (kernel.elementwise) elementwiseUs += kernelsUs[k]!;
-      });
-    }
+    const tokens = tokenCounts(batch, sizeGranules * batch.granule);
+    const elementwiseUs = computeGroupsOf(splitGroups)
+      .flatMap((g) => graph.groups[g]!.kernels.filter((kernel) => kernel.elementwise))
+      .reduce((sum, kernel) => sum + kernel.timeUs(tokens, split.compute), 0);
     return elementwiseUs * (1 - factor / besideElementwise);
   };
 
