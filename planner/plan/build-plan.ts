@@ -212,8 +212,11 @@ function sequentialOperationTimes(inputs: PlanInputs, sequential: Schedule): { i
 
 /** A scheduled group's time split over its kernels in proportion to their cost-model times. */
 function kernelTimesUs(inputs: PlanInputs, schedule: Schedule, op: Schedule["operations"][number], sequential: boolean): number[] {
-  const splitGroups = schedule.operations.filter((o) => o.nanoBatch === op.nanoBatch && !o.wholeGpu).map((o) => o.group);
-  const placement = { sequential, ...(op.wholeGpu || sequential ? {} : { split: schedule.layout, splitGroups }) };
+  // In the split, beside the groups of its nano-batch that also run there.
+  const placement =
+    op.wholeGpu || sequential
+      ? { sequential }
+      : { sequential, split: schedule.layout, splitGroups: schedule.operations.filter((o) => o.nanoBatch === op.nanoBatch && !o.wholeGpu).map((o) => o.group) };
   const times = inputs.problem.kernelDurationsUs(op.group, schedule.sizes[op.nanoBatch]!, op.sms, placement).map((time) => Math.max(time, 1e-3));
   const total = times.reduce((a, b) => a + b, 0);
   return times.map((time) => (op.durationUs * time) / total);

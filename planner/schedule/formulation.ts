@@ -88,7 +88,7 @@ export function formulatePipeline(
     const { group: g, name, wholeGpu, zeta } = op;
     const whole = wholeGpuUs[g]!;
     const partitioned = layouts.map((l) => problem.durationUs(g, size, l[op.stream], { split: l, splitGroups: [g] }));
-    const beside = besideTerms(model, problem, size, layouts, op, placements);
+    const beside = besideTerms(model, problem, size, layouts, partitioned, op, placements);
     const longest = layouts.map((_, L) => partitioned[L]! + beside.filter((t) => t.layout === L).reduce((sum, t) => sum + t.us, 0));
     const duration = model.addVariable(`d_${name}`, "continuous", 0, Math.max(whole, ...longest));
     model.addEqual(
@@ -199,15 +199,17 @@ function addDisjointModulo(
 }
 
 /**
- * What `op` takes beyond its time in the split for each other group that runs in the split with it
- * (ScheduleProblem.durationUs, splitGroups: attention beside element-wise kernels): for each such
- * group and layout L, `us` counted where both = zeta_op[L] * zeta_other[L] is 1 (exact for binary zetas).
+ * What `op` takes beyond its time in the split (`partitioned[L]`, alone there) for each other group
+ * that runs in the split with it (ScheduleProblem.durationUs, splitGroups: attention beside
+ * element-wise kernels): for each such group and layout L, `us` counted where
+ * both = zeta_op[L] * zeta_other[L] is 1 (exact for binary zetas).
  */
 function besideTerms(
   model: MilpModel,
   problem: ScheduleProblem,
   size: number,
   layouts: readonly Layout[],
+  partitioned: readonly number[],
   op: Omit<ChainOp, "duration" | "start">,
   placements: readonly Omit<ChainOp, "duration" | "start">[],
 ): { layout: number; both: Variable; us: number }[] {
@@ -215,9 +217,7 @@ function besideTerms(
   for (const other of placements) {
     if (other.group === op.group) continue;
     layouts.forEach((l, L) => {
-      const sms = l[op.stream];
-      const alone = problem.durationUs(op.group, size, sms, { split: l, splitGroups: [op.group] });
-      const us = problem.durationUs(op.group, size, sms, { split: l, splitGroups: [op.group, other.group] }) - alone;
+      const us = problem.durationUs(op.group, size, l[op.stream], { split: l, splitGroups: [op.group, other.group] }) - partitioned[L]!;
       if (!(us > 1e-9)) return;
       const both = model.addVariable(`both_${op.name}_${other.name}_${L}`, "continuous", 0, 1);
       model.addAtMost(`both_le_${op.name}_${other.name}_${L}`, [[both, 1], [op.zeta[L]!, -1]], 0);
