@@ -86,7 +86,7 @@ export function buildPlan(inputs: PlanInputs): Plan {
     gpu: { name: inputs.gpu.name, id: inputs.gpu.id, sms: inputs.gpu.sms, memoryGiB: inputs.gpu.memoryGiB },
     profile: {
       source: inputs.profile.profile.source,
-      path: inputs.profile.path ?? null,
+      path: inputs.profile.name ?? null,
       sha256: inputs.profile.sha256,
       gpu: inputs.profile.profile.provenance.gpu,
       date: inputs.profile.profile.provenance.date,

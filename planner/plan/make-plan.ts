@@ -64,17 +64,20 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
   const sizes = searchesBatch ? candidateBatches(largest.tokens, request.granule, request.maxNanoBatches) : [largest.tokens];
   request.onProgress?.(
     `planning ${model.name} on ${request.gpus} x ${gpu.name}: dense batch ${sizes.length > 1 ? `of ${sizes.join(", ")} tokens (the most tokens/s)` : `${largest.tokens} tokens`}, ` +
-      `${profile.profile.source} profile${profile.path ? ` ${profile.path}` : ""}`,
+      `${profile.profile.source} profile${profile.name ? ` ${profile.name}` : ""}`,
   );
   const allReduce = request.allReduce ?? true;
   const allReduceMethod = request.allReduceMethod ?? "nccl";
   const communicates = allReduce && shard.tensorParallel > 1;
   if (allReduceMethod === "peer" && communicates && !profile.profile.peerAllReduce) {
-    const measure = profile.path
-      ? `\`nanoweave profile --devices 0,1,2,3 --only peer-allreduce --merge --out ${profile.path}\``
-      : "`nanoweave profile --devices 0,1,2,3`, which measures it with the rest";
+    // The shipped profile is not the user's to overwrite: they merge into a copy of it and plan from that.
+    const measure = profile.path === undefined
+      ? "`nanoweave profile --devices 0,1,2,3`, which measures it with the rest"
+      : profile.name === profile.path
+        ? `\`nanoweave profile --devices 0,1,2,3 --only peer-allreduce --merge --out ${profile.path}\``
+        : `\`cp ${profile.path} ${gpu.id}.json && nanoweave profile --devices 0,1,2,3 --only peer-allreduce --merge --out ${gpu.id}.json\`, then plan with --profile ${gpu.id}.json`;
     throw new InputError(
-      `--all-reduce-method peer: ${profile.path ?? `the profile derived from ${gpu.name}'s specs`} has no peer all-reduce measurements (peerAllReduce); ` +
+      `--all-reduce-method peer: ${profile.name ?? `the profile derived from ${gpu.name}'s specs`} has no peer all-reduce measurements (peerAllReduce); ` +
         `measure them on 2 or more of these GPUs with ${measure}, or plan with --all-reduce-method nccl`,
       "--all-reduce-method",
     );

@@ -87,7 +87,7 @@ export const PlanSchema = z.strictObject({
   gpu: z.strictObject({ name: z.string().min(1), id: z.string().min(1), sms: positiveInt, memoryGiB: z.number().positive() }),
   profile: z.strictObject({
     source: z.enum(["measured", "analytic"]),
-    /** File the profile was read from; null when derived from the GPU's specs on the fly. */
+    /** File the profile was read from (nanoweave/profiles/<gpu id>.json: the one shipped with nanoweave); null when derived from the GPU's specs on the fly. */
     path: z.string().nullable(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     gpu: z.string(),

@@ -18,6 +18,12 @@ export interface LoadedProfile {
   profile: Profile;
   /** The file it came from, or undefined for a profile derived on the fly. */
   path: string | undefined;
+  /**
+   * What plans and messages call it: the path the user gave, or for a profile shipped with
+   * nanoweave its path in the package (nanoweave/profiles/<gpu id>.json), the same wherever the
+   * package is installed, so plans made on two machines from the same profile record the same file.
+   */
+  name: string | undefined;
   /** sha256 of the file's bytes (or of the derived profile's JSON). */
   sha256: string;
 }
@@ -29,7 +35,7 @@ export function shippedProfilePath(gpu: GpuSpec): string {
 export async function readProfile(file: string): Promise<LoadedProfile> {
   const { text, value } = await readJsonText(file);
   const profile = parseWithSchema(ProfileSchema, value, file, "profile");
-  return { profile, path: file, sha256: sha256(text) };
+  return { profile, path: file, name: file, sha256: sha256(text) };
 }
 
 export async function loadProfileFor(
@@ -43,12 +49,12 @@ export async function loadProfileFor(
   }
   const shipped = shippedProfilePath(gpu);
   if (existsSync(shipped)) {
-    const loaded = await readProfile(shipped);
+    const loaded = { ...(await readProfile(shipped)), name: `nanoweave/profiles/${path.basename(shipped)}` };
     checkProfileMatchesGpu(loaded, gpu);
     return loaded;
   }
   const profile = analyticProfile(gpu, options.analytic);
-  return { profile, path: undefined, sha256: sha256(JSON.stringify(profile)) };
+  return { profile, path: undefined, name: undefined, sha256: sha256(JSON.stringify(profile)) };
 }
 
 function checkProfileMatchesGpu(loaded: LoadedProfile, gpu: GpuSpec): void {

@@ -28,6 +28,8 @@ test("plan --model llama-70b --gpus 8: plan file, timeline and summary in under 
   assert.match(run.stdout, /Llama-2-70B/);
   const plan = await readPlanFile(out);
   assert.equal(plan.tensorParallel, 8);
+  // Named by its place in the package, not where this checkout or install put it, so plans from two machines agree.
+  assert.equal(plan.profile.path, "nanoweave/profiles/H100-SXM.json");
   assert.equal(plan.solver.status, "optimal");
   assert.ok(plan.solver.gap <= 0.01);
   assert.deepEqual(replayViolations(plan), []);
@@ -78,6 +80,11 @@ const badInputs: { name: string; args: string[]; stderr: RegExp }[] = [
     name: "an all-reduce method the profile has not measured, saying how to measure it",
     args: ["--model", "llama-70b", "--gpus", "4", "--gpu", "a100", "--all-reduce-method", "peer"],
     stderr: /--all-reduce-method peer: the profile derived from A100-80GB SXM's specs has no peer all-reduce measurements[\s\S]*`nanoweave profile --devices 0,1,2,3`/,
+  },
+  {
+    name: "the shipped profile without peer measurements, saying to merge them into a copy of it",
+    args: ["--model", "llama-70b", "--gpus", "4", "--gpu", "h100", "--all-reduce-method", "peer"],
+    stderr: /nanoweave\/profiles\/H100-SXM\.json has no peer all-reduce measurements[\s\S]*`cp \S+\/profiles\/H100-SXM\.json H100-SXM\.json && nanoweave profile [^`]*--merge --out H100-SXM\.json`, then plan with --profile H100-SXM\.json/,
   },
   { name: "an unknown all-reduce method, naming the choices", args: ["--model", "llama-70b", "--gpus", "4", "--all-reduce-method", "gloo"], stderr: /all-reduce-method[\s\S]*"nccl", "peer"/ },
   { name: "an unknown option", args: ["--model", "llama3-8b", "--gpuz", "2"], stderr: /Unknown argument/ },
