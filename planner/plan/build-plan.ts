@@ -127,7 +127,7 @@ export function buildPlan(inputs: PlanInputs): Plan {
       nanoBatchCounts: search.counts,
     },
     notes:
-      search.best === search.bestPeriod
+      search.best !== search.sequential || search.bestPeriod === search.sequential
         ? inputs.notes
         : [
             ...inputs.notes,

@@ -111,12 +111,14 @@ function setupLines(plan: Plan, context: ReportContext, style: TextStyle): strin
   return formatColumns(rows, ["left", "left"], (cell, _row, column) => (column === 0 ? style.bold(cell) : cell));
 }
 
-/** Every nano-batch keeps the largest one's slot in the timetable, so a smaller last one leaves part of its slot idle. */
+/**
+ * The MILP orders a smaller last nano-batch as if it were as large as the others (its times in the
+ * plan are its own), so where the planner sized the batch, say what else it can try.
+ */
 function unevenHint(plan: Plan): string {
   const sizes = nanoBatchSizes(plan);
-  const idle = 1 - sizes.at(-1)! / sizes[0]!;
-  if (idle <= 0) return "";
-  return `; the last one leaves ${formatPercent(100 * idle)} of its slot idle${plan.batch.auto ? ": --batch best also plans sizes cut evenly" : ""}`;
+  if (sizes.at(-1)! === sizes[0]!) return "";
+  return `; cut unevenly${plan.batch.auto && !plan.batch.candidates ? ": --batch best also plans sizes cut evenly" : ""}`;
 }
 
 function describeSizing(batch: Plan["batch"]): string {

@@ -12,6 +12,7 @@ import { createSolver, type MilpSolver } from "../milp/solve.js";
 import type { SolverBackendName } from "../milp/solution.js";
 import { formulatePipeline } from "./formulation.js";
 import { candidateLayouts, layersTimeUs, nanoBatchSizes, sequentialSchedule, type Schedule, type ScheduleProblem } from "./problem.js";
+import { retimeSchedule } from "./retime.js";
 
 /** A forced nano-batch count's period is sought below this many sequential periods. */
 const FORCED_CUTOFF_FACTOR = 4;
@@ -63,7 +64,10 @@ export interface CountResult {
 export interface SearchResult {
   /** The schedule with the least period, the MILP's objective. */
   bestPeriod: Schedule;
-  /** The schedule to run: bestPeriod, or sequential where over so few layers filling and draining the pipeline costs more than it saves. */
+  /**
+   * The schedule to run: bestPeriod timed with each nano-batch's own durations (retime.ts), or
+   * sequential where over so few layers filling and draining the pipeline costs more than it saves.
+   */
   best: Schedule;
   sequential: Schedule;
   counts: CountResult[];
@@ -175,11 +179,12 @@ export async function searchSchedule(problem: ScheduleProblem, options: SearchOp
   const candidateBounds = counts.filter((c) => forced === undefined || c.count === forced).map((c) => c.boundUs ?? Infinity);
   const boundUs = Math.min(best.periodUs, ...candidateBounds);
   const gap = Math.max(0, (best.periodUs - boundUs) / best.periodUs);
-  const fillCostsMore = forced === undefined && layersTimeUs(best, options.layers) > layersTimeUs(sequential, options.layers);
+  const timed = retimeSchedule(problem, best);
+  const fillCostsMore = forced === undefined && layersTimeUs(timed, options.layers) > layersTimeUs(sequential, options.layers);
   if (fillCostsMore) options.onProgress?.(`over ${options.layers} layers the pipeline's fill and drain cost more than it saves: the plan runs sequentially`);
   return {
     bestPeriod: best,
-    best: fillCostsMore ? sequential : best,
+    best: fillCostsMore ? sequential : timed,
     sequential,
     counts,
     status: timedOut && gap > options.relativeGap ? "time_limit" : "optimal",

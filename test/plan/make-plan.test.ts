@@ -11,6 +11,8 @@ import { ProfileSchema, type Profile } from "../../planner/profile/schema.js";
 import { REPOSITORY_ROOT } from "../support/repository.js";
 import { replayViolations } from "../../planner/plan/replay.js";
 import { laneSwitchUs } from "../support/exhaustive-schedule.js";
+import { operationsFor } from "../../runtime/plan/executionModes.js";
+import { scheduleReplay } from "../../runtime/plan/replaySchedule.js";
 
 const base: Omit<PlanRequest, "model" | "gpus"> = {
   batch: "auto",
@@ -151,6 +153,27 @@ async function shardPlansFrom(edit: (shipped: Profile) => object[], request: Pla
   }
 }
 
+test("an unevenly cut plan is predicted at the period the runtime's issue order gives its ops' times, below the MILP's slot-per-nano-batch period", async () => {
+  const requests: [PlanRequest, number[]][] = [
+    [{ ...base, model: "llama3-8b", gpus: 1, gpu: "h200", workload: "decode-1024", batch: 896 }, [512, 384]],
+    // Its chain ends on the network stream, whose all-reduce feeds the next layer's first op.
+    [{ ...base, model: "llama-70b", gpus: 4, gpu: "h200", workload: "decode-4096", batch: 1920, layers: 8, allReduceMethod: "peer", nanoBatches: 2 }, [1024, 896]],
+  ];
+  for (const [request, rows] of requests) {
+    // Without lane switches, which the runtime's replay leaves out (it splits a miss into the ops' times and the time between them).
+    const [plan] = await shardPlansFrom((shipped) => {
+      const { laneSwitch: _measured, ...rest } = shipped;
+      return [rest];
+    }, request);
+    assert.deepEqual(plan!.nanoBatches.map((n) => n.rows[1] - n.rows[0]), rows);
+    assert.deepEqual(replayViolations(plan!), []);
+    const replayed = scheduleReplay(operationsFor(plan!, "planned"))(1, (op) => op.endUs - op.startUs);
+    assert.ok(Math.abs(replayed / plan!.prediction.layerUs - 1) < 1e-4, `${request.model}: replayed ${replayed} us, predicted ${plan!.prediction.layerUs}`);
+    assert.equal(plan!.periodUs, plan!.prediction.layerUs);
+    assert.ok(plan!.prediction.layerUs < 0.99 * plan!.solver.objectiveUs, `${request.model}: ${plan!.prediction.layerUs} us predicted, ${plan!.solver.objectiveUs} the MILP's`);
+  }
+});
+
 test("a plan from a profile with lane switches leaves each measured switch between dependent ops on different lanes; without them the plan says it priced none", async () => {
   const laneSwitch = { crossLaneUs: 2, wholeGpu: [{ lanes: 2, switchUs: 6 }] };
   const { withPart: priced, without: free } = await shardPlansWithAndWithout("laneSwitch", laneSwitch);
@@ -251,7 +274,7 @@ test("the candidate sizes of --batch best: the largest that fits, then the large
 });
 
 test("--batch best keeps the size with the most predicted tokens/s, which beats the largest cut unevenly", async () => {
-  const request = { ...base, model: "llama3-8b", gpus: 1, gpu: "h200", workload: "decode-1024" } as const;
+  const request = { ...base, model: "llama-70b", gpus: 8 } as const;
   const largest = await makePlan({ ...request, batch: "auto" });
   const best = await makePlan({ ...request, batch: "best" });
   assert.doesNotThrow(() => PlanSchema.parse(best));
@@ -261,7 +284,8 @@ test("--batch best keeps the size with the most predicted tokens/s, which beats 
   // The largest is planned first and in full, to the period --batch auto gives it (counts that tie
   // on it differ in their pipeline's fill, so tokens/s may differ a little).
   assert.ok(Math.abs(candidates[0]!.layerUs! / largest.prediction.layerUs - 1) < 1e-6);
-  // On this GPU the largest (896) is cut 512 + 384; a smaller size cut evenly serves more.
+  // On 8 H100s the largest (2,816) is cut 1,024 + 1,024 + 768; a smaller size cut evenly serves more.
+  assert.deepEqual(largest.nanoBatches.map((n) => n.rows[1] - n.rows[0]), [1024, 1024, 768]);
   assert.ok(best.batch.tokens < largest.batch.tokens, `chose ${best.batch.tokens}`);
   assert.ok(best.prediction.tokensPerSecondPerGpu > 1.02 * largest.prediction.tokensPerSecondPerGpu);
   for (const c of candidates) assert.ok(c.tokensPerSecondPerGpu === null || c.tokensPerSecondPerGpu <= best.prediction.tokensPerSecondPerGpu);

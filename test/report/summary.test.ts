@@ -53,14 +53,16 @@ describe("formatPlanSummary", () => {
     assert.match(counts[4]!, /^ +5 +not_divisible +– +– +0\.00 s$/);
   });
 
-  it("says when the last nano-batch leaves part of its slot idle, and where the planner sized the batch, what would cut it evenly", () => {
+  it("says when the last nano-batch is smaller, and where --batch auto sized the batch, that --batch best also tries even cuts", () => {
     const uneven = planFixture();
     uneven.nanoBatches[3]!.rows = [1536, 1792];
     const row = (p: typeof plan) => formatPlanSummary(p).split("\n").find((l) => l.startsWith("nano-batches"))!;
-    assert.match(row(uneven), /4: 512 \+ 512 \+ 512 \+ 256 tokens \(granule 128\); the last one leaves 50\.0% of its slot idle$/);
+    assert.match(row(uneven), /4: 512 \+ 512 \+ 512 \+ 256 tokens \(granule 128\); cut unevenly$/);
     uneven.batch.auto = true;
-    assert.match(row(uneven), /idle: --batch best also plans sizes cut evenly$/);
-    assert.doesNotMatch(line("nano-batches"), /idle/);
+    assert.match(row(uneven), /cut unevenly: --batch best also plans sizes cut evenly$/);
+    uneven.batch.candidates = [{ tokens: 1792, status: "optimal", nanoBatches: 4, layerUs: 900, tokensPerSecondPerGpu: 3000 }];
+    assert.match(row(uneven), /cut unevenly$/);
+    assert.doesNotMatch(line("nano-batches"), /unevenly/);
   });
 
   it("lists each dense batch size --batch best planned, marking the chosen one", () => {
