@@ -162,6 +162,10 @@ function solverLines(plan: Plan, style: TextStyle): string[] {
     `${style.bold("solver")}  ${solver.backend}: ${status(solver.status)}, objective ${formatUs(solver.objectiveUs)}, ` +
     `bound ${formatUs(solver.boundUs)}, gap ${formatGap(solver.gap)}, ${formatSeconds(solver.seconds)} of ${formatSeconds(solver.timeLimitSeconds)} allowed`;
   const lines = [headline];
+  // The MILP prices every nano-batch at the largest one's durations; the plan is timed at each one's own (retime.ts).
+  if (plan.nanoBatches.length > 1 && plan.periodUs < solver.objectiveUs - 0.05) {
+    lines.push(`the plan's layer, ${formatUs(plan.periodUs)}, is the solver's order timed at each nano-batch's own durations (the solver gives each the largest one's)`);
+  }
   if (solver.status === "time_limit") lines.push(style.warn("the time limit ran out: this is the best plan found, not proven optimal"));
   const chosen = plan.nanoBatches.length;
   const table = formatColumns(

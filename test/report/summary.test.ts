@@ -47,6 +47,10 @@ describe("formatPlanSummary", () => {
 
   it("reports the solve and every nano-batch count tried", () => {
     assert.equal(line("solver"), "solver  highs: optimal, objective 949.6 µs, bound 946.1 µs, gap 0.37%, 1.40 s of 8.00 s allowed");
+    assert.ok(!text.includes("timed at each nano-batch's own durations"), "an even plan's layer is the objective");
+    const retimed = planFixture();
+    retimed.periodUs = 930.2;
+    assert.match(formatPlanSummary(retimed), /^the plan's layer, 930\.2 µs, is the solver's order timed at each nano-batch's own durations/m);
     const counts = lines.slice(lines.indexOf(line("nano-batches  status")) + 1).filter((l) => l.trim() !== "");
     assert.equal(counts.length, plan.solver.nanoBatchCounts.length);
     assert.match(counts[3]!, /^ +4 +optimal +949\.6 µs +946\.1 µs +0\.63 s +← chosen$/);
