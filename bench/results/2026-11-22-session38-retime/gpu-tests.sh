@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# One GPU: the whole GPU test suite (npm run test:gpu's files), after the planner's changes of
+# sessions 35-38 (the last suite ran in session 34).
+# usage: COMMIT=abc1234 bash gpu-tests.sh
+source bench/results/2026-11-22-session38-retime/common.sh
+step gpu-tests 480 node --test --test-concurrency=1 dist/test/native/ dist/test/gpu/
+grep -E "^# (tests|pass|fail|skipped|duration)|^not ok" $OUT/gpu-tests.txt
+cd $OUT && tar czf results.tgz *.txt && rm -f *.txt
