@@ -42,7 +42,8 @@ export interface PlanJsonSummary {
   lowerBound: Plan["prediction"]["lowerBound"];
   speedupOverSequential: number;
   percentOfLowerBound: number;
-  solver: { backend: Plan["solver"]["backend"]; status: Plan["solver"]["status"]; gap: number; seconds: number };
+  /** objectiveUs: the MILP's period, every nano-batch at the largest one's durations; layerUs above times its order at each one's own. */
+  solver: { backend: Plan["solver"]["backend"]; status: Plan["solver"]["status"]; objectiveUs: number; boundUs: number; gap: number; seconds: number };
   notes: string[];
   planFile?: string;
 }
@@ -72,7 +73,7 @@ export function formatPlanJsonSummary(plan: Plan, context: ReportContext = {}): 
     lowerBound: prediction.lowerBound,
     speedupOverSequential: prediction.speedupOverSequential,
     percentOfLowerBound: prediction.percentOfLowerBound,
-    solver: { backend: solver.backend, status: solver.status, gap: solver.gap, seconds: solver.seconds },
+    solver: { backend: solver.backend, status: solver.status, objectiveUs: solver.objectiveUs, boundUs: solver.boundUs, gap: solver.gap, seconds: solver.seconds },
     notes: plan.notes,
     ...(context.planFile !== undefined && { planFile: context.planFile }),
   };

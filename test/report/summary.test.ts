@@ -129,7 +129,7 @@ describe("formatPlanJsonSummary", () => {
       lowerBound: { layerUs: 569.7, iterationUs: 45929.1 },
       speedupOverSequential: 1.349,
       percentOfLowerBound: 59.7,
-      solver: { backend: "highs", status: "optimal", gap: 0.0037, seconds: 1.4 },
+      solver: { backend: "highs", status: "optimal", objectiveUs: 949.6, boundUs: 946.1, gap: 0.0037, seconds: 1.4 },
       notes: ["all-reduce over 8 GPUs extrapolated from the profile's 2- and 4-GPU tables"],
       planFile: "p.json",
     });
