@@ -5,24 +5,13 @@ import { sequentialSchedule, type ScheduleProblem } from "../../planner/schedule
 import { createSolver } from "../../planner/milp/solve.js";
 import { exhaustiveBestPeriod } from "../support/exhaustive-schedule.js";
 import { tinyProblem, tinyProblemWithStretch } from "../support/tiny-problems.js";
-
-const options = { timeLimitSeconds: 30, relativeGap: 1e-7 };
+import { OPTIMAL_SOLVE, solveOptimally } from "../support/solve-schedule.js";
 
 /** Solves the MILP for K nano-batches with HiGHS and checks its optimum against the exhaustive search's. */
 async function assertMilpMatchesExhaustive(problem: ScheduleProblem, K: number): Promise<void> {
-  // A cutoff well above any schedule, so nothing is cut off.
-  const cutoff = 10 * sequentialSchedule(problem).periodUs;
   const expected = exhaustiveBestPeriod(problem, K);
-  const formulation = formulatePipeline(problem, K, cutoff)!;
-  const solver = createSolver("highs");
-  try {
-    const solution = await solver.solve(formulation.model, options);
-    assert.equal(solution.status, "optimal");
-    const schedule = formulation.decode(solution.values);
-    assert.ok(Math.abs(schedule.periodUs - expected) <= 1e-6 * expected, `MILP ${schedule.periodUs} vs exhaustive ${expected}`);
-  } finally {
-    await solver.dispose();
-  }
+  const schedule = await solveOptimally(problem, K);
+  assert.ok(Math.abs(schedule.periodUs - expected) <= 1e-6 * expected, `MILP ${schedule.periodUs} vs exhaustive ${expected}`);
 }
 
 for (const seed of [1, 2, 3, 4, 5]) {
@@ -72,8 +61,8 @@ test("HiGHS and javascript-lp-solver agree on the optimum", async () => {
     const highs = createSolver("highs");
     const jslp = createSolver("jslp");
     try {
-      const a = await highs.solve(formulation.model, options);
-      const b = await jslp.solve(formulation.model, options);
+      const a = await highs.solve(formulation.model, OPTIMAL_SOLVE);
+      const b = await jslp.solve(formulation.model, OPTIMAL_SOLVE);
       assert.equal(a.status, "optimal");
       assert.equal(b.status, "optimal", `jslp: ${b.detail}`);
       assert.ok(Math.abs(a.objective - b.objective) <= 1e-6 * a.objective, `seed ${seed}: HiGHS ${a.objective} vs jslp ${b.objective}`);
@@ -90,7 +79,7 @@ test("a cutoff below the optimum makes the MILP infeasible", async () => {
   const formulation = formulatePipeline(problem, 2, best * 0.98)!;
   const solver = createSolver("highs");
   try {
-    const solution = await solver.solve(formulation.model, options);
+    const solution = await solver.solve(formulation.model, OPTIMAL_SOLVE);
     assert.equal(solution.status, "infeasible");
   } finally {
     await solver.dispose();

@@ -1,26 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formulatePipeline } from "../../planner/schedule/formulation.js";
 import { sequentialSchedule, type Schedule, type ScheduleProblem } from "../../planner/schedule/problem.js";
 import { retimeSchedule } from "../../planner/schedule/retime.js";
-import { createSolver } from "../../planner/milp/solve.js";
 import { laneSwitchUs } from "../support/exhaustive-schedule.js";
 import { tinyProblem } from "../support/tiny-problems.js";
+import { solveOptimally } from "../support/solve-schedule.js";
 
 const LAYERS = 4;
 const EPSILON_US = 1e-3;
-
-async function solved(problem: ScheduleProblem, K: number): Promise<Schedule> {
-  const formulation = formulatePipeline(problem, K, 10 * sequentialSchedule(problem).periodUs)!;
-  const solver = createSolver("highs");
-  try {
-    const solution = await solver.solve(formulation.model, { timeLimitSeconds: 30, relativeGap: 1e-7 });
-    assert.equal(solution.status, "optimal");
-    return formulation.decode(solution.values);
-  } finally {
-    await solver.dispose();
-  }
-}
 
 /**
  * Every way `schedule`, repeated over a few layers a period apart, breaks the problem's rules:
@@ -64,7 +51,7 @@ for (const seed of [1, 2, 3, 4]) {
   test(`timed again with its order kept, an evenly cut schedule keeps the rules and is never slower: seed ${seed}`, async () => {
     for (const problem of [tinyProblem(seed, 6), { ...tinyProblem(seed, 6), laneSwitch }]) {
       for (const K of [2, 3]) {
-        const schedule = await solved(problem, K);
+        const schedule = await solveOptimally(problem, K);
         const timed = retimeSchedule(problem, schedule);
         assert.deepEqual(violations(problem, timed), []);
         assert.ok(timed.periodUs <= schedule.periodUs + EPSILON_US, `K=${K}: ${timed.periodUs} timed, ${schedule.periodUs} solved`);
@@ -77,7 +64,7 @@ for (const seed of [1, 2, 3, 4]) {
     // 5 granules in 2 (3 + 2) and 7 in 3 (3 + 3 + 1).
     for (const [granules, K] of [[5, 2], [7, 3]] as const) {
       const problem = { ...tinyProblem(seed, granules), laneSwitch };
-      const schedule = await solved(problem, K);
+      const schedule = await solveOptimally(problem, K);
       assert.ok(schedule.sizes.at(-1)! < schedule.sizes[0]!);
       const timed = retimeSchedule(problem, schedule);
       assert.deepEqual(violations(problem, timed), []);
