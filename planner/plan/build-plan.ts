@@ -35,11 +35,15 @@ export interface PlanInputs {
 
 const NCCL_MAX_CTAS = 32;
 
-/** The kernels an iteration runs once on the whole GPU, before its first layer and after its last, and their times. */
-export function edgeKernelTimes(graph: LayerGraph, batch: DenseBatch, gpu: GpuSpec): Pick<Plan, "prologue" | "epilogue"> {
+/**
+ * The kernels an iteration runs once on the whole GPU, before its first layer and after its last,
+ * their times, and their total: what an iteration takes beyond its layers.
+ */
+export function edgeKernelTimes(graph: LayerGraph, batch: DenseBatch, gpu: GpuSpec): Pick<Plan, "prologue" | "epilogue"> & { totalUs: number } {
   const wholeTokens = tokenCounts(batch, batch.tokens);
   const time = (k: KernelOp) => ({ kind: k.kind, us: k.timeUs(wholeTokens, gpu.sms) });
-  return { prologue: graph.prologue.map(time), epilogue: graph.epilogue.map(time) };
+  const [prologue, epilogue] = [graph.prologue.map(time), graph.epilogue.map(time)];
+  return { prologue, epilogue, totalUs: [...prologue, ...epilogue].reduce((sum, k) => sum + k.us, 0) };
 }
 
 export function buildPlan(inputs: PlanInputs): Plan {
@@ -48,8 +52,7 @@ export function buildPlan(inputs: PlanInputs): Plan {
   const nanoBatches = nanoBatchRows(batch, schedule);
   const operations = layerOperations(inputs, schedule, nanoBatches.map((n) => n.rows));
   const wholeTokens = tokenCounts(batch, batch.tokens);
-  const { prologue, epilogue } = edgeKernelTimes(graph, batch, inputs.gpu);
-  const outside = [...prologue, ...epilogue].reduce((sum, k) => sum + k.us, 0);
+  const { prologue, epilogue, totalUs: outside } = edgeKernelTimes(graph, batch, inputs.gpu);
   const layers = shard.layers;
   const iterationUs = outside + layersTimeUs(schedule, layers);
   const sequentialIterationUs = outside + layersTimeUs(search.sequential, layers);

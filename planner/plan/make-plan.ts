@@ -98,8 +98,7 @@ export async function makePlan(request: PlanRequest): Promise<Plan> {
   // so a period at or above this cannot serve `batch` at `tokensPerSecondPerGpu` or more.
   const periodToBeat = (tokensPerSecondPerGpu: number, graph: LayerGraph, batch: DenseBatch): number | undefined => {
     if (shard.layers < 2) return undefined;
-    const { prologue, epilogue } = edgeKernelTimes(graph, batch, gpu);
-    const edgesUs = [...prologue, ...epilogue].reduce((sum, k) => sum + k.us, 0);
+    const edgesUs = edgeKernelTimes(graph, batch, gpu).totalUs;
     const iterationUs = (batch.tokens / shard.tensorParallel / tokensPerSecondPerGpu) * 1e6;
     return (iterationUs - edgesUs) / (shard.layers - 1);
   };

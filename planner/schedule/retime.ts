@@ -7,7 +7,7 @@
  * lane and its dependencies allow (runtime/plan/replaySchedule.ts), which for a fixed order is the
  * least period these constraints allow. docs/milp.md, "Timing the chosen order", states them.
  */
-import type { Schedule, ScheduledOperation, ScheduleProblem } from "./problem.js";
+import type { Schedule, ScheduledOperation, ScheduleProblem, StreamCategory } from "./problem.js";
 
 /** Periods closer than this (µs) are not told apart by the bisection. */
 const PERIOD_TOLERANCE_US = 1e-4;
@@ -76,11 +76,10 @@ function dependencies(problem: ScheduleProblem, ops: readonly ScheduledOperation
  * (copies of an op are a layer period apart). Later copies follow from the op's own next copy.
  */
 function streamOrder(problem: ScheduleProblem, ops: readonly ScheduledOperation[], periodUs: number): Precedence[] {
-  const streamOf = (op: ScheduledOperation) => problem.groups[op.group]!.stream;
   const out: Precedence[] = [];
   ops.forEach((u, a) => {
     ops.forEach((v, b) => {
-      if (streamOf(u) !== streamOf(v) && !u.wholeGpu && !v.wholeGpu) return;
+      if (streamOf(problem, u) !== streamOf(problem, v) && !u.wholeGpu && !v.wholeGpu) return;
       // The first copy of v (layers after this one) that starts after u; u's own next copy for u itself.
       const layers = a === b ? 1 : Math.ceil((u.startUs - v.startUs - ORDER_EPSILON_US) / periodUs);
       const wholeGpuSwitch = u.wholeGpu !== v.wholeGpu ? (problem.laneSwitch?.wholeGpuUs ?? 0) : 0;
@@ -95,7 +94,11 @@ function switchUs(problem: ScheduleProblem, u: ScheduledOperation, v: ScheduledO
   const costs = problem.laneSwitch;
   if (!costs) return 0;
   if (u.wholeGpu !== v.wholeGpu) return costs.wholeGpuUs;
-  return !u.wholeGpu && problem.groups[u.group]!.stream !== problem.groups[v.group]!.stream ? costs.crossLaneUs : 0;
+  return !u.wholeGpu && streamOf(problem, u) !== streamOf(problem, v) ? costs.crossLaneUs : 0;
+}
+
+function streamOf(problem: ScheduleProblem, op: ScheduledOperation): StreamCategory {
+  return problem.groups[op.group]!.stream;
 }
 
 /**
